@@ -1,0 +1,181 @@
+"""Typed rows the extraction produces: one dataclass per raw table.
+
+The field names are the column names of the ``raw`` schema in DuckDB, which
+the dbt staging models read. Amounts are ``Decimal`` in 万元, converted exactly
+from the printed unit; the printed unit is kept beside them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a reviewer must see: a repair, an inconsistency, an unreadable line."""
+
+    document_id: str
+    check: str  # short machine name, e.g. "code_repaired", "unaccounted_line"
+    severity: str  # "error" (blocks publication unless reviewed), "warning", "info"
+    detail: str  # human sentence naming file, line and the printed figures
+    source_line: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    document_id: str
+    file_name: str
+    source_sha256: str
+    encoding: str
+    line_count: int
+    department_name: Optional[str]
+    region: Optional[str]
+    fiscal_year: Optional[int]
+    stage: Optional[str]  # budget | final
+    scope: Optional[str]  # consolidated | entity
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A recognised table of a document: where it is and what it is."""
+
+    document_id: str
+    table_kind: str  # see tables.TABLE_KINDS
+    source_table: str  # label as printed: 表3, 附表 4-3, 公开表3, 公开 03 表
+    title: str
+    source_unit: Optional[str]  # 万元 | 元
+    start_line: int
+    end_line: int
+    is_empty: bool  # printed with a note that the table has no data
+
+
+@dataclass(frozen=True)
+class ExpenditureLine:
+    """One printed row of an expenditure table (leaf, parent or total)."""
+
+    document_id: str
+    table_kind: str
+    fund_scope: str  # all_funds | general_public_budget | government_fund | state_capital
+    classification: str  # functional | economic
+    row_kind: str  # "subject" (a coded row) or "total" (合计 row)
+    printed_code: Optional[str]  # as printed, digits only, None on a total row
+    subject_code: Optional[str]  # full code after repair, None on a total row
+    subject_name: Optional[str]
+    amount_total: Optional[Decimal]
+    amount_basic: Optional[Decimal]
+    amount_project: Optional[Decimal]
+    amount_personnel: Optional[Decimal]
+    amount_public: Optional[Decimal]
+    source_unit: str
+    source_table: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    document_id: str
+    project_code: Optional[str]
+    project_name: str
+    unit_name: Optional[str]
+    project_kind: Optional[str]  # R personnel, Y running costs, T special-purpose (from the code)
+    amount_total: Optional[Decimal]
+    amount_general_public_budget: Optional[Decimal]
+    amount_government_fund: Optional[Decimal]
+    amount_state_capital: Optional[Decimal]
+    amount_other: Optional[Decimal]
+    source_unit: str
+    source_table: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class ThreePublicLine:
+    document_id: str
+    item: str  # total | outbound | vehicle | vehicle_purchase | vehicle_operation | reception
+    amount: Optional[Decimal]
+    source_unit: str
+    source_table: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class IncomeLine:
+    """Income by source, from 收支总表 / 收入总表 (and their 决算 twins)."""
+
+    document_id: str
+    income_source: str  # general_public_budget | government_fund | state_capital | fiscal_special | business | operating | superior_subsidy | subordinate | other | carryover | total
+    item_name: str  # as printed
+    amount: Optional[Decimal]
+    source_unit: str
+    source_table: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class ClassTotalLine:
+    """Expenditure by function class (类) as printed in the 收支总表 / 财政拨款收支总表."""
+
+    document_id: str
+    table_kind: str
+    subject_code: str  # 3-digit class code resolved from the printed class name
+    subject_name: str
+    amount: Optional[Decimal]
+    source_unit: str
+    source_table: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    document_id: str
+    table_kind: str  # department_target | project_target | department_self_eval | project_self_eval
+    target_scope: str  # department | project
+    project_code: Optional[str]
+    project_name: Optional[str]
+    horizon: str  # long_term | annual
+    goal_label: Optional[str]
+    indicator_l1: Optional[str]
+    indicator_l2: Optional[str]
+    indicator_name: str
+    indicator_weight: Optional[float]  # e.g. （2分） printed in the name or a 分值 column
+    target_text: Optional[str]
+    target_op: Optional[str]
+    target_value: Optional[float]
+    target_unit: Optional[str]
+    prior_targets: Optional[str]
+    basis: Optional[str]
+    actual_text: Optional[str]
+    score: Optional[float]
+    source_table: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    """How each candidate line of a recognised table was accounted for."""
+
+    document_id: str
+    table_kind: str
+    source_table: str
+    source_line: int
+    outcome: str  # fact | parent | total | finding | header | note
+    detail: Optional[str]
+
+
+RAW_TABLES = {
+    "documents": DocumentRow,
+    "tables": TableRow,
+    "expenditure_lines": ExpenditureLine,
+    "project_lines": ProjectLine,
+    "three_public_lines": ThreePublicLine,
+    "income_lines": IncomeLine,
+    "class_total_lines": ClassTotalLine,
+    "indicator_lines": IndicatorLine,
+    "coverage_lines": CoverageLine,
+    "findings": Finding,
+}
+
+
+def column_names(row_type) -> list[str]:
+    return [f.name for f in fields(row_type)]
