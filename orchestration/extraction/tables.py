@@ -25,9 +25,9 @@ TABLE_KINDS = (
     "procurement",  # 11 政府采购预算表
     "purchased_services",  # 12 政府购买服务预算表
     "asset_allocation",  # 13 资产配置预算表
-    "department_performance",  # 14 部门整体支出绩效目标表
-    "project_performance",  # 15 项目支出绩效目标表 / 项目申报表
-    "self_evaluation",  # 决算 自评表
+    "department_performance",  # 14 部门整体支出绩效目标表      (regions found by indicators.py)
+    "project_performance",  # 15 项目支出绩效目标表 / 项目申报表 (regions found by indicators.py)
+    "self_evaluation",  # 决算 自评表                             (regions found by indicators.py)
 )
 
 
