@@ -1,12 +1,15 @@
 """Finding the tables of a disclosure: where each starts and ends, what kind it is.
 
 A table is recognised by its title and header words, never by its position
-in a given file. (Interface fixed here; implementation in progress.)
+in a given file.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Optional
 
+from .numbers import unit_of
 from .source import SourceDocument
 
 # The kinds of table the national template has (budget names; 决算 twins map to the same kind).
@@ -46,6 +49,341 @@ class TableBlock:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+# --------------------------------------------------------------------------------------
+# Recognising titles, labels and the lines around them
+# --------------------------------------------------------------------------------------
+
+RETURNED_KINDS = frozenset(TABLE_KINDS[:14])  # 1-13 incl. 5-2; performance regions are not ours
+_PERFORMANCE_KINDS = frozenset(TABLE_KINDS[14:])
+
+# A table label printed on its own line (maybe followed by the unit):
+# 表 3 | 表3 | 表 5-1 | 表10 | 附表 4-3 | 附表4-9 | 公开表3 | 公开 03 表 | 公开01表 | 预算 13表
+_LABEL = re.compile(
+    r"^\s*(?P<label>(?:附表|公开表|表)\s*\d{1,2}(?:\s*[-－—–]\s*\d{1,2})?(?!\d)|(?:公开|预算)\s*\d{1,2}\s*表)"
+    r"(?P<rest>.*)$"
+)
+_CAPTION_SEP = re.compile(r"^\s*[.．、:：]\s*")
+_LIST_PREFIX = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:[一二三四五六七八九十廿]+\s*[、.．]|[（(][一二三四五六七八九十廿]+[)）]|\d{1,2}\s*[、.．]|[（(]\d{1,2}[)）])?\s*"
+)
+_PART_HEADING = re.compile(r"^\s*(?:#+\s*)?第[一二三四五六七八九十]+部分")
+_PROSE_MARK = re.compile(r"[。，；;]|详见|见附|如下")
+_AMOUNT_CELL = re.compile(r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.])")
+
+# Title patterns, most specific first. Matched against the line with spaces and quotes removed.
+_TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("self_evaluation", re.compile(r"自评")),
+    ("department_performance", re.compile(r"整体.*绩效|部门绩效目标")),
+    ("project_performance", re.compile(r"绩效目标|项目申报表|项目基本信息表|项目预算资金投入表|项目年度绩效")),
+    ("three_public", re.compile(r"三公")),
+    ("government_fund", re.compile(r"政府性基金(?:预算)?(?:财政拨款)?(?:收入)?支出")),
+    ("state_capital", re.compile(r"国有资本经营(?:预算)?(?:财政拨款)?(?:收入)?支出")),
+    ("fiscal_appropriation_summary", re.compile(r"财政拨款收(?:入)?支(?:出)?(?:预算|决算)?总表")),
+    ("general_public_basic_economic", re.compile(r"一般公共预算(?:财政拨款)?基本支出")),
+    ("general_public_by_unit", re.compile(r"一般公共预算(?:财政拨款)?支出(?:预算|决算)?表.*分单位")),
+    ("general_public_functional", re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:预算|决算)?(?:表|$)")),
+    ("income_expenditure_summary", re.compile(r"收支(?:预算|决算)?总(?:体情况)?表|收入支出(?:预算|决算)?总表")),
+    ("income_summary", re.compile(r"收入(?:预算|决算)?总?表")),
+    ("project_expenditure", re.compile(r"项目支出(?:预算|决算)?表")),
+    ("expenditure_summary", re.compile(r"支出(?:预算|决算)?总?表")),
+    ("procurement", re.compile(r"政府采购")),
+    ("purchased_services", re.compile(r"购买服务")),
+    ("asset_allocation", re.compile(r"资产配置")),
+)
+# Column titles that only a table header prints, and words that a header prints together.
+_HEADER_STRONG = re.compile(
+    r"科目编码|科目代码|科\s*目\s*代\s*码|科目名称|功能科目|经济科目|预算数|决算数|单位代\s*码|单位名\s*称|单位编码|"
+    r"项目编\s*码|项目名称|栏次|项\s+目|收\s+入|支\s+出"
+)
+_HEADER_WEAK = re.compile(r"合\s*计|小计|总计|基本支出|项目支出|人员经费|公用经费|本年收入|本年支出|本年拨款|金额")
+_EMPTY_NOTE = re.compile(
+    r"为空表|空表|没有使用|没有.{0,20}(?:支出|收入|经费|预算|采购)|(?:部门|单位|年|度)无.{0,24}(?:支出|收入|经费|采购|预算|资产)|未安排"
+)
+_NOTE_START = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]")
+
+
+def _compact(text: str) -> str:
+    """The text without spaces and quote marks, so titles match however the PDF spaced them."""
+    return re.sub(r"[\s“”\"‘’'「」]", "", text)
+
+
+def classify_title(text: str) -> Optional[str]:
+    """The table kind a title names (budget or 决算 wording), or None."""
+    compact = _compact(text)
+    for kind, pattern in _TITLE_RULES:
+        if pattern.search(compact):
+            return kind
+    return None
+
+
+def _title_candidate(text: str, loose: bool) -> Optional[tuple[str, str]]:
+    """(kind, title) when a whole line is a table title; loose also accepts a title without 表.
+
+    A title stands alone: short, no sentence punctuation, no amounts. ``loose`` is for the
+    line right next to a label (国有资本经营预算支出 printed without its 表).
+    """
+    stripped = text.strip()
+    if not stripped or "\t" in stripped.strip("\t") and len([c for c in stripped.split("\t") if c.strip()]) > 1:
+        return None
+    if _PROSE_MARK.search(stripped) or _AMOUNT_CELL.search(stripped) or _PART_HEADING.match(stripped):
+        return None
+    body = _LIST_PREFIX.sub("", stripped, count=1).strip()
+    compact = _compact(body)
+    if not compact or len(compact) > 60:
+        return None
+    if not loose and not re.search(r"表(?:[（(][^）)]*[)）])?$", compact):
+        return None
+    kind = classify_title(compact)
+    if kind is None:
+        return None
+    return kind, body
+
+
+def parse_label(text: str) -> Optional[tuple[str, str]]:
+    """(label, rest) when a line starts with a table label; rest is what follows it."""
+    match = _LABEL.match(text)
+    if not match:
+        return None
+    label = re.sub(r"\s+", " ", match.group("label").strip())
+    return label, match.group("rest")
+
+
+def _is_standalone_label(rest: str) -> bool:
+    """A label line holds the label only, or the label and the unit."""
+    rest = rest.strip()
+    return not rest or unit_of(rest) is not None and not re.search(r"[.．、]", rest[:1])
+
+
+def is_data_line(text: str) -> bool:
+    """A line that prints figures: a decimal amount, or a code followed by more cells."""
+    if _AMOUNT_CELL.search(text):
+        return True
+    cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
+    return len(cells) >= 2 and bool(re.fullmatch(r"\d{3,7}", cells[0])) and not _is_column_numbers(text)
+
+
+def _is_column_numbers(text: str) -> bool:
+    """'栏次 1 2 3' or '1 2 3 ... 14': the column numbering row of a header."""
+    cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
+    if cells and cells[0].replace(" ", "") == "栏次":
+        return True
+    numbers = [c for c in cells if c.isdigit()]
+    return len(numbers) >= 3 and len(numbers) == len(cells) and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+
+
+def is_header_line(text: str) -> bool:
+    """A line of column titles: one header-only word, or two words headers print together."""
+    if _is_column_numbers(text):
+        return True
+    if _AMOUNT_CELL.search(text) or _PROSE_MARK.search(text):
+        return False
+    if len([c for c in text.split("\t") if c.strip()]) >= 3 and not is_data_line(text):
+        return True
+    return bool(_HEADER_STRONG.search(text)) or len(set(_HEADER_WEAK.findall(_compact(text)))) >= 2
+
+
+def is_empty_note(text: str) -> bool:
+    """A note saying the table has nothing to show (为空表, 没有使用…安排的支出, 无…支出)."""
+    compact = _compact(text)
+    if _AMOUNT_CELL.search(compact) or "本表反映" in compact or len([c for c in text.split("\t") if c.strip()]) > 1:
+        return False
+    return bool(_EMPTY_NOTE.search(compact))
+
+
+def _is_meta_line(text: str) -> bool:
+    """Lines printed between a table's label/title and its header: unit, department, year."""
+    compact = _compact(text)
+    if not compact:
+        return True
+    if unit_of(compact):
+        return True
+    if re.match(r"^(?:部门|单位|单位名称|部门/单位|部门／单位|编制单位|填报单位)[:：/／]", compact):
+        return True
+    if re.fullmatch(r"[（(]?(?:汇总|本级)[)）]?|\d{4}年度?|\[\d+\][^\t]*|第\d+页.*", compact):
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    line: int
+    label: Optional[str]
+    title: Optional[str]
+    kind: Optional[str]
+    standalone_label: bool
+    unit: Optional[str]
+
+
+def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
+    """An anchor line: a label, a caption (label + title) or a title."""
+    parsed = parse_label(text)
+    if parsed:
+        label, rest = parsed
+        if _is_standalone_label(rest):
+            return _Anchor(number, label, None, None, True, unit_of(rest))
+        caption = _CAPTION_SEP.sub("", rest, count=1) if _CAPTION_SEP.match(rest) or rest[:1].isspace() else None
+        if caption is not None:
+            found = _title_candidate(caption, loose=False)
+            if found:
+                return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
+        return None
+    found = _title_candidate(text, loose=after_label)
+    if found:
+        return _Anchor(number, None, found[1], found[0], False, None)
+    return None
+
+
+@dataclass
+class _Group:
+    anchors: list[_Anchor]
+
+    @property
+    def start(self) -> int:
+        """The label or title line; a caption only when the table prints nothing else."""
+        own = [a.line for a in self.anchors if a.standalone_label or not a.label]
+        return min(own) if own else self.anchors[0].line
+
+    @property
+    def last(self) -> int:
+        return self.anchors[-1].line
+
+    def accepts(self, anchor: _Anchor) -> bool:
+        """Label and title of one table: one standalone label, and titles that agree on the kind."""
+        if anchor.standalone_label and any(a.standalone_label for a in self.anchors):
+            return False
+        if anchor.label and not anchor.standalone_label and any(a.label for a in self.anchors):
+            return False  # two captions in a row: a list of captions, not one table
+        if anchor.kind and not anchor.standalone_label:
+            titles = [a for a in self.anchors if a.kind and not a.label]
+            if titles and not anchor.label:
+                return False  # two bare titles in a row: a table of contents
+        return True
+
+    def label(self) -> Optional[str]:
+        standalone = [a.label for a in self.anchors if a.standalone_label]
+        if standalone:
+            return standalone[-1]
+        captions = [a.label for a in self.anchors if a.label]
+        return captions[-1] if captions else None
+
+    def title_and_kind(self) -> tuple[Optional[str], Optional[str]]:
+        bare = [a for a in self.anchors if a.kind and not a.label]
+        if bare:
+            return bare[-1].title, bare[-1].kind
+        captions = [a for a in self.anchors if a.kind]
+        if captions:
+            return captions[-1].title, captions[-1].kind
+        return None, None
+
+
+def _anchor_groups(doc: SourceDocument) -> list[_Group]:
+    """Runs of label/title lines separated only by blank or meta lines."""
+    groups: list[_Group] = []
+    current: Optional[_Group] = None
+    gap_ok = True
+    for number, text in doc.numbered():
+        after_label = (
+            current is not None
+            and gap_ok
+            and any(a.standalone_label for a in current.anchors)
+            and not any(a.kind for a in current.anchors)
+        )
+        anchor = _anchor_at(text, number, after_label)
+        if anchor is not None:
+            if current is not None and gap_ok and number - current.last <= 8 and current.accepts(anchor):
+                current.anchors.append(anchor)
+            else:
+                current = _Group([anchor])
+                groups.append(current)
+            gap_ok = True
+            continue
+        if current is not None and gap_ok and not _is_meta_line(text):
+            gap_ok = False
+    return groups
+
+
+def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: Optional[int]) -> int:
+    """Last line of a table before a part heading or the start of performance content."""
+    for number in range(start, end + 1):
+        text = doc.line(number)
+        if _PART_HEADING.match(text):
+            return number - 1
+        if data_seen_from is not None and number > data_seen_from and re.search(r"绩效(?:总)?目标|绩效指标|一级指标", text):
+            return number - 1
+    return end
+
+
+def _trim_end(doc: SourceDocument, start: int, end: int) -> int:
+    while end > start and not doc.line(end).strip():
+        end -= 1
+    return end
+
+
+def _block_for(doc: SourceDocument, group: _Group, limit: int) -> Optional[TableBlock]:
+    """Measure the table that starts at an anchor group; None if no table follows it."""
+    title, kind = group.title_and_kind()
+    label = group.label()
+    if kind is None or label is None and title is None:
+        return None
+    body_start = group.last + 1
+    first_data: Optional[int] = None
+    last_header: Optional[int] = None
+    unit = next((a.unit for a in group.anchors if a.unit), None)
+    for number in range(group.anchors[0].line, limit + 1):
+        text = doc.line(number)
+        if _PART_HEADING.match(text):
+            limit = number - 1
+            break
+        if unit is None and number <= (first_data or limit):
+            unit = unit_of(text)
+        if number < body_start:
+            continue
+        if first_data is None:
+            if is_data_line(text) and not _is_column_numbers(text) and not _NOTE_START.match(text):
+                first_data = number
+            elif is_header_line(text):
+                last_header = number
+    if last_header is None and first_data is None and unit is None:
+        return None  # a heading with no table after it (table of contents, prose)
+    end = _stop_line(doc, body_start, limit, first_data)
+    end = _trim_end(doc, group.start, end)
+    if first_data is not None and first_data > end:
+        first_data = None
+    header_end = first_data - 1 if first_data is not None else (last_header or group.last)
+    header_end = _trim_end(doc, group.last, header_end)
+    notes = tuple(
+        doc.line(n).strip()
+        for n in range(body_start, end + 1)
+        if _NOTE_START.match(doc.line(n)) or is_empty_note(doc.line(n))
+    )
+    is_empty = any(is_empty_note(n) for n in notes) or any(
+        is_empty_note(doc.line(n)) for n in range(header_end + 1, end + 1)
+    )
+    return TableBlock(
+        kind=kind,
+        label=label or title or "",
+        title=title or "",
+        unit=unit,
+        start_line=group.start,
+        header_end_line=header_end,
+        end_line=end,
+        is_empty=is_empty,
+        notes=notes,
+    )
+
+
 def find_tables(doc: SourceDocument) -> list[TableBlock]:
-    """All recognised tables of a document, in document order."""
-    raise NotImplementedError("table segmentation is being written")
+    """All recognised tables of kinds 1-13 of a document, in document order.
+
+    Each table starts at its label/title lines and ends before the next table's (or a
+    part heading, or performance content); tables of contents and prose that only
+    mention a table are skipped because no header or figures follow them.
+    """
+    groups = _anchor_groups(doc)
+    blocks: list[TableBlock] = []
+    for index, group in enumerate(groups):
+        limit = groups[index + 1].anchors[0].line - 1 if index + 1 < len(groups) else len(doc.lines)
+        block = _block_for(doc, group, limit)
+        if block is not None and block.kind in RETURNED_KINDS:
+            blocks.append(block)
+    return blocks
