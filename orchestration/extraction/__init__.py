@@ -1,0 +1,139 @@
+"""Plain-Python extraction core: from a raw disclosure's text to typed rows.
+
+Nothing here knows about Dagster, dbt or DuckDB; every function takes text
+(a SourceDocument) and returns rows, so it can be read and tested alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .metadata import document_metadata
+from .model import (
+    ClassTotalLine,
+    CoverageLine,
+    DocumentRow,
+    ExpenditureLine,
+    Finding,
+    IncomeLine,
+    IndicatorLine,
+    ProjectLine,
+    TableRow,
+    ThreePublicLine,
+)
+from .source import BadInputError, SourceDocument, read_source, source_from_text
+
+CORE_TABLE_KINDS = ("expenditure_summary", "general_public_functional", "general_public_basic_economic")
+
+
+@dataclass
+class Extraction:
+    """Everything read from one document, ready to be loaded as the raw layer."""
+
+    document: DocumentRow
+    tables: list[TableRow] = field(default_factory=list)
+    expenditure_lines: list[ExpenditureLine] = field(default_factory=list)
+    project_lines: list[ProjectLine] = field(default_factory=list)
+    three_public_lines: list[ThreePublicLine] = field(default_factory=list)
+    income_lines: list[IncomeLine] = field(default_factory=list)
+    class_total_lines: list[ClassTotalLine] = field(default_factory=list)
+    indicator_lines: list[IndicatorLine] = field(default_factory=list)
+    coverage_lines: list[CoverageLine] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def rows(self) -> dict[str, list]:
+        """Rows per raw table name (see model.RAW_TABLES)."""
+        return {
+            "documents": [self.document],
+            "tables": self.tables,
+            "expenditure_lines": self.expenditure_lines,
+            "project_lines": self.project_lines,
+            "three_public_lines": self.three_public_lines,
+            "income_lines": self.income_lines,
+            "class_total_lines": self.class_total_lines,
+            "indicator_lines": self.indicator_lines,
+            "coverage_lines": self.coverage_lines,
+            "findings": self.findings,
+        }
+
+
+def _document_row(doc: SourceDocument) -> DocumentRow:
+    meta = document_metadata(doc)
+    return DocumentRow(
+        document_id=doc.document_id,
+        file_name=doc.file_name,
+        source_sha256=doc.sha256,
+        encoding=doc.encoding,
+        line_count=len(doc.lines),
+        department_name=meta.department_name,
+        region=meta.region,
+        fiscal_year=meta.fiscal_year,
+        stage=meta.stage,
+        scope=meta.scope,
+    )
+
+
+def _identity_findings(doc: SourceDocument, row: DocumentRow) -> list[Finding]:
+    """A document we cannot place (no year, stage, department) is not a disclosure we can publish."""
+    missing = [name for name in ("department_name", "fiscal_year", "stage") if getattr(row, name) is None]
+    if not missing:
+        return []
+    return [
+        Finding(
+            doc.document_id,
+            "document_not_identified",
+            "error",
+            f"{doc.file_name}: could not read {', '.join(missing)} from the document: "
+            "not a recognisable 部门预算/部门决算 disclosure",
+        )
+    ]
+
+
+def extract_document(doc: SourceDocument) -> Extraction:
+    """Read every recognised table of one document into rows, findings and a coverage account."""
+    from .expenditure import extract_expenditure
+    from .indicators import parse_indicators
+    from .other_tables import extract_other_tables
+    from .tables import find_tables
+
+    document = _document_row(doc)
+    result = Extraction(document=document)
+    result.findings.extend(_identity_findings(doc, document))
+
+    blocks = find_tables(doc)
+    tables, expenditure, coverage, findings = extract_expenditure(doc, blocks)
+    result.tables.extend(tables)
+    result.expenditure_lines.extend(expenditure)
+    result.coverage_lines.extend(coverage)
+    result.findings.extend(findings)
+
+    income, class_totals, three_public, projects, coverage, findings = extract_other_tables(doc, blocks)
+    result.income_lines.extend(income)
+    result.class_total_lines.extend(class_totals)
+    result.three_public_lines.extend(three_public)
+    result.project_lines.extend(projects)
+    result.coverage_lines.extend(coverage)
+    result.findings.extend(findings)
+
+    indicators, coverage, findings = parse_indicators(doc)
+    result.indicator_lines.extend(indicators)
+    result.coverage_lines.extend(coverage)
+    result.findings.extend(findings)
+
+    found = {table.table_kind for table in result.tables}
+    for kind in CORE_TABLE_KINDS:
+        if kind not in found and not _identity_findings(doc, document):
+            result.findings.append(
+                Finding(doc.document_id, "core_table_missing", "warning",
+                        f"{doc.file_name}: no {kind} table recognised; the document is loaded without it")
+            )
+    return result
+
+
+__all__ = [
+    "BadInputError",
+    "Extraction",
+    "SourceDocument",
+    "extract_document",
+    "read_source",
+    "source_from_text",
+]

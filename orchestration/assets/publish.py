@@ -1,0 +1,42 @@
+"""Publication: the checked candidate replaces the published warehouse in one atomic rename."""
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from ..quality.gate import load_suites
+from ..resources import DUCKDB_POOL, WarehouseResource
+from ..warehouse import gate_dir, publish
+
+
+class GateNotPassed(Exception):
+    """The candidate lacks a passing result for some suite: it is not published."""
+
+
+def unpassed_suites(warehouse: WarehouseResource) -> list[str]:
+    folder = gate_dir(warehouse.candidate)
+    missing = []
+    for suite in load_suites():
+        path = folder / f"{suite.name}.json"
+        if not path.exists() or not json.loads(path.read_text("utf-8"))["success"]:
+            missing.append(suite.name)
+    return missing
+
+
+@dg.asset(
+    key=["published", "warehouse"],
+    deps=[dg.AssetKey(["marts", s.asset]) for s in load_suites()],
+    group_name="publish",
+    pool=DUCKDB_POOL,
+    kinds={"duckdb"},
+    description="Swaps the checked candidate in for the published warehouse (atomic rename).",
+)
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    failing = unpassed_suites(warehouse)
+    if failing:
+        raise GateNotPassed(f"not published: no passing gate result for {', '.join(failing)}; "
+                            f"{warehouse.published} is unchanged")
+    publish(warehouse.candidate, warehouse.published)
+    context.log.info(f"published {warehouse.published}")
+    return dg.MaterializeResult(metadata={"path": str(warehouse.published)})

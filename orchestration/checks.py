@@ -1,0 +1,45 @@
+"""Great Expectations suites as blocking asset checks on the marts they guard.
+
+A failing suite stops the run before ``published_warehouse``; each result is
+also written beside the candidate, and publication refuses a candidate for
+which any suite has no passing result (nothing unchecked is published).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from .quality.gate import Suite, SuiteResult, load_suites, run_gate
+from .resources import WarehouseResource
+from .warehouse import gate_dir
+
+
+def record(candidate: Path, result: SuiteResult) -> None:
+    folder = gate_dir(candidate)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{result.suite}.json").write_text(result.to_json(), encoding="utf-8")
+
+
+def _check_for(suite: Suite) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["marts", suite.asset]),
+        name=f"ge_{suite.name}",
+        description=f"Great Expectations suite expectations/suites/{suite.name}.json: {suite.description}",
+        blocking=True,
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        [result] = run_gate(warehouse.candidate, [suite])
+        record(warehouse.candidate, result)
+        return dg.AssetCheckResult(
+            passed=result.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=result.summary(),
+            metadata={"expectations": result.evaluated, "failures": dg.MetadataValue.json(result.failures),
+                      **({"error": result.error} if result.error else {})},
+        )
+
+    return _check
+
+
+ge_checks = [_check_for(suite) for suite in load_suites()]

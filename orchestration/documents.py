@@ -1,0 +1,36 @@
+"""The raw folder as a set of documents: which files are candidates, which names are refused."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .extraction.source import document_id_for
+
+# A document_id becomes a partition key, a file name and a value in SQL: letters, digits, CJK, '-', '_' and '.' only.
+SAFE_ID = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_.\-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: Path
+    document_id: str
+    refused: str | None  # why the name cannot be used, None when it can
+
+
+def scan_raw_dir(folder: Path) -> list[RawFile]:
+    """Every *.txt directly in raw/ (no links, no sub-folders), in name order."""
+    if not folder.exists():
+        return []
+    files = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.suffix.lower() != ".txt" or path.name.startswith("."):
+            continue
+        if path.is_symlink() or not path.is_file():
+            files.append(RawFile(path, document_id_for(path), "not a regular file inside raw/ (link or folder)"))
+            continue
+        document_id = document_id_for(path)
+        refused = None if SAFE_ID.match(document_id) else (
+            "file name is not a safe document id (letters, digits, CJK, '-', '_', '.')")
+        files.append(RawFile(path, document_id, refused))
+    return files

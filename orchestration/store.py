@@ -1,0 +1,151 @@
+"""Per-document extraction results on disk, between the raw files and the warehouse.
+
+Each document's rows are kept as one Parquet file per raw table
+(``extracted/<table>/<document_id>.parquet``) plus a status record. This is
+what lets a document be re-extracted alone (its own partition), lets the
+warehouse be rebuilt from thousands of documents without re-reading them,
+and keeps a document's last good facts when a later version fails.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+import typing
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from .extraction import Extraction
+from .extraction.model import RAW_TABLES
+
+AMOUNT = pl.Decimal(20, 6)
+STATUS_DIR = "_status"
+
+
+def _polars_type(annotation) -> pl.DataType:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    base = args[0] if args else annotation
+    return {str: pl.String, int: pl.Int64, float: pl.Float64, bool: pl.Boolean, Decimal: AMOUNT}[base]
+
+
+def table_schema(row_type) -> dict[str, pl.DataType]:
+    hints = typing.get_type_hints(row_type)
+    return {f.name: _polars_type(hints[f.name]) for f in dataclasses.fields(row_type)}
+
+
+def rows_to_frame(rows: list, row_type) -> pl.DataFrame:
+    schema = table_schema(row_type)
+    columns = {name: [getattr(row, name) for row in rows] for name in schema}
+    return pl.DataFrame(columns, schema=schema)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        frame.write_parquet(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ExtractedStore:
+    """The folder of per-document extraction results."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def table_glob(self, table: str) -> str:
+        return str(self.root / table / "*.parquet")
+
+    def status_path(self, document_id: str) -> Path:
+        return self.root / STATUS_DIR / f"{document_id}.json"
+
+    def read_status(self, document_id: str) -> dict | None:
+        path = self.status_path(document_id)
+        return json.loads(path.read_text("utf-8")) if path.exists() else None
+
+    def statuses(self) -> dict[str, dict]:
+        folder = self.root / STATUS_DIR
+        if not folder.exists():
+            return {}
+        return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))}
+
+    def _write_status(self, document_id: str, status: dict) -> None:
+        _atomic_write_bytes(self.status_path(document_id), json.dumps(status, ensure_ascii=False, indent=1).encode())
+
+    def ensure_schemas(self) -> None:
+        """An empty file per table, so every raw table exists even before any document has rows."""
+        for table, row_type in RAW_TABLES.items():
+            path = self.root / table / "_schema.parquet"
+            if not path.exists():
+                _atomic_write_parquet(rows_to_frame([], row_type), path)
+
+    def write_extraction(self, extraction: Extraction) -> dict:
+        """Replace one document's rows; the status is written last, so a crash leaves the old status."""
+        self.ensure_schemas()
+        document_id = extraction.document.document_id
+        counts = {}
+        for table, rows in extraction.rows().items():
+            frame = rows_to_frame(rows, RAW_TABLES[table])
+            _atomic_write_parquet(frame, self.root / table / f"{document_id}.parquet")
+            counts[table] = frame.height
+        status = {
+            "document_id": document_id,
+            "file_name": extraction.document.file_name,
+            "source_sha256": extraction.document.source_sha256,
+            "status": "ok",
+            "error": None,
+            "error_line": None,
+            "good_sha256": extraction.document.source_sha256,
+            "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "row_counts": counts,
+        }
+        self._write_status(document_id, status)
+        return status
+
+    def write_failure(self, document_id: str, file_name: str, sha256: str | None, error: str, line: int | None) -> dict:
+        """Record a file that could not be read; its last good rows (if any) stay in place, flagged stale."""
+        previous = self.read_status(document_id) or {}
+        status = {
+            "document_id": document_id,
+            "file_name": file_name,
+            "source_sha256": sha256,
+            "status": "quarantined",
+            "error": error,
+            "error_line": line,
+            "good_sha256": previous.get("good_sha256"),
+            "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "row_counts": previous.get("row_counts", {}),
+        }
+        self._write_status(document_id, status)
+        return status
+
+    def has_rows(self, document_id: str) -> bool:
+        return (self.root / "documents" / f"{document_id}.parquet").exists()
+
+    def forget(self, document_id: str) -> None:
+        """Drop a document's rows and status (a file removed from raw/ on purpose)."""
+        for table in RAW_TABLES:
+            (self.root / table / f"{document_id}.parquet").unlink(missing_ok=True)
+        self.status_path(document_id).unlink(missing_ok=True)

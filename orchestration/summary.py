@@ -1,0 +1,95 @@
+"""The run summary: problems first, then what analysts got, then where it is."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from .warehouse import candidate_path, gate_dir
+
+MARTS = ["dim_document", "dim_subject", "fact_expenditure", "fact_indicator", "fact_project",
+         "fact_three_public", "fact_income", "quality_findings"]
+EXIT_PUBLISHED, EXIT_NOT_PUBLISHED, EXIT_PARTIAL = 0, 1, 3
+
+
+def _query(con, sql: str, params=None) -> list[tuple]:
+    try:
+        return con.execute(sql, params or []).fetchall()
+    except duckdb.Error:
+        return []
+
+
+def _failed_steps(result) -> list[str]:
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error if event.event_specific_data else None
+            message = error.message.strip().splitlines()[-1] if error and error.message else ""
+            lines.append(f"{event.step_key}: {message}")
+    return lines
+
+
+def print_summary(published: Path, was_published: bool, result, seconds: float) -> int:
+    source = published if was_published else candidate_path(published)
+    print()
+    print("=" * 72)
+    if not source.exists():
+        print(f"NOT PUBLISHED: the run failed before a candidate warehouse existed ({seconds:.0f}s)")
+        for line in _failed_steps(result):
+            print(f"  failed step {line}")
+        return EXIT_NOT_PUBLISHED
+    con = duckdb.connect(str(source), read_only=True)
+    try:
+        status = _query(con, "select status, file_name, detail from raw.document_status "
+                             "where status <> 'loaded' order by status, file_name")
+        blocking = _query(con, "select document_id, \"check\", detail from marts.quality_findings "
+                               "where severity = 'error' order by document_id, \"check\" limit 30")
+        if not was_published:
+            print(f"NOT PUBLISHED: the gate did not pass; {published} is unchanged ({seconds:.0f}s)")
+            for line in _failed_steps(result):
+                print(f"  failed step {line}")
+            folder = gate_dir(candidate_path(published))
+            for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+                outcome = json.loads(path.read_text("utf-8"))
+                if not outcome["success"]:
+                    print(f"  suite {outcome['suite']}: {outcome.get('error') or outcome['failures']}")
+        if status:
+            print("Documents not loaded as they are:")
+            for kind, name, detail in status:
+                print(f"  [{kind}] {detail or name}")
+        if blocking:
+            print("Blocking findings (not in expectations/known_source_inconsistencies.csv):")
+            for document_id, check, detail in blocking:
+                print(f"  {document_id} {check}: {detail}")
+        loaded = _query(con, "select count(*) from marts.dim_document")
+        print(f"{'Published' if was_published else 'Candidate'}: {source}")
+        print(f"Documents loaded: {loaded[0][0] if loaded else 0}")
+        counts = ", ".join(f"{m} {n[0][0]}" for m in MARTS if (n := _query(con, f"select count(*) from marts.{m}")))
+        print(f"Rows per mart: {counts}")
+        severities = _query(con, "select severity, count(*) from marts.quality_findings group by 1 order by 1")
+        print("Findings by severity: " + (", ".join(f"{s} {n}" for s, n in severities) or "none"))
+        indicators = _query(con, "select document_id, target_scope, horizon, count(*) from marts.fact_indicator "
+                                 "group by all order by all")
+        if indicators:
+            print("Indicators per document (target_scope/horizon):")
+            current = None
+            for document_id, scope, horizon, n in indicators:
+                if document_id != current:
+                    print(f"  {document_id}:", end="")
+                    current = document_id
+                print(f" {scope}/{horizon} {n}", end="")
+            print()
+        coverage = _query(con, "select document_id, count(*) filter (where outcome in ('fact','parent','total')), "
+                               "count(*) filter (where outcome = 'finding'), count(*) "
+                               "from raw.coverage_lines group by 1 order by 1")
+        if coverage:
+            print("Coverage of table lines (read as facts / reported as findings / all candidate lines):")
+            for document_id, facts, findings, total in coverage:
+                print(f"  {document_id}: {facts} / {findings} / {total}")
+    finally:
+        con.close()
+    print(f"Warehouse: {published}  ({seconds:.0f}s)")
+    if not was_published:
+        return EXIT_NOT_PUBLISHED
+    return EXIT_PARTIAL if any(kind == "quarantined" for kind, _, _ in status) else EXIT_PUBLISHED

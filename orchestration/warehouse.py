@@ -1,0 +1,122 @@
+"""The warehouse file: building a candidate beside the published one, and swapping it in.
+
+Analysts hold read-only connections to the published file while the nightly
+run works, so the run never writes to it: it builds ``<name>.candidate.duckdb``
+from scratch, checks it, and replaces the published file with one atomic
+``rename`` only when the gate has passed. A reader keeps the file it opened
+(the old inode) until it reconnects.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+
+from .corpus import DocumentDecision
+from .extraction.model import RAW_TABLES
+from .store import ExtractedStore
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "budget.duckdb"
+WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
+REVIEWED_FILE = REPO_ROOT / "expectations" / "known_source_inconsistencies.csv"
+REVIEWED_COLUMNS = ["document_id", "check", "subject", "printed_a", "printed_b", "reason"]
+
+
+def warehouse_path() -> Path:
+    """The published warehouse: $BUDGET_WAREHOUSE, else warehouse/budget.duckdb in the repository."""
+    configured = os.environ.get(WAREHOUSE_ENV)
+    return Path(configured).expanduser().resolve() if configured else DEFAULT_WAREHOUSE
+
+
+def candidate_path(published: Path) -> Path:
+    return published.with_name(published.stem + ".candidate" + published.suffix)
+
+
+def gate_dir(candidate: Path) -> Path:
+    """Results of the quality gate for the candidate they were computed on."""
+    return candidate.with_name(candidate.name + ".gate")
+
+
+def store_root(published: Path) -> Path:
+    """Per-document extraction results live beside the warehouse they feed."""
+    return published.parent / (published.stem + ".extracted")
+
+
+def read_reviewed(path: Path = REVIEWED_FILE) -> list[dict]:
+    """The reviewed list of inconsistencies that are really in the source documents."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    for number, row in enumerate(rows, 2):
+        missing = [c for c in REVIEWED_COLUMNS if not (row.get(c) or "").strip()]
+        if missing:
+            raise ValueError(f"{path.name}: row {number} lacks {', '.join(missing)}")
+    return rows
+
+
+def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[DocumentDecision],
+                    reviewed: list[dict]) -> dict[str, int]:
+    """A fresh candidate file whose ``raw`` schema holds the loaded documents' rows."""
+    for stale in (candidate, candidate.with_name(candidate.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(gate_dir(candidate), ignore_errors=True)
+    candidate.parent.mkdir(parents=True, exist_ok=True)
+    store.ensure_schemas()
+    loaded = sorted(d.document_id for d in decisions if d.load)
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(candidate))
+    try:
+        con.execute("create schema raw")
+        con.execute("create temp table loaded_documents (document_id varchar primary key)")
+        if loaded:
+            con.executemany("insert into loaded_documents values (?)", [[d] for d in loaded])
+        for table in RAW_TABLES:
+            con.execute(
+                f"create table raw.{table} as select * from read_parquet(?, union_by_name = true) "
+                "where document_id in (select document_id from loaded_documents) order by all",
+                [store.table_glob(table)],
+            )
+            counts[table] = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+        con.execute(
+            "create table raw.document_status (document_id varchar, file_name varchar, status varchar, "
+            "loaded boolean, detail varchar, error_line integer)"
+        )
+        con.executemany(
+            "insert into raw.document_status values (?, ?, ?, ?, ?, ?)",
+            [[d.document_id, d.file_name, d.status, d.load, d.detail, d.error_line] for d in decisions],
+        )
+        con.execute(
+            "create table raw.reviewed_inconsistencies (document_id varchar, \"check\" varchar, subject varchar, "
+            "printed_a varchar, printed_b varchar, reason varchar)"
+        )
+        if reviewed:
+            con.executemany(
+                "insert into raw.reviewed_inconsistencies values (?, ?, ?, ?, ?, ?)",
+                [[r[c].strip() for c in REVIEWED_COLUMNS] for r in reviewed],
+            )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return counts
+
+
+def publish(candidate: Path, published: Path) -> None:
+    """Swap the checked candidate in: one rename, after the candidate is flushed to disk."""
+    with open(candidate, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(candidate, published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def decision_rows(decisions: list[DocumentDecision]) -> list[dict]:
+    return [asdict(d) for d in decisions]
