@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.11 and installs the locked dependencies (idempotent, quiet when up to date).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+"$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 is required, found {sys.version.split()[0]}"'
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $("$PY" --version)"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed-lock
+if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
+  echo "setup: installing locked dependencies (requirements.lock) ..."
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r requirements.lock
+  .venv/bin/python -m pip install --quiet --no-deps -e .
+  cp requirements.lock "$stamp"
+fi

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The tests: set up if needed, then run the whole suite (real dbt, DuckDB, Great Expectations and Dagster).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The Dagster UI on http://127.0.0.1:3000 with the nightly schedule and the raw/ sensor running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
+mkdir -p "$DAGSTER_HOME"
+[ -f "$DAGSTER_HOME/dagster.yaml" ] || cp orchestration/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+exec .venv/bin/dagster dev -m orchestration.definitions -h "${DAGSTER_HOST:-127.0.0.1}" -p "${DAGSTER_PORT:-3000}"

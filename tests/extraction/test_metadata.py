@@ -1,0 +1,31 @@
+"""Document identity read from the text, for the five seeds and for unseen variants."""
+import pytest
+
+from orchestration.extraction.metadata import document_metadata
+from orchestration.extraction.source import read_source, source_from_text
+
+SEEDS = {
+    "000_df7f9757fe457667": ("武汉市青山区医疗保障局", "武汉市青山区", 2026, "budget", "consolidated"),
+    "001_6727838b316e5f85": ("曾都区医疗保障局", "随州市曾都区", 2025, "budget", "consolidated"),
+    "002_59fd46f20b32f4cf": ("江汉区医疗保障局", "武汉市江汉区", 2021, "budget", "entity"),
+    "003_305331944a1f3ba9": ("武汉市江夏区医疗保障局", "武汉市江夏区", 2024, "final", "consolidated"),
+    "004_f083e30e185bc13b": ("武汉市汉阳区医疗保障局", "武汉市汉阳区", 2024, "budget", "entity"),
+}
+
+
+@pytest.mark.parametrize("document_id, expected", sorted(SEEDS.items()))
+def test_seed_identity(raw_dir, document_id, expected):
+    meta = document_metadata(read_source(raw_dir / f"{document_id}.txt"))
+    assert (meta.department_name, meta.region, meta.fiscal_year, meta.stage, meta.scope) == expected
+
+
+def test_unseen_final_account_entity():
+    doc = source_from_text("襄阳市樊城区教育局（本级）2023年度部门决算\n目录\n公开 01 表\n")
+    meta = document_metadata(doc)
+    assert (meta.department_name, meta.region, meta.fiscal_year, meta.stage, meta.scope) == (
+        "襄阳市樊城区教育局", "襄阳市樊城区", 2023, "final", "entity")
+
+
+def test_text_that_is_not_a_disclosure_has_no_identity():
+    meta = document_metadata(source_from_text("会议纪要\n今天讨论了绿化工作。\n"))
+    assert meta.fiscal_year is None and meta.stage is None
