@@ -1,0 +1,206 @@
+"""The “三公”经费 table: total, 因公出国（境）, 公务用车 (购置, 运行), 公务接待.
+
+Two printed shapes exist: a horizontal one (the items are column titles and one
+data row holds the figures, in 决算 twice: 预算数 then 决算数) and a vertical
+one (one row per item). Columns are told by their header words, the unit is
+this table's own (a 三公 table may print 万元 beside tables in 元).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Optional
+
+from .model import CoverageLine, Finding, ThreePublicLine
+from .numbers import parse_amount, to_wan
+from .other_tables import (
+    coverage,
+    data_lines,
+    header_text,
+    is_column_numbering,
+    mismatch_finding,
+    note_lines,
+    repair_split_numbers,
+    squash,
+    stage_of,
+    tokenize,
+    unit_of,
+)
+from .source import SourceDocument
+from .tables import TableBlock
+
+_VEHICLE_GROUP = re.compile(r"公务用车购置及运行(?:维护)?费?")
+# Item of a vertical row, most specific first.
+_ROW_ITEMS = (
+    ("vehicle", re.compile(r"公务用车购置及运行")),
+    ("vehicle_purchase", re.compile(r"(?:公务用车)?购置")),
+    ("vehicle_operation", re.compile(r"(?:公务用车)?运行")),
+    ("outbound", re.compile(r"出国")),
+    ("reception", re.compile(r"接待")),
+    ("total", re.compile(r"^(?:“?三公”?经费)?合计$|^“?三公”?经费(?:合计)?$|^合计$|^总计$")),
+)
+_ROW_PREFIX = re.compile(r"^(?:\d+[.．、]|其中[:：]?|[（(]\d+[)）]|[（(][一二三四五六七八九十]+[)）])+")
+
+
+def block_leaves(header: str) -> list[str]:
+    """The item of each figure of one 预算数/决算数 block, in printed order, from the header words.
+
+    The template prints 合计, 因公出国（境）费, 公务用车购置及运行费 (with 小计, 购置费,
+    运行费 under it) and 公务接待费; sub-columns sit inside the vehicle group whatever
+    line of the header they were printed on.
+    """
+    top: list[tuple[int, str]] = []
+    for item, pattern in (("total", r"合计"), ("outbound", r"出国"), ("vehicle_group", _VEHICLE_GROUP.pattern),
+                          ("reception", r"接待")):
+        match = re.search(pattern, header)
+        if match:
+            top.append((match.start(), item))
+    top.sort()
+    group = _VEHICLE_GROUP.search(header)
+    after = _VEHICLE_GROUP.sub("", header[group.end():]) if group else ""
+    subs = sorted(
+        (match.start(), item)
+        for item, pattern in (("vehicle", r"小计"), ("vehicle_purchase", r"购置费?"), ("vehicle_operation", r"运行(?:维护)?费?"))
+        for match in [re.search(pattern, after)]
+        if match
+    )
+    leaves: list[str] = []
+    for _, item in top:
+        if item == "vehicle_group":
+            leaves.extend([sub for _, sub in subs] or ["vehicle"])
+        else:
+            leaves.append(item)
+    return leaves
+
+
+def header_blocks(header: str) -> list[Optional[str]]:
+    """The column blocks of the table: ["budget", "final"] when both 预算数 and 决算数 head it."""
+    marks = sorted((m.start(), "final" if m.group(0) == "决算数" else "budget")
+                   for m in re.finditer(r"预算数|决算数", header))
+    if len(marks) >= 2 and {m for _, m in marks} == {"budget", "final"}:
+        return [m for _, m in marks]
+    return [None]
+
+
+def _item_name(block_stage: Optional[str], doc_stage: str, item: str) -> str:
+    """Stage figures keep the plain item name; the other block's figures get a suffix (_budget)."""
+    if block_stage is None or block_stage == doc_stage:
+        return item
+    return f"{item}_{block_stage}"
+
+
+def _row_values(text: str, line: int, width: int) -> Optional[list[Optional[str]]]:
+    """The figures of a horizontal data row, one per column; blank tab cells are None."""
+    if "\t" in text:
+        cells = text.split("\t")
+        values = [squash(c) or None for c in cells]
+        values += [None] * (width - len(values))
+        return values if len(values) == width else None
+    tokens = repair_split_numbers(tokenize(text, line))
+    values = [t.text for t in tokens if t.kind in ("amount", "int")]
+    if len(values) != len(tokens) or len(values) != width:
+        return None
+    return values
+
+
+def parse_three_public(
+    doc: SourceDocument, block: TableBlock
+) -> tuple[list[ThreePublicLine], list[CoverageLine], list[Finding]]:
+    """One ThreePublicLine per item (and per 预算数/决算数 block in a final account)."""
+    unit = unit_of(doc, block)
+    header = header_text(doc, block)
+    doc_stage = stage_of(doc, block)
+    lines = list(data_lines(doc, block))
+    rows: list[ThreePublicLine] = []
+    cover: list[CoverageLine] = [coverage(doc, block, n, "note", squash(t)[:60]) for n, t in note_lines(doc, block)]
+    findings: list[Finding] = []
+    vertical = any(_row_item(t) for _, t in lines)
+    leaves = block_leaves(header)
+    stages = header_blocks(header)
+    width = len(leaves) * len(stages)
+    for number, text in lines:
+        if is_column_numbering(text) or "栏次" in text:
+            cover.append(coverage(doc, block, number, "header", "column numbering"))
+            continue
+        if vertical:
+            produced = _vertical_row(doc, block, number, text, unit, stages, doc_stage)
+            if produced is None:
+                cover.append(coverage(doc, block, number, "header", squash(text)[:60]))
+                continue
+            rows.extend(produced)
+            cover.append(coverage(doc, block, number, "fact", ", ".join(r.item for r in produced)))
+            continue
+        if re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\d\.\d", text):
+            cover.append(coverage(doc, block, number, "note", squash(text)[:60]))  # "本单位无“三公”经费支出"
+            continue
+        values = _row_values(text, number, width)
+        if values is None or not leaves:
+            reason = f"三公 data row does not give one figure per column ({width} columns from the header)"
+            cover.append(coverage(doc, block, number, "finding", reason))
+            findings.append(Finding(doc.document_id, "unreadable_line", "error",
+                                    f"{doc.file_name}:{number} {block.label} {block.title}: {reason}: {text.strip()!r}",
+                                    number))
+            continue
+        for index, value in enumerate(values):
+            stage = stages[index // len(leaves)]
+            amount = parse_amount(value) if value else Decimal(0)
+            rows.append(ThreePublicLine(doc.document_id, _item_name(stage, doc_stage, leaves[index % len(leaves)]),
+                                        to_wan(amount, unit), unit, block.label, number))
+        cover.append(coverage(doc, block, number, "fact", f"三公 figures ({len(values)} columns)"))
+    findings.extend(check_three_public(doc, block, rows, unit))
+    return rows, cover, findings
+
+
+def _row_item(text: str) -> Optional[str]:
+    """The item a vertical row names, if it names one."""
+    name = _ROW_PREFIX.sub("", squash(re.sub(r"[\d.,]+\s*$", "", text.split("\t")[0] if "\t" in text else text)))
+    name = re.sub(r"[\d.,]+$", "", name)
+    if not name or re.fullmatch(r"[\d.,\s]*", name):
+        return None
+    for item, pattern in _ROW_ITEMS:
+        if pattern.search(name):
+            return item
+    return None
+
+
+def _vertical_row(doc, block, number, text, unit, stages, doc_stage) -> Optional[list[ThreePublicLine]]:
+    """A vertical row's figure(s); a printed item with a blank cell is 0."""
+    item = _row_item(text)
+    if item is None:
+        return None
+    label = text.split("\t")[0] if "\t" in text else None
+    rest = text[len(label):] if label is not None else text
+    figures = [t.text for t in tokenize(rest, number) if t.kind == "amount"
+               or (t.kind == "int" and label is not None)]
+    if label is None:  # space layout: drop an enumerator such as "1." or "(2)"
+        figures = [t.text for t in tokenize(_ROW_PREFIX.sub("", squash(text)), number) if t.kind == "amount"]
+    if not figures:
+        figures = ["0"]
+    out = []
+    for index, stage in enumerate(stages):
+        value = figures[index] if index < len(figures) else "0"
+        out.append(ThreePublicLine(doc.document_id, _item_name(stage, doc_stage, item),
+                                   to_wan(parse_amount(value), unit), unit, block.label, number))
+    return out
+
+
+def check_three_public(doc, block, rows: list[ThreePublicLine], unit: str) -> list[Finding]:
+    """total = outbound + vehicle + reception; vehicle = purchase + operation (per block)."""
+    findings = []
+    by_item = {r.item: r for r in rows}
+    for suffix in ("", "_budget", "_final"):
+        get = lambda name: by_item.get(name + suffix)  # noqa: E731
+        total, vehicle = get("total"), get("vehicle")
+        parts = [get(n) for n in ("outbound", "vehicle", "reception")]
+        if total is not None and all(p is not None for p in parts):
+            found = mismatch_finding(doc, block, "three_public_total_mismatch", f"“三公”经费合计{suffix}",
+                                     total.amount, sum((p.amount for p in parts), Decimal(0)), unit,
+                                     total.source_line)
+            findings.extend([found] if found else [])
+        subs = [get(n) for n in ("vehicle_purchase", "vehicle_operation")]
+        if vehicle is not None and all(s is not None for s in subs):
+            found = mismatch_finding(doc, block, "three_public_vehicle_mismatch", f"公务用车购置及运行费{suffix}",
+                                     vehicle.amount, sum((s.amount for s in subs), Decimal(0)), unit,
+                                     vehicle.source_line)
+            findings.extend([found] if found else [])
+    return findings
