@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 AMOUNT_TEXT = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _AMOUNT = re.compile(rf"^{AMOUNT_TEXT}$")
 _BLANK = {"", "-", "--", "—", "——", "－", "/", "…"}
-_LEADING_AMOUNT = re.compile(rf"^({AMOUNT_TEXT})(?=\D)")
+_LEADING_AMOUNT = re.compile(rf"^({AMOUNT_TEXT})(?=[^\d.,])")
 _UNIT_LINE = re.compile(r"(?:金额)?(?:单位|部门)\s*[:：]\s*(万\s*元|元)")
 
 UNITS = ("万元", "元")

@@ -1,0 +1,895 @@
+"""Expenditure tables (支出总表, 一般公共预算支出表, 一般公共预算基本支出表, 政府性基金 / 国有资本经营
+预算支出表 and their 决算 twins) -> one ExpenditureLine per printed row.
+
+The parser works from the table's structure only:
+
+* columns are mapped by header words (合计 / 基本支出 / 项目支出 / 人员经费 / 公用经费),
+  by cell position where the text keeps tab-separated cells, otherwise in the national
+  template's order (合计, 基本支出[小计, 人员经费, 公用经费], 项目支出, other columns);
+* a row is a code, its name and its amounts, which PDF text may spread over several lines
+  in any order (name above the code, amounts before the code); codes and amount groups are
+  paired in document order;
+* where a space-separated row prints fewer amounts than the table has columns (blank
+  cells vanish), the leftmost placement consistent with the row's own identities is used
+  unless the parent row's figures show the amounts sit in other columns;
+* truncated codes are repaired (codes.repair_code) and reported; every candidate line is
+  accounted for in a CoverageLine, and a line that cannot be read is an error Finding.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Iterable, Optional, Sequence
+
+from . import codes as C
+from .model import CoverageLine, ExpenditureLine, Finding, TableRow
+from .numbers import (
+    is_amount,
+    join_split_amount,
+    parse_amount,
+    split_glued_amounts,
+    split_leading_amount,
+    table_decimals,
+    to_wan,
+    unit_of,
+)
+from .source import SourceDocument
+from .tables import TableBlock, find_tables, is_empty_note, is_header_line
+
+EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
+    "expenditure_summary": ("all_funds", C.FUNCTIONAL),
+    "general_public_functional": ("general_public_budget", C.FUNCTIONAL),
+    "general_public_basic_economic": ("general_public_budget", C.ECONOMIC),
+    "government_fund": ("government_fund", C.FUNCTIONAL),
+    "state_capital": ("state_capital", C.FUNCTIONAL),
+}
+
+TOTAL, BASIC, PROJECT, PERSONNEL, PUBLIC, OTHER = "total", "basic", "project", "personnel", "public", "other"
+_ROLE_ORDER = (TOTAL, BASIC, PERSONNEL, PUBLIC, PROJECT)
+_TOL = Decimal("0.02")
+_MAX_COMBINATIONS = 4096
+
+_TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
+_NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
+_OTHER_COLUMN = re.compile(r"经营支出|上缴上级|对附属单位补助|对附属部门补助|结转下年|年初结转|本年收入|年末结转")
+
+
+# --------------------------------------------------------------------------------------
+# Columns
+# --------------------------------------------------------------------------------------
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _role_of(stack: Sequence[str], classification: str) -> Optional[str]:
+    """The role of one column from its header texts, top to bottom (spanning titles first)."""
+    texts = [_compact(t) for t in stack if _compact(t)]
+    if not texts:
+        return None
+    bottom, above = texts[-1], "".join(texts[:-1])
+    if re.search(r"科目|代码|编码|名称|^项目$|栏次", bottom):
+        return None
+    if "人员经费" in bottom:
+        role = PERSONNEL
+    elif "公用经费" in bottom:
+        role = PUBLIC
+    elif "基本支出" in bottom:
+        role = BASIC
+    elif "项目支出" in bottom:
+        role = PROJECT
+    elif _OTHER_COLUMN.search(bottom):
+        role = OTHER
+    elif re.fullmatch(r"小计|合计|总计", bottom):
+        role = BASIC if "基本支出" in above else TOTAL
+    elif re.search(r"合计|总计|决算数|预算数|本年支出|金额", bottom):
+        role = TOTAL
+    else:
+        role = OTHER
+    if classification == C.ECONOMIC and role == BASIC:
+        role = TOTAL  # an economic table is all basic expenditure: its 合计 is the total
+    return role
+
+
+def tab_columns(header_lines: Sequence[str], classification: str) -> dict[int, str]:
+    """Cell index -> role for a tab-separated header (several rows, spanning titles)."""
+    rows = [line.split("\t") for line in header_lines]
+    width = max((len(r) for r in rows), default=0)
+    grid = [r + [""] * (width - len(r)) for r in rows]
+    # A title spans the empty cells to its right when the row below splits it.
+    for i in range(len(grid) - 1):
+        last = ""
+        for j in range(width):
+            if grid[i][j].strip():
+                last = grid[i][j]
+            elif last and grid[i + 1][j].strip():
+                grid[i][j] = last
+            else:
+                last = "" if not grid[i][j].strip() and not (i + 1 < len(grid) and grid[i + 1][j].strip()) else last
+    roles: dict[int, str] = {}
+    for j in range(width):
+        role = _role_of([grid[i][j] for i in range(len(grid))], classification)
+        if role:
+            roles[j] = role
+    return roles
+
+
+def stream_columns(header_text: str, classification: str) -> list[str]:
+    """Roles in the national template's order, from the header words a table prints."""
+    text = _compact(header_text)
+    roles: list[str] = []
+    has_basic = "基本支出" in text
+    has_personnel, has_public = "人员经费" in text, "公用经费" in text
+    if re.search(r"合计|总计|小计|决算数|预算数|本年支出", text):
+        roles.append(TOTAL)
+    if has_basic and classification == C.FUNCTIONAL:
+        roles.append(BASIC)
+    if has_personnel:
+        roles.append(PERSONNEL)
+    if has_public:
+        roles.append(PUBLIC)
+    if "项目支出" in text and classification == C.FUNCTIONAL:
+        roles.append(PROJECT)
+    roles.extend(OTHER for _ in _OTHER_COLUMN.findall(text))
+    if not roles:
+        roles.append(TOTAL)
+    return roles
+
+
+# --------------------------------------------------------------------------------------
+# Lines -> events
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Amounts:
+    line: int
+    values: list[Optional[Decimal]]  # in printed order
+    positions: Optional[list[Optional[str]]]  # role per value when the cell position says so
+    total_marker: bool = False
+    text: str = ""
+
+
+@dataclass
+class _Event:
+    kind: str  # code | text | amounts
+    line: int
+    code: Optional[str] = None
+    text: str = ""
+    amounts: Optional[_Amounts] = None
+
+
+def _code_prefix(cells: list[str], classification: str) -> tuple[Optional[str], int]:
+    """(code, number of cells it used) at the start of a row: ``2080505`` or ``208 05 05``."""
+    if not cells:
+        return None, 0
+    first = cells[0]
+    if not first.isdigit():
+        return None, 0
+    if len(first) == 3 and len(cells) > 1 and len(cells[1]) == 2 and cells[1].isdigit():
+        parts = [first, cells[1]]
+        if len(cells) > 2 and len(cells[2]) == 2 and cells[2].isdigit():
+            parts.append(cells[2])
+        following = cells[len(parts)] if len(cells) > len(parts) else ""
+        if not is_amount(following) or "." not in following:
+            joined = C.join_code_parts(parts, classification)
+            if joined:
+                return joined, len(parts)
+    if 3 <= len(first) <= 7 and first[0] in "23":
+        return first, 1
+    return None, 0
+
+
+def _split_tokens(tokens: list[str], decimals: Optional[int]) -> list[str]:
+    """Separate amounts glued to each other or to the following text."""
+    out: list[str] = []
+    for token in tokens:
+        glued = split_glued_amounts(token, decimals)
+        if glued:
+            out.extend(glued)
+            continue
+        lead = split_leading_amount(token)
+        if lead and lead[1]:
+            out.extend([lead[0], lead[1]])
+            continue
+        out.append(token)
+    return out
+
+
+def _join_split(tokens: list[str], decimals: Optional[int]) -> list[str]:
+    """Join an amount broken into ``0.0`` + ``0`` back together."""
+    out: list[str] = []
+    for token in tokens:
+        if out:
+            joined = join_split_amount(out[-1], token, decimals)
+            if joined:
+                out[-1] = joined
+                continue
+        out.append(token)
+    return out
+
+
+def _is_amount_token(token: str) -> bool:
+    return is_amount(token)
+
+
+def _line_events(
+    number: int,
+    text: str,
+    classification: str,
+    decimals: Optional[int],
+    columns: Optional[dict[int, str]],
+) -> list[_Event]:
+    """Events of one table line: an optional code, name text and a group of amounts."""
+    events: list[_Event] = []
+    if "\t" in text and columns is not None:
+        cells = [c.strip() for c in text.split("\t")]
+        nonempty_index = next((i for i, c in enumerate(cells) if c), None)
+        if nonempty_index is None:
+            return events
+        code, used = _code_prefix([c for c in cells[nonempty_index:] if c][:3], classification)
+        skip: set[int] = set()
+        if code:
+            events.append(_Event("code", number, code=code))
+            k, seen = nonempty_index, 0
+            while seen < used and k < len(cells):
+                if cells[k]:
+                    skip.add(k)
+                    seen += 1
+                k += 1
+        values: list[Optional[Decimal]] = []
+        positions: list[Optional[str]] = []
+        texts: list[str] = []
+        any_amount = False
+        for j, cell in enumerate(cells):
+            if j in skip:
+                continue
+            if j in columns:
+                if cell and not is_amount(cell):
+                    texts.append(cell)
+                    continue
+                amount = parse_amount(cell) if cell else None
+                any_amount = any_amount or amount is not None
+                values.append(amount if amount is not None else Decimal(0))
+                positions.append(columns[j])
+            elif cell:
+                texts.append(cell)
+        name = "".join(texts)
+        marker = bool(_TOTAL_WORD.match(_compact(name)))
+        if name and not marker:
+            events.append(_Event("text", number, text=name))
+        if any_amount or (marker and values):
+            events.append(
+                _Event("amounts", number, amounts=_Amounts(number, values, positions, marker, name if marker else ""))
+            )
+        elif marker:
+            events.append(_Event("text", number, text=name))
+        return events
+    tokens = _join_split(_split_tokens(text.split(), decimals), decimals)
+    code, used = _code_prefix(tokens[:3], classification)
+    rest = tokens[used:]
+    if code:
+        events.append(_Event("code", number, code=code))
+    texts: list[str] = []
+    values: list[Optional[Decimal]] = []
+    for token in rest:
+        if _is_amount_token(token) and ("." in token or "," in token or values or texts or not code):
+            values.append(parse_amount(token))
+        elif values:
+            texts.append(token)  # text after amounts: kept as name text of the same line
+        else:
+            texts.append(token)
+    name = "".join(texts)
+    marker = bool(_TOTAL_WORD.match(_compact(name)))
+    if name and not marker:
+        events.append(_Event("text", number, text=name))
+    if values:
+        events.append(_Event("amounts", number, amounts=_Amounts(number, values, None, marker, name if marker else "")))
+    elif marker:
+        events.append(_Event("text", number, text=name))
+    return events
+
+
+# --------------------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    code: Optional[str]  # None for the total row
+    code_line: Optional[int]
+    amounts: _Amounts
+    names: list[tuple[int, str]] = field(default_factory=list)
+    subject_code: Optional[str] = None
+    assigned: Optional[dict[str, Decimal]] = None
+    candidates: list[dict[str, Decimal]] = field(default_factory=list)
+
+    @property
+    def lines(self) -> set[int]:
+        out = {self.amounts.line} | {n for n, _ in self.names}
+        if self.code_line:
+            out.add(self.code_line)
+        return out
+
+    @property
+    def start_line(self) -> int:
+        return min(self.lines)
+
+    @property
+    def name(self) -> str:
+        return "".join(t for _, t in self.names)
+
+
+def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
+    """Pair codes with amount groups in document order; return rows and unpaired events."""
+    rows: list[_Row] = []
+    pending_codes: list[_Event] = []
+    pending_amounts: list[_Event] = []
+    texts: list[_Event] = []
+    closed_upto = -1
+    row_events: list[tuple[_Row, int]] = []
+
+    def close(code_event: Optional[_Event], amount_event: _Event, at: int) -> None:
+        row = _Row(code_event.code if code_event else None, code_event.line if code_event else None, amount_event.amounts)
+        rows.append(row)
+        row_events.append((row, at))
+
+    for index, event in enumerate(events):
+        if event.kind == "text":
+            texts.append(event)
+            continue
+        if event.kind == "amounts" and event.amounts.total_marker:
+            close(None, event, index)
+            continue
+        if event.kind == "code":
+            if pending_amounts:
+                close(event, pending_amounts.pop(0), index)
+            else:
+                pending_codes.append(event)
+        else:
+            if pending_codes:
+                close(pending_codes.pop(0), event, index)
+            else:
+                pending_amounts.append(event)
+    # Names: the text after the previous row closed, up to this row's closing event.
+    positions = {id(e): i for i, e in enumerate(events)}
+    text_events = [(positions[id(t)], t) for t in texts]
+    last_close = -1
+    for row, at in row_events:
+        if row.code is None:
+            row.names = [(t.line, t.text) for i, t in text_events if last_close < i <= at and t.line == row.amounts.line]
+            # the total row's own words are not a name; texts before it stay unassigned
+            last_close = at
+            continue
+        row.names = [(t.line, t.text) for i, t in text_events if last_close < i <= at]
+        last_close = at
+    used_text = {id(t) for _, t in text_events if any(t.line in r.lines for r in rows)}
+    leftovers = pending_codes + pending_amounts + [t for _, t in text_events if id(t) not in used_text and _after(t, last_close, positions)]
+    _ = closed_upto
+    return rows, leftovers
+
+
+def _after(event: _Event, last_close: int, positions: dict[int, int]) -> bool:
+    return positions[id(event)] > last_close
+
+
+# --------------------------------------------------------------------------------------
+# Column assignment
+# --------------------------------------------------------------------------------------
+
+
+def _identities_hold(values: dict[str, Decimal], roles: Sequence[str], tol: Decimal) -> bool:
+    """The row's own sums: 合计 = 基本 + 项目 (+ others), 基本 = 人员 + 公用, 合计 = 人员 + 公用."""
+    get = lambda r: values.get(r, Decimal(0))  # noqa: E731
+    others = sum((v for r, v in values.items() if r.startswith(OTHER)), Decimal(0))
+    if TOTAL in roles and (BASIC in roles or PROJECT in roles):
+        if abs(get(TOTAL) - get(BASIC) - get(PROJECT) - others) > tol:
+            return False
+    if BASIC in roles and PERSONNEL in roles and PUBLIC in roles:
+        if abs(get(BASIC) - get(PERSONNEL) - get(PUBLIC)) > tol:
+            return False
+    if TOTAL in roles and BASIC not in roles and PERSONNEL in roles and PUBLIC in roles:
+        if abs(get(TOTAL) - get(PERSONNEL) - get(PUBLIC)) > tol:
+            return False
+    return True
+
+
+def _keyed_roles(roles: Sequence[str]) -> list[str]:
+    """Roles with the 'other' columns numbered, so that each column has its own key."""
+    out, n = [], 0
+    for role in roles:
+        if role == OTHER:
+            n += 1
+            out.append(f"{OTHER}{n}")
+        else:
+            out.append(role)
+    return out
+
+
+def _candidates(values: list[Optional[Decimal]], roles: Sequence[str], tol: Decimal) -> list[dict[str, Decimal]]:
+    """Placements of k printed values into n columns (order kept), identities first."""
+    keyed = _keyed_roles(roles)
+    k, n = len(values), len(keyed)
+    vals = [v if v is not None else Decimal(0) for v in values]
+    if k > n:
+        return []
+    placements = []
+    for chosen in itertools.combinations(range(n), k):
+        assignment = {role: Decimal(0) for role in keyed}
+        for value, index in zip(vals, chosen):
+            assignment[keyed[index]] = value
+        placements.append(assignment)
+    good = [p for p in placements if _identities_hold(p, roles, tol)]
+    return good or placements
+
+
+def _children_fit(parent: dict[str, Decimal], children: Sequence[dict[str, Decimal]], tol: Decimal) -> bool:
+    for role, value in parent.items():
+        total = sum((c.get(role, Decimal(0)) for c in children), Decimal(0))
+        if abs(total - value) > tol * max(1, len(children)):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------------------
+# The parser
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    doc: SourceDocument
+    block: TableBlock
+    fund_scope: str
+    classification: str
+    unit: str
+    findings: list[Finding]
+    coverage: dict[int, tuple[str, Optional[str]]]
+
+    def finding(self, check: str, severity: str, line: Optional[int], detail: str) -> None:
+        where = f"{self.doc.file_name}:{line}" if line else self.doc.file_name
+        self.findings.append(Finding(self.doc.document_id, check, severity, f"{where} ({self.block.label}): {detail}", line))
+
+    def cover(self, line: int, outcome: str, detail: Optional[str] = None) -> None:
+        rank = {"finding": 5, "fact": 4, "parent": 3, "total": 3, "header": 1, "note": 0}
+        if line not in self.coverage or rank[outcome] > rank[self.coverage[line][0]]:
+            self.coverage[line] = (outcome, detail)
+
+
+def _header_lines(doc: SourceDocument, block: TableBlock) -> list[str]:
+    """The column-title lines: from the first header line to the header's end, blanks and
+    column numbering left out (wrapped titles such as 事业单 / 位经营 / 支出 are kept)."""
+    numbers = range(block.start_line, block.header_end_line + 1)
+    first = next((n for n in numbers if is_header_line(doc.line(n))), None)
+    if first is None:
+        return []
+    return [
+        doc.line(n)
+        for n in range(first, block.header_end_line + 1)
+        if doc.line(n).strip() and not re.search(r"^\s*栏次|^[\d\s]+$", doc.line(n)) and not unit_of(doc.line(n))
+    ]
+
+
+def _is_grouped_economic(header: list[str]) -> bool:
+    """决算 basic-expenditure layout: code/name/amount groups side by side on one line."""
+    return any(len(re.findall(r"科目\s*(?:代码|编码)", line)) >= 2 for line in header)
+
+
+def _body_lines(doc: SourceDocument, block: TableBlock) -> list[tuple[int, str]]:
+    return [(n, t) for n, t in doc.numbered(block.header_end_line + 1, block.end_line) if t.strip()]
+
+
+def _table_decimals(body: list[tuple[int, str]]) -> Optional[int]:
+    return table_decimals(tok for _, t in body for tok in re.split(r"[\s\t]+", t))
+
+
+def _resolve_rows(ctx: _Context, rows: list[_Row], roles: Sequence[str]) -> None:
+    """Give every row a column assignment; use parents to place ambiguous values."""
+    tol = _TOL
+    keyed = _keyed_roles(roles)
+    for row in rows:
+        a = row.amounts
+        if a.positions is not None:
+            assignment = {role: Decimal(0) for role in keyed}
+            counter = 0
+            for value, role in zip(a.values, a.positions):
+                if role == OTHER:
+                    counter += 1
+                    assignment[f"{OTHER}{counter}"] = value or Decimal(0)
+                elif role:
+                    assignment[role] = value or Decimal(0)
+            row.assigned = assignment
+            row.candidates = [assignment]
+        else:
+            row.candidates = _candidates(a.values, roles, tol)
+            if not row.candidates:
+                row.assigned = None
+    # Top-down through the hierarchy.
+    parent_of = _parents(ctx, rows)
+    children: dict[int, list[_Row]] = {}
+    for row in rows:
+        p = parent_of.get(id(row))
+        if p is not None:
+            children.setdefault(id(p), []).append(row)
+    order = [r for r in rows if parent_of.get(id(r)) is None]
+    queue = list(order)
+    for row in order:
+        if row.assigned is None and row.candidates:
+            row.assigned = row.candidates[0]
+            if len(row.candidates) > 1 and not _all_same(row.candidates):
+                pass  # the top row keeps the leftmost placement
+    while queue:
+        parent = queue.pop(0)
+        kids = children.get(id(parent), [])
+        if parent.assigned is None and parent.candidates:
+            parent.assigned = parent.candidates[0]
+        if kids and parent.assigned is not None:
+            _place_children(ctx, parent, kids, tol)
+        queue.extend(kids)
+    for row in rows:
+        if row.assigned is None and row.candidates:
+            row.assigned = row.candidates[0]
+
+
+def _all_same(candidates: list[dict[str, Decimal]]) -> bool:
+    return all(c == candidates[0] for c in candidates)
+
+
+def _place_children(ctx: _Context, parent: _Row, kids: list[_Row], tol: Decimal) -> None:
+    open_kids = [k for k in kids if k.assigned is None]
+    if not open_kids:
+        return
+    for kid in open_kids:
+        pruned = [
+            c for c in kid.candidates
+            if all(v == 0 or parent.assigned.get(r, Decimal(0)) != 0 for r, v in c.items())
+        ]
+        kid.candidates = pruned or kid.candidates
+    default = {id(k): k.candidates[0] for k in open_kids}
+    fixed = [k.assigned for k in kids if k.assigned is not None]
+    if _children_fit(parent.assigned, fixed + list(default.values()), tol):
+        for kid in open_kids:
+            kid.assigned = default[id(kid)]
+        return
+    sizes = 1
+    for kid in open_kids:
+        sizes *= len(kid.candidates)
+    matches: list[tuple[dict[str, Decimal], ...]] = []
+    if sizes <= _MAX_COMBINATIONS:
+        for combo in itertools.product(*(k.candidates for k in open_kids)):
+            if _children_fit(parent.assigned, fixed + list(combo), tol):
+                matches.append(combo)
+                if len(matches) > 1:
+                    break
+    if len(matches) == 1:
+        for kid, choice in zip(open_kids, matches[0]):
+            kid.assigned = choice
+        return
+    for kid in open_kids:
+        kid.assigned = default[id(kid)]
+        if len(kid.candidates) > 1 and not _all_same(kid.candidates):
+            ctx.finding(
+                "ambiguous_columns",
+                "warning",
+                kid.start_line,
+                f"row {kid.subject_code or kid.code} prints {len([v for v in kid.amounts.values])} amounts for "
+                f"{len(kid.candidates[0])} columns and its parent does not settle which; read left to right",
+            )
+
+
+def _parents(ctx: _Context, rows: list[_Row]) -> dict[int, _Row]:
+    """Each subject row's parent: the nearest row above whose code is its parent code; the total row for 类."""
+    total = next((r for r in rows if r.code is None), None)
+    by_code: dict[str, _Row] = {}
+    out: dict[int, _Row] = {}
+    for row in rows:
+        if row.code is None or row.subject_code is None:
+            continue
+        code = row.subject_code
+        parent_code = C.parent_code(code, ctx.classification)
+        if parent_code is None:
+            if total is not None:
+                out[id(row)] = total
+        elif parent_code in by_code:
+            out[id(row)] = by_code[parent_code]
+        by_code[code] = row
+    return out
+
+
+def _repair(ctx: _Context, rows: list[_Row], known: dict[str, set[str]]) -> list[_Row]:
+    """Full codes for every subject row; rows whose code cannot be repaired become findings."""
+    kept: list[_Row] = []
+    for row in rows:
+        if row.code is None:
+            kept.append(row)
+            continue
+        printed = row.code
+        if C.is_full_code(printed, ctx.classification):
+            row.subject_code = printed
+            kept.append(row)
+            continue
+        repaired, source = C.repair_code(printed, row.name, ctx.classification, known)
+        if repaired:
+            row.subject_code = repaired
+            ctx.finding(
+                "code_repaired",
+                "warning",
+                row.code_line,
+                f"printed code {printed} ({row.name}) is cut short; repaired to {repaired} from the "
+                f"{'same document' if source == 'document' else 'national classification'}",
+            )
+            kept.append(row)
+            continue
+        ctx.finding(
+            "code_unrepairable",
+            "error",
+            row.code_line,
+            f"printed code {printed} ({row.name}) is not a full {ctx.classification} code and cannot be repaired",
+        )
+        for line in row.lines:
+            ctx.cover(line, "finding", f"unrepairable code {printed}")
+    return kept
+
+
+def _to_line(ctx: _Context, row: _Row, roles: Sequence[str], leaf: bool) -> ExpenditureLine:
+    values = row.assigned or {}
+    def pick(role: str) -> Optional[Decimal]:
+        if role not in roles:
+            return None
+        return to_wan(values.get(role, Decimal(0)), ctx.unit)
+    name = _compact(row.name) if row.code is not None else None
+    return ExpenditureLine(
+        document_id=ctx.doc.document_id,
+        table_kind=ctx.block.kind,
+        fund_scope=ctx.fund_scope,
+        classification=ctx.classification,
+        row_kind="subject" if row.code is not None else "total",
+        printed_code=row.code,
+        subject_code=row.subject_code,
+        subject_name=name or (C.national_name(row.subject_code, ctx.classification) if row.subject_code else None),
+        amount_total=pick(TOTAL),
+        amount_basic=pick(BASIC),
+        amount_project=pick(PROJECT),
+        amount_personnel=pick(PERSONNEL),
+        amount_public=pick(PUBLIC),
+        source_unit=ctx.unit,
+        source_table=ctx.block.label,
+        source_line=row.start_line,
+    )
+
+
+def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) -> list[ExpenditureLine]:
+    """A one-code-column table (all functional tables and the budget economic table)."""
+    body = _body_lines(ctx.doc, ctx.block)
+    decimals = _table_decimals(body)
+    tab_layout = any("\t" in h for h in header) and sum("\t" in t for _, t in body) >= max(1, len(body) // 2)
+    columns = tab_columns(header, ctx.classification) if tab_layout else None
+    if columns is not None and not any(r in (TOTAL,) for r in columns.values()):
+        columns = None
+    roles = _table_roles(columns, header, ctx.classification)
+    events: list[_Event] = []
+    for number, text in body:
+        if _NOTE_LINE.match(text) or is_empty_note(text):
+            ctx.cover(number, "note")
+            continue
+        if re.match(r"^\s*栏次", text):
+            ctx.cover(number, "header")
+            continue
+        events.extend(_line_events(number, text, ctx.classification, decimals, columns))
+    rows, leftovers = _pair_events(events)
+    for event in leftovers:
+        if event.kind == "text":
+            ctx.cover(event.line, "note", "text outside any row")
+            continue
+        what = f"code {event.code}" if event.kind == "code" else "amounts"
+        ctx.finding("unparsed_line", "error", event.line, f"{what} not matched to a row")
+        ctx.cover(event.line, "finding", f"unmatched {what}")
+    for row in rows:
+        if len(row.amounts.values) > len(roles):
+            ctx.finding(
+                "unparsed_line", "error", row.amounts.line,
+                f"{len(row.amounts.values)} amounts for {len(roles)} columns",
+            )
+            for line in row.lines:
+                ctx.cover(line, "finding", "too many amounts")
+    rows = [r for r in rows if len(r.amounts.values) <= len(roles)]
+    rows = _repair(ctx, rows, known)
+    _resolve_rows(ctx, rows, roles)
+    codes = [r.subject_code for r in rows if r.subject_code]
+    out: list[ExpenditureLine] = []
+    for row in rows:
+        if row.code is None:
+            if all((v or 0) == 0 for v in row.amounts.values) and ctx.block.is_empty:
+                for line in row.lines:
+                    ctx.cover(line, "total", "blank total row of an empty table")
+                continue
+            out.append(_to_line(ctx, row, roles, leaf=False))
+            for line in row.lines:
+                ctx.cover(line, "total")
+            continue
+        leaf = not any(c != row.subject_code and c.startswith(row.subject_code) for c in codes)
+        out.append(_to_line(ctx, row, roles, leaf))
+        for line in row.lines:
+            ctx.cover(line, "fact" if leaf else "parent", row.subject_code)
+    return out
+
+
+def _table_roles(columns: Optional[dict[int, str]], header: list[str], classification: str) -> list[str]:
+    if columns is not None:
+        return [columns[j] for j in sorted(columns)]
+    return stream_columns("".join(header), classification)
+
+
+def _parse_grouped(ctx: _Context, header: list[str], known: dict[str, set[str]]) -> list[ExpenditureLine]:
+    """决算 economic layout: (code, name, amount) groups side by side, 人员经费 then 公用经费."""
+    body = _body_lines(ctx.doc, ctx.block)
+    groups = _group_roles(header)
+    rows: list[_Row] = []
+    totals: dict[str, Decimal] = {}
+    total_lines: list[int] = []
+    for number, text in body:
+        if _NOTE_LINE.match(text) or is_empty_note(text):
+            ctx.cover(number, "note")
+            continue
+        compact = _compact(text)
+        if "合计" in compact:
+            found = False
+            for role, word in ((PERSONNEL, "人员经费合计"), (PUBLIC, "公用经费合计")):
+                match = re.search(re.escape(word) + r"[^\d]*?(-?[\d,]+\.\d+)", text.replace("\t", " "))
+                if match:
+                    totals[role] = parse_amount(match.group(1)) or Decimal(0)
+                    found = True
+                elif word in compact:
+                    totals[role] = Decimal(0)
+                    found = True
+            if found:
+                total_lines.append(number)
+                ctx.cover(number, "total")
+                continue
+        items = _grouped_items(text, groups, ctx.classification)
+        if items is None:
+            ctx.finding("unparsed_line", "error", number, "line of the grouped economic table not readable")
+            ctx.cover(number, "finding", "unreadable grouped line")
+            continue
+        for code, name, amount, role in items:
+            assigned = {TOTAL: amount, PERSONNEL: amount if role == PERSONNEL else Decimal(0),
+                        PUBLIC: amount if role == PUBLIC else Decimal(0)}
+            row = _Row(code, number, _Amounts(number, [amount], None), [(number, name)])
+            row.assigned = assigned
+            rows.append(row)
+    rows = _repair(ctx, rows, known)
+    roles = [TOTAL, PERSONNEL, PUBLIC]
+    codes = [r.subject_code for r in rows if r.subject_code]
+    out: list[ExpenditureLine] = []
+    if totals:
+        total_row = _Row(None, None, _Amounts(total_lines[0], [], None, True), [])
+        total_row.assigned = {PERSONNEL: totals.get(PERSONNEL, Decimal(0)), PUBLIC: totals.get(PUBLIC, Decimal(0))}
+        line = _to_line(ctx, total_row, roles, leaf=False)
+        out.append(replace(line, amount_total=None))  # the table prints no grand total
+    for row in rows:
+        leaf = not any(c != row.subject_code and c.startswith(row.subject_code) for c in codes)
+        out.append(_to_line(ctx, row, roles, leaf))
+        ctx.cover(row.code_line, "fact" if leaf else "parent", row.subject_code)
+    return out
+
+
+def _group_roles(header: list[str]) -> list[tuple[int, Optional[str]]]:
+    """(first cell index, role) of each code/name/amount group of the grouped header."""
+    code_row = next(line for line in header if len(re.findall(r"科目\s*(?:代码|编码)", line)) >= 2)
+    cells = code_row.split("\t")
+    starts = [i for i, c in enumerate(cells) if re.search(r"科目\s*(?:代码|编码)", c)]
+    top = next((line for line in header if "人员经费" in line or "公用经费" in line), "")
+    top_cells = top.split("\t")
+    out: list[tuple[int, Optional[str]]] = []
+    role: Optional[str] = None
+    for start in starts:
+        window = "".join(top_cells[start:start + 3]) if start < len(top_cells) else ""
+        if "人员经费" in window:
+            role = PERSONNEL
+        elif "公用经费" in window:
+            role = PUBLIC
+        out.append((start, role))
+    return out
+
+
+def _economic_role(code: str) -> str:
+    """人员经费 are 工资福利支出 (301) and 对个人和家庭的补助 (303); the rest is 公用经费."""
+    return PERSONNEL if code[:3] in ("301", "303") else PUBLIC
+
+
+def _grouped_items(
+    text: str, groups: list[tuple[int, Optional[str]]], classification: str
+) -> Optional[list[tuple[str, str, Decimal, str]]]:
+    """(code, name, amount, role) for each filled group of one line."""
+    items: list[tuple[str, str, Decimal, str]] = []
+    if "\t" in text:
+        cells = [c.strip() for c in text.split("\t")]
+        for index, (start, role) in enumerate(groups):
+            chunk = cells[start:start + 3]
+            chunk += [""] * (3 - len(chunk))
+            code, name, amount_text = chunk
+            code = code.replace(" ", "")
+            if not code and not name and not amount_text:
+                continue
+            if not code.isdigit():
+                return None
+            amount = parse_amount(amount_text) if amount_text else Decimal(0)
+            if amount is None:
+                return None
+            items.append((code, name, amount, role or _economic_role(code)))
+        return items
+    tokens = text.split()
+    current: Optional[list] = None
+    for token in tokens:
+        if token.isdigit() and 3 <= len(token) <= 5 and token.startswith("3"):
+            if current:
+                items.append(tuple(current))  # type: ignore[arg-type]
+            current = [token, "", Decimal(0), _economic_role(token)]
+        elif current is None:
+            return None
+        elif is_amount(token):
+            current[2] = parse_amount(token) or Decimal(0)
+        else:
+            current[1] += token
+    if current:
+        items.append(tuple(current))  # type: ignore[arg-type]
+    return items
+
+
+def _known_codes(doc: SourceDocument, blocks: Iterable[TableBlock]) -> dict[str, set[str]]:
+    """Full codes printed anywhere in the document's coded tables, with the names printed beside them."""
+    known: dict[str, set[str]] = {}
+    pattern = re.compile(r"(?:^|\t|\s)([23]\d{2}(?:\d{2}){0,2})(?:\t|\s+)([^\t\d\s][^\t]*?)(?=\t|\s+-?\d|$)")
+    for block in blocks:
+        for _, text in doc.numbered(block.header_end_line + 1, block.end_line):
+            for code, name in pattern.findall(text):
+                if len(code) in (3, 5, 7):
+                    known.setdefault(code, set()).add(_compact(name))
+    return known
+
+
+def parse_expenditure_tables(
+    doc: SourceDocument, blocks: Sequence[TableBlock]
+) -> tuple[list[ExpenditureLine], list[CoverageLine], list[Finding]]:
+    """Rows, coverage and findings of the document's expenditure tables (see module doc)."""
+    lines: list[ExpenditureLine] = []
+    coverage: list[CoverageLine] = []
+    findings: list[Finding] = []
+    known = _known_codes(doc, blocks)
+    for block in blocks:
+        if block.kind not in EXPENDITURE_KINDS:
+            continue
+        fund_scope, classification = EXPENDITURE_KINDS[block.kind]
+        unit = block.unit or "万元"
+        ctx = _Context(doc, block, fund_scope, classification, unit, findings, {})
+        if block.unit is None:
+            ctx.finding("unit_missing", "warning", block.start_line, "table prints no unit line; read as 万元")
+        header = _header_lines(doc, block)
+        if _is_grouped_economic(header) and classification == C.ECONOMIC:
+            lines.extend(_parse_grouped(ctx, header, known))
+        else:
+            lines.extend(_parse_flat(ctx, header, known))
+        for number, (outcome, detail) in sorted(ctx.coverage.items()):
+            coverage.append(CoverageLine(doc.document_id, block.kind, block.label, number, outcome, detail))
+    return lines, coverage, findings
+
+
+def table_rows(doc: SourceDocument, blocks: Sequence[TableBlock]) -> list[TableRow]:
+    """One TableRow per recognised table."""
+    return [
+        TableRow(doc.document_id, b.kind, b.label, b.title, b.unit, b.start_line, b.end_line, b.is_empty)
+        for b in blocks
+    ]
+
+
+def extract_expenditure(
+    doc: SourceDocument,
+) -> tuple[list[TableRow], list[ExpenditureLine], list[CoverageLine], list[Finding]]:
+    """find_tables, then the expenditure parsers: the convenience entry for the pipeline."""
+    blocks = find_tables(doc)
+    lines, coverage, findings = parse_expenditure_tables(doc, blocks)
+    return table_rows(doc, blocks), lines, coverage, findings
