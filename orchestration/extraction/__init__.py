@@ -72,34 +72,42 @@ def _document_row(doc: SourceDocument) -> DocumentRow:
     )
 
 
-def _identity_findings(doc: SourceDocument, row: DocumentRow) -> list[Finding]:
+def _require_identity(doc: SourceDocument, row: DocumentRow) -> None:
     """A document we cannot place (no year, stage, department) is not a disclosure we can publish."""
     missing = [name for name in ("department_name", "fiscal_year", "stage") if getattr(row, name) is None]
-    if not missing:
-        return []
-    return [
-        Finding(
-            doc.document_id,
-            "document_not_identified",
-            "error",
-            f"{doc.file_name}: could not read {', '.join(missing)} from the document: "
-            "not a recognisable 部门预算/部门决算 disclosure",
-        )
-    ]
+    if missing:
+        raise BadInputError(doc.file_name, f"not a recognisable 部门预算/部门决算 disclosure: could not read "
+                                           f"{', '.join(missing)} from the text")
+
+
+def _require_complete(doc: SourceDocument, blocks) -> None:
+    """Text that stops inside a financial table was cut short: its last table cannot be trusted."""
+    last_text = max((n for n, line in doc.numbered() if line.strip()), default=0)
+    if not blocks or blocks[-1].kind in ("procurement", "purchased_services", "asset_allocation"):
+        return
+    last = blocks[-1]
+    if last.end_line >= last_text and not last.is_empty:
+        raise BadInputError(doc.file_name, f"truncated: the text ends inside table {last.label} "
+                                           f"({last.title}) with no table or section after it", last_text)
 
 
 def extract_document(doc: SourceDocument) -> Extraction:
-    """Read every recognised table of one document into rows, findings and a coverage account."""
+    """Read every recognised table of one document into rows, findings and a coverage account.
+
+    Raises BadInputError for text that is not a disclosure or was cut short: such a
+    file is quarantined as a whole rather than published in part.
+    """
     from .expenditure import extract_expenditure
     from .indicators import parse_indicators
     from .other_tables import extract_other_tables
     from .tables import find_tables
 
     document = _document_row(doc)
+    _require_identity(doc, document)
     result = Extraction(document=document)
-    result.findings.extend(_identity_findings(doc, document))
 
     blocks = find_tables(doc)
+    _require_complete(doc, blocks)
     tables, expenditure, coverage, findings = extract_expenditure(doc, blocks)
     result.tables.extend(tables)
     result.expenditure_lines.extend(expenditure)
@@ -121,7 +129,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
 
     found = {table.table_kind for table in result.tables}
     for kind in CORE_TABLE_KINDS:
-        if kind not in found and not _identity_findings(doc, document):
+        if kind not in found:
             result.findings.append(
                 Finding(doc.document_id, "core_table_missing", "warning",
                         f"{doc.file_name}: no {kind} table recognised; the document is loaded without it")

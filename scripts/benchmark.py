@@ -1,0 +1,85 @@
+"""Speed and memory of the pipeline, measured rather than asserted in tests.
+
+    .venv/bin/python scripts/benchmark.py               # extraction of the seeds, repeated
+    .venv/bin/python scripts/benchmark.py --corpus 200  # plus a full run on a corpus of 200 documents
+
+The synthetic corpus copies the seed documents under new names, each with a
+different department name, so every copy is extracted, loaded and checked.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from orchestration.extraction import extract_document, read_source  # noqa: E402
+
+
+def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def bench_extraction(repeat: int) -> None:
+    paths = sorted((REPO / "raw").glob("*.txt"))
+    size = sum(p.stat().st_size for p in paths)
+    started = time.perf_counter()
+    rows = 0
+    for _ in range(repeat):
+        for path in paths:
+            extraction = extract_document(read_source(path))
+            rows += sum(len(v) for v in extraction.rows().values())
+    seconds = time.perf_counter() - started
+    documents = repeat * len(paths)
+    print(f"extraction: {documents} documents ({size * repeat / 1e6:.1f} MB) in {seconds:.2f}s = "
+          f"{documents / seconds:.1f} documents/s, {size * repeat / 1e6 / seconds:.2f} MB/s, "
+          f"{rows} rows; peak RSS {peak_rss_mb():.0f} MB")
+
+
+def make_corpus(folder: Path, count: int) -> None:
+    seeds = sorted((REPO / "raw").glob("*.txt"))
+    for number in range(count):
+        seed = seeds[number % len(seeds)]
+        text = seed.read_text("utf-8").replace("医疗保障局", f"医疗保障{number:04d}局")
+        (folder / f"bench_{number:05d}.txt").write_text(text, "utf-8")
+
+
+def bench_pipeline(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "raw").mkdir()
+        make_corpus(root / "raw", count)
+        env = {**os.environ, "BUDGET_RAW_DIR": str(root / "raw"), "BUDGET_WAREHOUSE": str(root / "wh" / "budget.duckdb"),
+               "DAGSTER_HOME": str(root / "home")}
+        started = time.perf_counter()
+        completed = subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env,
+                                   capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        tail = "\n".join(completed.stdout.strip().splitlines()[-8:])
+        warehouse = root / "wh" / "budget.duckdb"
+        size = warehouse.stat().st_size / 1e6 if warehouse.exists() else 0
+        print(f"full run: {count} documents in {seconds:.1f}s ({count / seconds:.2f} documents/s), exit "
+              f"{completed.returncode}, warehouse {size:.1f} MB, peak RSS of the run "
+              f"{peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB\n{tail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=20, help="extraction passes over the seeds")
+    parser.add_argument("--corpus", type=int, default=0, help="documents in a synthetic corpus for a full run")
+    args = parser.parse_args()
+    bench_extraction(args.repeat)
+    if args.corpus:
+        bench_pipeline(args.corpus)
+
+
+if __name__ == "__main__":
+    main()
