@@ -1,0 +1,1128 @@
+"""Performance indicators (绩效指标) from the target and self-evaluation tables.
+
+Regions are found from their titles (部门整体支出绩效目标表, 项目申报表,
+项目支出自评表 ...) and their header words (一级指标, 三级指标, 指标值,
+前年, 上年, 实际完成值, 得分 ...), never from where a given file puts them.
+Two layouts are read:
+
+* cell layouts (tab-separated): every row is a list of cells; l1/l2 are
+  recognised by vocabulary, not by column position, because rows shift;
+* stream layouts (space-separated text, or PDF text with every cell broken
+  over many lines): a row is rebuilt from its fragments, ended by its value
+  or by the basis column that closes it.
+
+Every candidate line of a region is accounted for by a CoverageLine; a row
+that looks like an indicator but cannot be read becomes a Finding.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Optional
+
+from .model import CoverageLine, Finding, IndicatorLine
+from .source import SourceDocument
+from .targets import parse_target
+
+# --------------------------------------------------------------------------- vocabularies
+
+L1_CANONICAL = ("产出指标", "效益指标", "满意度指标", "成本指标")
+# Older and department-wide templates name level 1 differently; analysts need one set.
+L1_ALIASES = {
+    "项目产出": "产出指标",
+    "项目效益": "效益指标",
+    "项目成本": "成本指标",
+    "运行成本": "成本指标",
+    "管理效率": "产出指标",
+    "履职效能": "产出指标",
+    "社会效应": "效益指标",
+    "可持续发展能力": "效益指标",
+}
+L2_CANONICAL = (
+    "数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标",
+    "生态环境成本指标", "经济效益指标", "社会效益指标", "生态效益指标", "生态环境效益指标",
+    "可持续影响指标", "服务对象满意度指标", "社会公众或服务对象满意度指标", "社会公众满意度指标",
+)
+L2_ALIASES = {
+    "产出数量": "数量指标",
+    "产出质量": "质量指标",
+    "产出时效": "时效指标",
+    "完成时效": "时效指标",
+    "产出成本": "成本指标",
+    "成本控制": "成本指标",
+    "经济效益": "经济效益指标",
+    "社会效益": "社会效益指标",
+    "生态效益": "生态效益指标",
+    "可持续影响": "可持续影响指标",
+    "服务对象满意度": "服务对象满意度指标",
+}
+
+TABLE_KINDS = ("department_target", "project_target", "department_self_eval", "project_self_eval")
+
+_SPACES = re.compile(r"\s+")
+_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+_WEIGHT_TAIL = re.compile(r"^[（(]?\s*\d*(?:\.\d+)?\s*分?\s*[)）]$")
+_GOAL = re.compile(r"^(长期|年度)?(绩效)?目标(\d*)(?:[:：]|（|\(|$)")
+_GOAL_CELL = re.compile(r"^(?:(长期|年度)(?:绩效)?目标|目标)\s*\d*\s*[:：]?\s*(?:[（(]\s*\d+\s*分?\s*[)）]?)?$")
+_PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
+_LABEL = re.compile(r"^(附表\s*[\d\-]+|公开\s*\d+\s*表|表\s*\d+(?:-\d+)?|附件?\s*\d+)\s*[.．、:：]?")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+_TITLES: tuple[tuple[str, re.Pattern], ...] = (
+    ("department_self_eval", re.compile(r"整体(支出)?绩效自评(表|结果)|部门整体.{0,12}自评表$")),
+    ("project_self_eval", re.compile(r"项目(支出)?(绩效)?自评表$|^自评表$")),
+    ("department_target", re.compile(r"整体(支出)?绩效目标(申报)?表")),
+    ("project_target", re.compile(r"项目(支出)?绩效目标(申报)?表|项目申报表|项目年度绩效目标表")),
+)
+# A department table whose title page was lost still opens with this block.
+_DEPARTMENT_OPENING = re.compile(r"^整体绩效总?目标")
+_TOC = re.compile(r"\.{4,}|…{2,}|^[-*]\s|^[一二三四五六七八九十]+、")
+
+_STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
+_HEADER_WORDS = (
+    "目标名称", "一级指标", "二级指标", "三级指标名称", "三级指标", "明细指标内容(三级指标）",
+    "明细指标内容（三级指标）", "指标值确定依据", "指标值说明", "指标说明", "指标值", "近两年指标值",
+    "前年", "上年", "预计当年实现", "预期当年实现值", "年初目标值(A)", "年初目标值（A）",
+    "实际完成值(B)", "实际完成值（B）", "得分", "分值", "权重", "指标分类", "长期绩效指标",
+    "年度绩效指标", "长期绩效目标", "年度绩效目标",
+)
+
+
+def squash(text: Optional[str]) -> str:
+    """Remove every space: PDF text breaks Chinese words with spaces and line ends."""
+    return _SPACES.sub("", text or "")
+
+
+def tidy(text: Optional[str]) -> Optional[str]:
+    """Spaces normalised for a printed value: none inside CJK text, one between words."""
+    if text is None:
+        return None
+    text = _SPACES.sub(" ", text).strip()
+    text = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text)
+    text = re.sub(r"(?<=[≥≤<>=])\s+", "", text)
+    text = re.sub(r"(?<=\d)\s+(?=[%％])", "", text)
+    return text or None
+
+
+# --------------------------------------------------------------------------- vocabulary matching
+
+
+def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
+    """Canonical level-1 name of a cell, or None. Short cut-off forms need an l2 beside them."""
+    text = squash(cell)
+    if not text:
+        return None
+    if text in L1_CANONICAL:
+        return text
+    if text in L1_ALIASES:
+        return L1_ALIASES[text]
+    if text.startswith("一级指标"):
+        return None
+    for word in L1_CANONICAL:
+        if len(text) >= 2 and word.startswith(text) and (len(text) >= 4 or next_is_l2):
+            return word
+    if text == "满意度" and next_is_l2:
+        return "满意度指标"
+    return None
+
+
+def match_l2(cell: str) -> Optional[str]:
+    """Canonical level-2 name of a cell (cut-off forms completed), or None."""
+    text = squash(cell)
+    if len(text) < 2:
+        return None
+    if text in L2_CANONICAL:
+        return text
+    if text in L2_ALIASES:
+        return L2_ALIASES[text]
+    for word in L2_CANONICAL:
+        if word.startswith(text) and len(text) >= 2 and text not in ("满意度",):
+            return word
+    if text.endswith("指标") and 4 <= len(text) <= 12 and text not in L1_CANONICAL:
+        return text
+    return None
+
+
+def l2_kind(l2: Optional[str]) -> Optional[str]:
+    """output | cost | benefit | satisfaction: what a level-2 name measures."""
+    if not l2:
+        return None
+    if "满意" in l2:
+        return "satisfaction"
+    if "成本" in l2:
+        return "cost"
+    if "效益" in l2 or "影响" in l2:
+        return "benefit"
+    if any(word in l2 for word in ("数量", "质量", "时效")):
+        return "output"
+    return None
+
+
+def consistent_l1(l1: Optional[str], l2: Optional[str]) -> Optional[str]:
+    """The l1 a row really belongs to.
+
+    l1 is a merged cell inherited over many rows while l2 is printed on the
+    row itself, so when they disagree the inherited l1 is the one that is
+    stale (a lost merge boundary) or an old template put the kind elsewhere
+    (服务对象满意度 under 项目效益).
+    """
+    kind = l2_kind(l2)
+    if kind == "satisfaction":
+        return "满意度指标"
+    if kind == "benefit":
+        return "效益指标"
+    if kind == "cost":
+        return l1 if l1 in ("产出指标", "成本指标") else "成本指标"
+    if kind == "output":
+        return l1 if l1 in ("产出指标", "成本指标") else "产出指标"
+    return l1
+
+
+def is_vocab_tail(cell: str) -> bool:
+    """'标', '指标', '分)' — the end of a word broken out of its cell."""
+    text = squash(cell)
+    return text in ("标", "指标", "指") or bool(_WEIGHT_TAIL.match(text))
+
+
+def split_weight(name: str) -> tuple[str, Optional[float]]:
+    """'工作计划按时完成率（1分）' -> ('工作计划按时完成率', 1.0)."""
+    match = _WEIGHT.search(name)
+    if not match:
+        return name, None
+    cleaned = (name[: match.start()] + name[match.end():]).strip()
+    return cleaned or name, float(match.group(1))
+
+
+def goal_label(cell: str, horizon: Optional[str]) -> Optional[str]:
+    """'年度绩效目标 2（30分）' -> '年度绩效目标2'; '目标 1:' -> '长期目标1' in a long-term block."""
+    text = squash(cell)
+    if not _GOAL_CELL.match(text):
+        return None
+    text = _WEIGHT.sub("", text)
+    text = re.sub(r"[（(]\d*分?[)）]?$", "", text).rstrip(":：")
+    if text.startswith("目标") and horizon:
+        text = ("长期" if horizon == "long_term" else "年度") + text
+    return text or None
+
+
+def horizon_of(text: str) -> Optional[str]:
+    text = squash(text)
+    if text.startswith("长期"):
+        return "long_term"
+    if text.startswith("年度"):
+        return "annual"
+    return None
+
+
+def is_target_like(text: Optional[str]) -> bool:
+    """A printed value with a number: a quantitative target or a bare score."""
+    if not text:
+        return False
+    return parse_target(text).op is not None
+
+
+# --------------------------------------------------------------------------- regions
+
+
+@dataclass(frozen=True)
+class Region:
+    """A performance table: lines start..end of one kind, with the label as printed."""
+
+    table_kind: str
+    label: str
+    title: str
+    start: int
+    end: int
+
+
+def title_kind(text: str) -> Optional[str]:
+    """The table kind a title line announces, or None (TOC lines and sentences are not titles)."""
+    flat = squash(text)
+    if not flat or len(flat) > 70 or _TOC.search(text.strip()) or "。" in flat or "，" in flat:
+        return None
+    if "\t" in text.strip() and len([c for c in text.split("\t") if c.strip()]) > 1:
+        return None
+    for kind, pattern in _TITLES:
+        if pattern.search(flat):
+            return kind
+    return None
+
+
+def find_label(doc: SourceDocument, line: int) -> Optional[str]:
+    """The label printed on the title line or just above it (表 15, 附 1, 附件 1)."""
+    own = _LABEL.match(doc.line(line).strip())
+    if own:
+        return own.group(1).strip()
+    seen = 0
+    for number in range(line - 1, max(0, line - 8), -1):
+        text = doc.line(number).strip()
+        if not text:
+            continue
+        seen += 1
+        match = _LABEL.match(text)
+        if match and len(squash(text)) <= 12:
+            return match.group(1).strip()
+        if seen >= 3:
+            break
+    return None
+
+
+def find_regions(doc: SourceDocument) -> list[Region]:
+    """Performance regions in document order: each runs from its title to the next title."""
+    starts: list[tuple[int, str, str]] = []
+    for number, text in doc.numbered():
+        kind = title_kind(text)
+        if kind is None and _DEPARTMENT_OPENING.match(squash(text)):
+            if not starts or not starts[-1][1].startswith("department") or number - starts[-1][0] > 80:
+                kind = "department_target"
+        if kind:
+            starts.append((number, kind, squash(text.split("\t")[0])))
+    regions: list[Region] = []
+    for index, (number, kind, title) in enumerate(starts):
+        end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(doc.lines)
+        if not _has_indicator_header(doc, number, end):
+            continue
+        label = find_label(doc, number) or title
+        regions.append(Region(kind, label, title, number, end))
+    return regions
+
+
+def _has_indicator_header(doc: SourceDocument, start: int, end: int) -> bool:
+    return any("一级指标" in squash(text) or "一级" == squash(text)[:2] and "指标" in squash(text)
+               for _, text in doc.numbered(start, end))
+
+
+# --------------------------------------------------------------------------- state
+
+
+@dataclass
+class TableState:
+    """What a row inherits: the project, the horizon, the goal, merged l1/l2 cells, the columns."""
+
+    doc: SourceDocument
+    region: Region
+    project_code: Optional[str] = None
+    project_name: Optional[str] = None
+    horizon: Optional[str] = None
+    goal: Optional[str] = None
+    l1: Optional[str] = None
+    l2: Optional[str] = None
+    roles: list[str] = field(default_factory=list)
+    in_table: bool = False
+
+    @property
+    def scope(self) -> str:
+        return "department" if self.region.table_kind.startswith("department") else "project"
+
+    @property
+    def self_eval(self) -> bool:
+        return self.region.table_kind.endswith("self_eval")
+
+
+@dataclass
+class Draft:
+    """An indicator row being assembled from one or more printed lines."""
+
+    line: int
+    l1: Optional[str]
+    l2: Optional[str]
+    cells: list[str]  # name first, then one cell per role
+    roles: list[str]
+    lines: list[int] = field(default_factory=list)
+
+
+def header_roles(cells: Iterable[str]) -> list[str]:
+    """Column roles after the name column, from the header words (前年 / 上年 refine 指标值)."""
+    roles: list[str] = []
+    for cell in cells:
+        text = squash(cell)
+        if not text:
+            continue
+        if "实际完成" in text:
+            roles.append("actual")
+        elif text.startswith("得分"):
+            roles.append("score")
+        elif text in ("分值", "权重", "指标权重"):
+            roles.append("weight")
+        elif "依据" in text or "说明" in text:
+            roles.append("basis")
+        elif "指标分类" in text:
+            roles.append("class")
+        elif text.startswith("指标值") or "目标值" in text or "当年实现" in text:
+            roles.append("target")
+    return roles
+
+
+def refine_roles(roles: list[str], sub_header: Iterable[str]) -> list[str]:
+    """A second header line (前年 上年 预计当年实现) splits 指标值 into three columns."""
+    words = [squash(c) for c in sub_header if squash(c)]
+    if not any(w in ("前年", "上年") for w in words) or "target" not in roles:
+        return roles
+    index = roles.index("target")
+    return roles[:index] + ["prior_2", "prior_1", "target"] + roles[index + 1:]
+
+
+def is_header_line(text: str) -> bool:
+    flat = squash(text)
+    if flat == "一级指标":
+        return True  # PDF text: the other header cells follow on their own lines
+    return "一级指标" in flat and ("二级指标" in flat or "三级" in flat or "指标值" in flat) or (
+        flat.startswith("一级") and "二级" in flat)
+
+
+def is_sub_header(cells: list[str]) -> bool:
+    words = [squash(c) for c in cells if squash(c)]
+    return bool(words) and all(
+        w in ("前年", "上年", "近两年指标值") or (len(w) >= 2 and w in "预计当年实现预期当年实现值")
+        for w in words)
+
+
+# --------------------------------------------------------------------------- output rows
+
+
+def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
+    """An IndicatorLine from an assembled row, or None when it has no name."""
+    values = dict(zip(draft.roles, draft.cells[1:]))
+    raw_name = squash(draft.cells[0]) if draft.cells else ""
+    name, weight = split_weight(raw_name)
+    name = re.sub(r"[（(]\s*\d*\s*分?\s*[)）]$", "", name) if weight is not None else name
+    if "weight" in values and weight is None and values["weight"]:
+        weight = _as_float(values["weight"])
+    if not name:
+        return None
+    target_text = tidy(values.get("target"))
+    target = parse_target(target_text)
+    priors = [(word, tidy(values.get(role))) for word, role in (("前年", "prior_2"), ("上年", "prior_1"))]
+    prior_text = "; ".join(f"{word}={value}" for word, value in priors if value) or None
+    l1 = consistent_l1(draft.l1, draft.l2)
+    if l1 is None:
+        return None
+    return IndicatorLine(
+        document_id=state.doc.document_id,
+        table_kind=state.region.table_kind,
+        target_scope=state.scope,
+        project_code=state.project_code if state.scope == "project" else None,
+        project_name=state.project_name if state.scope == "project" else None,
+        horizon=state.horizon or ("annual" if state.self_eval else "long_term"),
+        goal_label=state.goal,
+        indicator_l1=l1,
+        indicator_l2=draft.l2,
+        indicator_name=name,
+        indicator_weight=weight,
+        target_text=target_text,
+        target_op=target.op,
+        target_value=target.value,
+        target_unit=target.unit,
+        prior_targets=prior_text,
+        basis=tidy(values.get("basis")),
+        actual_text=tidy(values.get("actual")) if state.self_eval else None,
+        score=_as_float(values.get("score")) if state.self_eval else None,
+        source_table=state.region.label,
+        source_line=draft.line,
+    )
+
+
+def _as_float(text: Optional[str]) -> Optional[float]:
+    flat = squash(text)
+    return float(flat) if flat and _NUMBER.match(flat) else None
+
+
+def coverage(state: TableState, line: int, outcome: str, detail: Optional[str] = None) -> CoverageLine:
+    return CoverageLine(state.doc.document_id, state.region.table_kind, state.region.label, line, outcome, detail)
+
+
+def unreadable(state: TableState, line: int, reason: str) -> Finding:
+    return Finding(
+        document_id=state.doc.document_id,
+        check="unreadable_indicator",
+        severity="error",
+        detail=f"{state.doc.file_name}:{line}: {reason} in {state.region.label}",
+        source_line=line,
+    )
+
+
+# --------------------------------------------------------------------------- project identity
+
+
+def read_project_identity(state: TableState, number: int, cells: list[str]) -> bool:
+    """项目名称 / 项目编码 cells (or lines) set the project every later row belongs to."""
+    flat_cells = [squash(c) for c in cells]
+    found = False
+    for index, text in enumerate(flat_cells):
+        if text.startswith("项目名称"):
+            rest = text[len("项目名称"):].lstrip(":：")
+            value = rest or next((c for c in flat_cells[index + 1:] if c), "")
+            value = re.split(r"项目编码|年度预算金额|项目类别|项目总预算", value)[0]
+            if value:
+                state.project_name = value
+            elif state.project_name is None:
+                state.project_name = _following_text(state.doc, number)
+            state.project_code = state.project_code if found else None
+            found = True
+        if "项目编码" in text:
+            code = _code_after(flat_cells, index, text) or _code_in_lines(state.doc, number)
+            if code:
+                state.project_code = code
+            found = True
+    return found
+
+
+def _code_after(cells: list[str], index: int, text: str) -> Optional[str]:
+    rest = text.split("项目编码", 1)[1]
+    for candidate in [rest] + cells[index + 1:]:
+        match = _PROJECT_CODE.search(candidate)
+        if match:
+            return match.group(0)
+    return None
+
+
+def _code_in_lines(doc: SourceDocument, number: int) -> Optional[str]:
+    """PDF text prints the code a few lines below 项目编码, sometimes split over lines."""
+    joined = ""
+    for _, text in doc.numbered(number + 1, number + 6):
+        flat = squash(text)
+        if flat and not re.fullmatch(r"[0-9A-Z]+", flat):
+            break  # the next field: the code, if any, is complete
+        joined += flat
+    match = _PROJECT_CODE.search(joined)
+    return match.group(0) if match else None
+
+
+def _following_text(doc: SourceDocument, number: int) -> Optional[str]:
+    """A project name printed on the lines after 项目名称, up to 项目编码."""
+    parts: list[str] = []
+    for _, text in doc.numbered(number + 1, number + 6):
+        flat = squash(text)
+        if not flat:
+            continue
+        if "项目编码" in flat:
+            parts.append(flat.split("项目编码")[0])
+            break
+        parts.append(flat)
+    name = "".join(parts)
+    return name or None
+
+
+# --------------------------------------------------------------------------- cell layouts
+
+
+def split_cells(text: str) -> list[str]:
+    return [cell.strip() for cell in text.split("\t")]
+
+
+def classify_cells(cells: list[str], horizon: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str], int]:
+    """(goal, l1, l2, index of the name cell) of a cell row; index -1 if the row has no name.
+
+    l1/l2 are recognised by vocabulary wherever they sit, because rows are
+    printed shifted left or right; everything before the last l1/l2 cell is
+    the goal column or fragments of a broken word.
+    """
+    goal = l1 = l2 = None
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    last_vocab = -1
+    for position, (index, cell) in enumerate(filled[:5]):
+        if goal is None and l1 is None and l2 is None and goal_label(cell, horizon):
+            goal = goal_label(cell, horizon)
+            continue
+        following = filled[position + 1][1] if position + 1 < len(filled) else ""
+        if l1 is None and l2 is None:
+            found = match_l1(cell, next_is_l2=bool(match_l2(following)))
+            if found and position + 2 < len(filled):
+                l1, last_vocab = found, index
+                continue
+        found2 = match_l2(cell)
+        if found2 and l2 is not None and not squash(cell).endswith("指标"):
+            found2 = None  # a second l2 must be a whole word; 服务对象满意度 after its l2 is the name
+        if found2 and position + 1 < len(filled):
+            l2, last_vocab = found2, index
+            continue
+        if last_vocab >= 0 or not is_vocab_tail(cell):
+            break
+    start = last_vocab + 1 if last_vocab >= 0 else 0
+    for index in range(start, len(cells)):
+        cell = cells[index]
+        if not cell or goal_label(cell, horizon) and index < 2 or (last_vocab < 0 and is_vocab_tail(cell)):
+            continue
+        return goal, l1, l2, index
+    return goal, l1, l2, -1
+
+
+def assign_roles(values: list[str], roles: list[str], self_eval: bool) -> list[str]:
+    """Value cells to columns: by position when the count fits, else by the non-empty cells.
+
+    Rows print empty 前年/上年 cells or drop them; a self-evaluation always
+    ends with its score, a budget table usually loses its trailing basis.
+    """
+    while values and not values[-1]:
+        values = values[:-1]
+    if len(values) == len(roles):
+        return values
+    filled = [v for v in values if v]
+    if len(filled) == len(roles):
+        return filled
+    if len(filled) > len(roles):
+        head = len(filled) - len(roles) + 1
+        return [" ".join(filled[:head])] + filled[head:] if roles and roles[0] != "target" else filled[: len(roles) - 1] + [" ".join(filled[len(roles) - 1:])]
+    if self_eval or (roles and roles[-1] == "score"):
+        return [""] * (len(roles) - len(filled)) + filled
+    if "prior_2" in roles and len(filled) == 2 and roles[-1] == "basis":
+        return ["", ""] + [filled[0], filled[1]]
+    return filled + [""] * (len(roles) - len(filled))
+
+
+def parse_cell_region(state: TableState, start: int, end: int):
+    """Rows of a tab-separated region."""
+    indicators: list[IndicatorLine] = []
+    cover: list[CoverageLine] = []
+    findings: list[Finding] = []
+    draft: Optional[Draft] = None
+    after_blank = False
+    pending_l1_prefix = None
+
+    def flush():
+        nonlocal draft
+        if draft is None:
+            return
+        row = build_indicator(state, draft)
+        if row is None:
+            findings.append(unreadable(state, draft.line, "indicator row without a name or a level-1 indicator"))
+            cover.append(coverage(state, draft.line, "finding", "no indicator name or level 1"))
+        else:
+            indicators.append(row)
+            cover.append(coverage(state, draft.line, "fact", row.indicator_name))
+            for extra in draft.lines[1:]:
+                cover.append(coverage(state, extra, "fact", f"continuation of line {draft.line}"))
+        draft = None
+
+    for number, text in state.doc.numbered(start, end):
+        if not text.strip():
+            after_blank = True
+            continue
+        cells = split_cells(text)
+        flat = squash(text)
+        blank_before, after_blank = after_blank, False
+        if read_project_identity(state, number, cells):
+            flush()
+            state.in_table = False
+            cover.append(coverage(state, number, "header", "project identity"))
+            continue
+        if is_header_line(text):
+            flush()
+            state.roles = header_roles(cells[_name_column(cells) + 1:])
+            first = horizon_of(cells[0]) if cells else None
+            if state.self_eval:
+                state.horizon = "annual"
+            elif first:
+                state.horizon = first
+            state.l1 = state.l2 = None
+            state.in_table = True
+            cover.append(coverage(state, number, "header", "column header"))
+            continue
+        if state.in_table and is_sub_header(cells):
+            state.roles = refine_roles(state.roles, cells)
+            cover.append(coverage(state, number, "header", "column sub-header"))
+            continue
+        horizon = _horizon_marker(flat)
+        if horizon:
+            flush()
+            state.horizon = horizon
+            state.in_table = False
+            state.goal = None
+            cover.append(coverage(state, number, "header", "horizon marker"))
+            continue
+        if "\t" not in text and state.in_table :
+            flush()
+            state.in_table = False
+            cover.append(coverage(state, number, "note", "text line ends the cell table"))
+            continue
+        if not state.in_table:
+            if squash(cells[0]) in ("长期", "年度"):
+                state.horizon = horizon_of(cells[0])
+            if goal_label(cells[0], state.horizon) if cells else None:
+                state.goal = goal_label(cells[0], state.horizon)
+            _goal_from_line(state, cells)
+            cover.append(coverage(state, number, "note", "outside an indicator table"))
+            continue
+        if any(squash(c).startswith(_STOP_WORDS) or squash(c) == "总" for c in cells[:2] if c):
+            flush()
+            state.in_table = False
+            cover.append(coverage(state, number, "note", "table footer"))
+            continue
+        goal, l1, l2, name_index = classify_cells(cells, state.horizon)
+        filled = [c for c in cells if c]
+        if goal and name_index >= 0 and l1 is None and l2 is None and len(filled) <= 2:
+            flush()
+            state.goal = goal
+            cover.append(coverage(state, number, "note", "goal description"))
+            continue
+        content = [c for c in cells[name_index:] if c] if name_index >= 0 else [c for c in cells if c]
+        if draft is not None and l1 is None and l2 is None and goal is None and _is_continuation(
+            draft, content, blank_before
+        ):
+            _continue_draft(draft, cells, name_index, number)
+            continue
+        if name_index < 0:
+            if l1 or l2:
+                state.l1, state.l2 = l1 or state.l1, l2 or (None if l1 else state.l2)
+            cover.append(coverage(state, number, "note", "merged-cell fragment"))
+            continue
+        flush()
+        if goal:
+            state.goal = goal
+        if l1:
+            state.l1, state.l2 = l1, None
+        if l2:
+            state.l2 = l2
+        values = assign_roles(cells[name_index + 1:], state.roles, state.self_eval)
+        draft = Draft(number, state.l1, state.l2, [cells[name_index]] + values, list(state.roles), [number])
+        if not state.roles:
+            findings.append(unreadable(state, number, "indicator row before any column header"))
+    flush()
+    return indicators, cover, findings
+
+
+def _name_column(cells: list[str]) -> int:
+    for index, cell in enumerate(cells):
+        flat = squash(cell)
+        if flat.startswith("三级") or "三级指标" in flat or flat.startswith("明细指标"):
+            return index
+    return min(3, len(cells) - 1)
+
+
+def _horizon_marker(flat: str) -> Optional[str]:
+    """长期绩效目标表 / 年度绩效目标表 open a sub-table of a project table."""
+    for word, horizon in (("长期绩效目标表", "long_term"), ("年度绩效目标表", "annual"),
+                          ("项目年度绩效目标表", "annual")):
+        if flat.startswith(word) or flat == word:
+            return horizon
+    return None
+
+
+def _goal_from_line(state: TableState, cells: list[str]) -> None:
+    """长期目标1: / 年度目标2: lines (department tables) set the horizon and goal of what follows."""
+    first = squash(cells[0]) if cells else ""
+    match = re.match(r"^(长期|年度)(绩效)?目标\s*(\d+)\s*[:：]?", first)
+    if match:
+        state.horizon = "long_term" if match.group(1) == "长期" else "annual"
+        state.goal = f"{match.group(1)}{match.group(2) or ''}目标{match.group(3)}"
+
+
+def _is_continuation(draft: Draft, content: list[str], blank_before: bool) -> bool:
+    """A wrapped row: it follows a blank line and adds fragments, not a new indicator."""
+    if not content:
+        return True
+    if not blank_before and len(content) > 1:
+        return False
+    previous = [c for c in draft.cells if c]
+    if len(content) < len(previous):
+        return True
+    if any(is_target_like(c) for c in content[1:]):
+        return False
+    return not any(c == p for c, p in zip(content[1:], previous[1:]))
+
+
+def _continue_draft(draft: Draft, cells: list[str], name_index: int, line: int) -> None:
+    """Fragments of a wrapped row are appended, in order, to the cells they continue."""
+    fragments = [c for c in (cells[name_index:] if name_index >= 0 else cells)
+                 if c and squash(c) not in ("标", "指标", "指")]
+    name_has_weight = bool(_WEIGHT.search(squash(draft.cells[0])))
+    if name_has_weight:
+        fragments = [f for f in fragments if not _WEIGHT_TAIL.match(squash(f))]
+    targets = [i for i, c in enumerate(draft.cells) if c] or [0]
+    if len(fragments) > len(targets):
+        fragments = [" ".join(fragments[: len(fragments) - len(targets) + 1])] + fragments[len(fragments) - len(targets) + 1:]
+    for slot, fragment in zip(targets, fragments):
+        draft.cells[slot] = f"{draft.cells[slot]} {fragment}".strip()
+    draft.lines.append(line)
+
+
+# --------------------------------------------------------------------------- stream layouts
+
+
+@dataclass
+class Fragment:
+    line: int
+    text: str
+    first_on_line: bool
+    line_tokens: int
+
+
+def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment]:
+    """Non-empty tokens of a text region, each with its line, vocabulary words re-joined.
+
+    A level-1/2 word broken over lines (满意度指 / 标, 经济成本指 / 标) is
+    joined back so that it is recognised; so is a goal label (长期绩效 / 目标 1).
+    """
+    raw: list[Fragment] = []
+    for number, text in doc.numbered(start, end):
+        tokens = [t for piece in re.split(r"\s{2,}|\t", text.strip()) if piece.strip()
+                  for t in _split_single_spaces(piece)]
+        for position, token in enumerate(tokens):
+            raw.append(Fragment(number, token.strip(), position == 0, len(tokens)))
+    return _join_vocab(raw)
+
+
+def _split_single_spaces(text: str) -> list[str]:
+    """'党建工作 支部主题党日 36 2023年底前完成' is four cells; '≥ 90%' and '30 分钟' are one."""
+    parts = text.split(" ")
+    merged: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if merged and (re.fullmatch(r"[≥≤<>=＞＜]+", merged[-1]) or re.match(r"^[%％万个人次家天分元]", part)
+                       and re.search(r"\d$", merged[-1])):
+            merged[-1] += " " + part
+        else:
+            merged.append(part)
+    return merged
+
+
+def _join_vocab(raw: list[Fragment]) -> list[Fragment]:
+    joined: list[Fragment] = []
+    index = 0
+    while index < len(raw):
+        best = None
+        for width in (3, 2):
+            if index + width > len(raw):
+                continue
+            text = "".join(squash(f.text) for f in raw[index: index + width])
+            if (text in L1_CANONICAL or text in L2_CANONICAL or text in L2_ALIASES or text in L1_ALIASES
+                    or re.fullmatch(r"(长期|年度)绩效目标\d*", text)):
+                best = (width, text)
+                break
+        if best:
+            width, text = best
+            first = raw[index]
+            joined.append(Fragment(first.line, text, first.first_on_line, first.line_tokens))
+            index += width
+        else:
+            joined.append(raw[index])
+            index += 1
+    return joined
+
+
+def trailer_words(fragments: list[Fragment]) -> set[str]:
+    """Values of the closing columns (指标值确定依据, 指标分类) of this region.
+
+    They repeat row after row (计划标准, 2021年底前完成, 绩效基本型): a short
+    single-cell line seen three times or more, or the last cell of a line whose
+    cell before it is a target.
+    """
+    counts = Counter(squash(f.text) for f in fragments if f.line_tokens == 1)
+    openers = {squash(f.text) for f in fragments if f.first_on_line and f.line_tokens > 1}
+    words = {w for w, n in counts.items() if n >= 3 and 2 <= len(w) <= 8 and not is_target_like(w)
+             and w not in openers
+             and not match_l1(w) and not match_l2(w) and not _GOAL.match(w)}
+    by_line: dict[int, list[Fragment]] = {}
+    for fragment in fragments:
+        by_line.setdefault(fragment.line, []).append(fragment)
+    closers = set()
+    for parts in by_line.values():
+        if len(parts) >= 2 and is_target_like(parts[-2].text) and not is_target_like(parts[-1].text):
+            closers.add(squash(parts[-1].text))
+    ends = {squash(parts[-1].text) for parts in by_line.values() if len(parts) >= 2}
+    return closers | {w for w in words if w in ends}
+
+
+def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
+    """Level-2 names outside the vocabulary (党建工作, 监管工作) a document uses.
+
+    They open complete one-line rows (l2, name, value, basis); once learned
+    there, the same word alone on a line is an l2, not part of a name.
+    """
+    by_line: dict[int, list[Fragment]] = {}
+    for fragment in fragments:
+        by_line.setdefault(fragment.line, []).append(fragment)
+    return {squash(parts[0].text) for parts in by_line.values()
+            if len(parts) >= 4 and squash(parts[-1].text) in trailers and is_target_like(parts[-2].text)
+            and not match_l1(parts[0].text) and not match_l2(parts[0].text) and len(squash(parts[0].text)) <= 8}
+
+
+def parse_stream_region(state: TableState, start: int, end: int):
+    """Rows of a region printed as text: fragments are gathered until the row closes."""
+    indicators: list[IndicatorLine] = []
+    cover: list[CoverageLine] = []
+    findings: list[Finding] = []
+    fragments = stream_fragments(state.doc, start, end)
+    trailers = trailer_words(fragments)
+    free_l2 = free_l2_words(fragments, trailers)
+    row: list[Fragment] = []
+    closed = False
+    accounted: set[int] = set()
+
+    def flush():
+        nonlocal row, closed
+        if row:
+            result = build_stream_row(state, row, trailers)
+            if result is None:
+                findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
+                                           "a level-1 indicator or a column header"))
+                cover.append(coverage(state, row[0].line, "finding", "unreadable fragments"))
+            else:
+                indicators.append(result)
+                cover.append(coverage(state, row[0].line, "fact", result.indicator_name))
+            for fragment in row:
+                accounted.add(fragment.line)
+        row, closed = [], False
+
+    lines = _group_lines(fragments)
+    opened_whole_line = False
+    for number, parts in lines:
+        text = state.doc.line(number)
+        flat = squash(text)
+        cells = [p.text for p in parts]
+        if read_project_identity(state, number, cells if len(cells) > 1 else [text]):
+            flush()
+            state.in_table = False
+            cover.append(coverage(state, number, "header", "project identity"))
+            continue
+        if is_header_line(text):
+            flush()
+            state.roles = header_roles(_header_words(state.doc, number))
+            if _has_priors(state.doc, number):
+                state.roles = refine_roles(state.roles, ["前年", "上年"])
+            state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
+            state.l1 = state.l2 = None
+            state.in_table = True
+            cover.append(coverage(state, number, "header", "column header"))
+            continue
+        horizon = _horizon_marker(flat) or _stream_horizon(flat)
+        if horizon:
+            flush()
+            state.horizon, state.goal = horizon, None
+            state.in_table = False
+            _goal_from_line(state, [flat])
+            cover.append(coverage(state, number, "header", "horizon marker"))
+            continue
+        if not state.in_table:
+            cover.append(coverage(state, number, "note", "outside an indicator table"))
+            continue
+        if _is_header_fragment(text):
+            cover.append(coverage(state, number, "header", "column header continued"))
+            continue
+        if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20):
+            flush()
+            state.in_table = False
+            cover.append(coverage(state, number, "note", "end of indicator table"))
+            continue
+        for part in parts:
+            word = squash(part.text)
+            goal = goal_label(word, state.horizon)
+            l1 = match_l1(word) if len(word) >= 3 else None
+            l2 = match_l2(word) if not l1 else None
+            if goal and part.first_on_line:
+                flush()
+                state.goal = goal
+                state.l1 = state.l2 = None
+                continue
+            if l1 and (part.first_on_line or not row):
+                flush()
+                state.l1, state.l2 = l1, None
+                continue
+            if l2 and (part.first_on_line or not row):
+                flush()
+                state.l2 = l2
+                continue
+            if word in free_l2 and part.first_on_line and (len(parts) == 1 or len(parts) >= 4):
+                flush()
+                state.l2 = word
+                continue
+            if word in trailers:
+                if row:
+                    row.append(part)
+                    closed = True
+                continue
+            if closed:
+                flush()
+            if not row and part.first_on_line and parts[-1] is not part and _learned_l2(state, word, parts):
+                continue
+            if not row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= 3:
+                opened_whole_line = True
+            row.append(part)
+            if part is parts[-1] and part.line_tokens >= 2 and is_target_like(part.text):
+                closed = True
+            if part is parts[-1] and opened_whole_line:
+                closed = True
+        opened_whole_line = False
+        if number not in accounted:
+            cover.append(coverage(state, number, "fact" if row else "note", "row fragment" if row else "label"))
+    flush()
+    return indicators, cover, findings
+
+
+def _group_lines(fragments: list[Fragment]) -> list[tuple[int, list[Fragment]]]:
+    grouped: dict[int, list[Fragment]] = {}
+    for fragment in fragments:
+        grouped.setdefault(fragment.line, []).append(fragment)
+    return sorted(grouped.items())
+
+
+def _header_words(doc: SourceDocument, number: int) -> list[str]:
+    """Header words of a text header that may continue over the next lines."""
+    words: list[str] = []
+    for line, text in doc.numbered(number, number + 16):
+        flat = squash(text)
+        if line > number and flat and not _is_header_fragment(text):
+            break
+        words.extend(text.split())
+    joined = squash("".join(words))
+    found = [w for w in ("目标名称", "一级指标", "二级指标", "三级指标", "指标值确定依据", "指标值说明",
+                         "指标说明", "指标值", "实际完成值", "得分", "指标分类") if w in joined]
+    if "指标值确定" in joined and "指标值确定依据" not in found:
+        found.append("指标值确定依据")
+    ordered = sorted(found, key=joined.find)
+    return [w for w in ordered if not (w == "指标值" and ("指标值确定依据" in ordered or "指标值说明" in ordered)
+                                        and joined.count("指标值") == 1)]
+
+
+def _has_priors(doc: SourceDocument, number: int) -> bool:
+    return any("前年" in squash(text) for _, text in doc.numbered(number, number + 12))
+
+
+_HEADER_TEXT = "|".join(_HEADER_WORDS) + "|明细指标内容(三级指标）|指标分类|近两年指标值"
+
+
+def _is_header_fragment(text: str) -> bool:
+    """A piece of a broken header cell: 指标值确定 / 依据 / 前年 上年 / 预计当年 / 实现."""
+    tokens = text.split()
+    if not tokens:
+        return False
+    return all((t in _HEADER_TEXT and (len(t) >= 2 or t in ("类", "标", "据"))) and not match_l1(t) and not match_l2(t)
+               for t in tokens)
+
+
+def _stream_horizon(flat: str) -> Optional[str]:
+    if flat in ("长期绩效指标", "长期绩效目标表") or re.fullmatch(r"长期目标\d*[:：]?", flat):
+        return "long_term"
+    if flat in ("年度绩效指标", "年度绩效目标表") or re.fullmatch(r"年度目标\d*[:：]?", flat):
+        return "annual"
+    return None
+
+
+def _learned_l2(state: TableState, word: str, parts: list[Fragment]) -> bool:
+    """A free-text l2 (党建工作, 监管工作) opening a line of four cells: name, value, basis follow."""
+    roles_after_name = len(state.roles)
+    if len(parts) == roles_after_name + 2 and not match_l2(word) and len(word) <= 8:
+        state.l2 = word
+        return True
+    if len(parts) == 1 and state.l2 and word == state.l2:
+        return True
+    return False
+
+
+def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
+    """Name, value and trailing cells of a row rebuilt from its fragments."""
+    closing = [f for f in row if squash(f.text) in trailers]
+    body = [f for f in row if squash(f.text) not in trailers]
+    if not body:
+        return None
+    value_index = next((i for i in range(len(body) - 1, -1, -1)
+                        if is_target_like(body[i].text) and (i > 0 or len(body) == 1)), None)
+    if value_index is not None and value_index > 0:
+        name_parts, middle, value = body[:value_index], [], body[value_index].text
+        name_parts, middle = _split_name(name_parts)
+    else:
+        name_parts, rest = _split_name(body)
+        value = " ".join(f.text for f in rest) if rest else None
+        middle = []
+    name = "".join(squash(f.text) for f in name_parts)
+    cells = [name]
+    roles = list(state.roles)
+    values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
+    if middle and "prior_1" in roles:
+        groups = _width_groups(middle)
+        if len(groups) >= 2:
+            values["prior_2"] = "".join(squash(f.text) for f in groups[0])
+            values["prior_1"] = "".join(squash(f.text) for g in groups[1:] for f in g)
+        else:
+            values["prior_1"] = "".join(squash(f.text) for f in middle)
+    elif middle:
+        values["target"] = "".join(squash(f.text) for f in middle) + (value or "")
+    for role in roles:
+        cells.append(values.get(role) or "")
+    draft = Draft(row[0].line, state.l1, state.l2, cells, roles, [f.line for f in row])
+    if not roles:
+        return None
+    return build_indicator(state, draft)
+
+
+def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
+    """Name fragments first, the value after: PDF columns wrap at a fixed width, so the
+    name ends at its short last line (the first line followed by a longer one)."""
+    if len(parts) <= 1:
+        return parts, []
+    if parts[0].line == parts[-1].line:
+        return parts[:1], parts[1:]
+    widest = 0
+    for index in range(len(parts) - 1):
+        width = len(squash(parts[index].text))
+        widest = max(widest, width)
+        following = len(squash(parts[index + 1].text))
+        if following > width or (width < widest and following >= width):
+            return parts[: index + 1], parts[index + 1:]
+        if parts[index + 1].line == parts[index].line:
+            return parts[: index + 1], parts[index + 1:]
+    return parts, []
+
+
+def _width_groups(parts: list[Fragment]) -> list[list[Fragment]]:
+    groups: list[list[Fragment]] = []
+    rest = parts
+    while rest:
+        head, rest = _split_name(rest)
+        groups.append(head)
+        if not head:
+            break
+    return groups
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def is_cell_layout(doc: SourceDocument, region: Region) -> bool:
+    """Tab-separated when its indicator header line has tabs."""
+    for _, text in doc.numbered(region.start, region.end):
+        if is_header_line(text):
+            return "\t" in text
+    return False
+
+
+def parse_indicators(doc: SourceDocument) -> tuple[list[IndicatorLine], list[CoverageLine], list[Finding]]:
+    """Every indicator of every performance region, with coverage of each candidate line."""
+    indicators: list[IndicatorLine] = []
+    cover: list[CoverageLine] = []
+    findings: list[Finding] = []
+    for region in find_regions(doc):
+        state = TableState(doc=doc, region=region)
+        state.horizon = "annual" if state.self_eval else None
+        parser = parse_cell_region if is_cell_layout(doc, region) else parse_stream_region
+        rows, lines, problems = parser(state, region.start, region.end)
+        repeat_of = _repeated_table(rows, indicators)
+        if repeat_of is not None:
+            rows, lines = [], [replace(c, outcome="note", detail=f"repeat of the table at line {repeat_of}")
+                               if c.outcome == "fact" else c for c in lines]
+            findings.append(Finding(doc.document_id, "repeated_indicator_table", "info",
+                                    f"{doc.file_name}:{region.start}: {region.label} repeats the indicators "
+                                    f"of the table at line {repeat_of}; kept once", region.start))
+        indicators.extend(rows)
+        cover.extend(lines)
+        findings.extend(problems)
+    return indicators, cover, findings
+
+
+def _indicator_key(row: IndicatorLine) -> tuple:
+    return (row.table_kind, row.project_name, row.horizon, row.indicator_l2, row.indicator_name,
+            row.target_text, row.actual_text, row.score)
+
+
+def _repeated_table(rows: list[IndicatorLine], earlier: list[IndicatorLine]) -> Optional[int]:
+    """Line of an earlier table printing exactly the same indicators (a summary reprinted)."""
+    if not rows:
+        return None
+    keys = [_indicator_key(r) for r in rows]
+    for start in range(0, len(earlier) - len(rows) + 1):
+        window = earlier[start: start + len(rows)]
+        if [_indicator_key(r) for r in window] == keys:
+            return window[0].source_line
+    return None
