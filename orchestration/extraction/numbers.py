@@ -40,11 +40,10 @@ def parse_amount(token: str) -> Optional[Decimal]:
 
     Separators are dropped; the digits are kept exactly as printed (no rounding).
     """
-    text = token.strip().replace(",", "").replace("，", "")
-    if text in _BLANK:
+    text = token.strip()
+    if text in _BLANK or not _AMOUNT.match(text):
         return None
-    if not _AMOUNT.match(text):
-        return None
+    text = text.replace(",", "")
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - guarded by the regex

@@ -1,0 +1,170 @@
+"""Re-render tables the parser reads in other layouts; the same facts must come back.
+
+A table is taken from a real seed (its printed tab-separated rows), rendered again as
+runs of spaces (blank cells vanish, as in space-separated PDF text), with cells wrapped
+over lines, codes split into columns, names above codes, amounts in 元 instead of 万元
+and thousands separators added or removed; the parsed facts must not change.
+"""
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from orchestration.extraction.expenditure import extract_expenditure
+from orchestration.extraction.numbers import is_amount, parse_amount
+from orchestration.extraction.source import read_source, source_from_text
+from orchestration.extraction.tables import find_tables
+
+RAW = Path(__file__).resolve().parents[2] / "raw"
+
+# Tab-separated seed tables: (document, label).
+CASES = [
+    ("000_df7f9757fe457667", "表 3"),
+    ("000_df7f9757fe457667", "表 5-1"),
+    ("000_df7f9757fe457667", "表 6"),
+    ("004_f083e30e185bc13b", "表3"),
+    ("004_f083e30e185bc13b", "表5"),
+    ("004_f083e30e185bc13b", "表6"),
+    ("003_305331944a1f3ba9", "公开 05 表"),
+]
+
+
+def _table(stem: str, label: str):
+    doc = read_source(RAW / f"{stem}.txt")
+    block = next(b for b in find_tables(doc) if b.label == label)
+    header = [doc.line(n) for n in range(block.start_line, block.header_end_line + 1) if "\t" in doc.line(n)]
+    rows = [doc.line(n) for n in range(block.header_end_line + 1, block.end_line + 1) if "\t" in doc.line(n)]
+    return block, header, rows
+
+
+def _facts(text: str) -> dict:
+    _, lines, _, findings = extract_expenditure(source_from_text(text, "meta.txt"))
+    assert not [f for f in findings if f.severity == "error"], findings
+    return {
+        (r.row_kind, r.subject_code): (r.amount_total, r.amount_basic, r.amount_project, r.amount_personnel, r.amount_public)
+        for r in lines
+    }
+
+
+def _render(block, header: list[str], rows: list[str], unit_line: str = "单位：万元") -> str:
+    return "\n".join([block.label, block.title, unit_line, *header, *rows])
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.split("\t")]
+
+
+def _map_amounts(row: str, fn: Callable[[str], str]) -> str:
+    return "\t".join(fn(c) if c and is_amount(c) and "." in c else c for c in row.split("\t"))
+
+
+def to_spaces(row: str) -> str:
+    """Runs of spaces between cells; blank cells vanish."""
+    return "   ".join(c for c in _cells(row) if c)
+
+
+def with_separators(cell: str) -> str:
+    return f"{parse_amount(cell):,.2f}"
+
+
+def without_separators(cell: str) -> str:
+    return cell.replace(",", "")
+
+
+def in_yuan(cell: str) -> str:
+    return f"{parse_amount(cell) * 10000:.2f}"
+
+
+def split_code(row: str) -> str:
+    cells = _cells(row)
+    code = cells[0]
+    if code.isdigit() and len(code) in (5, 7):
+        cells[0] = " ".join([code[:3]] + [code[i:i + 2] for i in range(3, len(code), 2)])
+    return "   ".join(c for c in cells if c)
+
+
+def name_above_code(row: str) -> list[str]:
+    """The name on its own line above the code, the amounts after the code."""
+    cells = _cells(row)
+    if not cells[0].isdigit():
+        return [to_spaces(row)]
+    amounts = [c for c in cells[2:] if c]
+    return [cells[1], "   ".join([cells[0], *amounts])]
+
+
+def wrapped(row: str) -> list[str]:
+    """PDF-style: code alone, name broken in two, amounts on their own line."""
+    cells = _cells(row)
+    if not cells[0].isdigit():
+        return ["", to_spaces(row), ""]
+    name = cells[1]
+    half = max(1, len(name) // 2)
+    amounts = [c for c in cells[2:] if c]
+    return [cells[0], "", name[:half], "", name[half:], " ".join(amounts), ""]
+
+
+@pytest.mark.parametrize("stem, label", CASES)
+def test_tabs_to_spaces(stem, label):
+    block, header, rows = _table(stem, label)
+    base = _facts(_render(block, header, rows))
+    assert base
+    spaced = _render(block, [to_spaces(h) for h in header], [to_spaces(r) for r in rows])
+    assert _facts(spaced) == base
+
+
+@pytest.mark.parametrize("stem, label", CASES)
+def test_separators_added_and_removed(stem, label):
+    block, header, rows = _table(stem, label)
+    base = _facts(_render(block, header, rows))
+    added = _render(block, header, [_map_amounts(r, with_separators) for r in rows])
+    removed = _render(block, header, [_map_amounts(r, without_separators) for r in rows])
+    assert _facts(added) == base
+    assert _facts(removed) == base
+
+
+@pytest.mark.parametrize("stem, label", CASES)
+def test_yuan_instead_of_wan(stem, label):
+    block, header, rows = _table(stem, label)
+    base = _facts(_render(block, header, rows))
+    yuan_text = _render(block, header, [_map_amounts(r, in_yuan) for r in rows], "金额单位：元")
+    _, lines, _, _ = extract_expenditure(source_from_text(yuan_text, "meta.txt"))
+    assert {r.source_unit for r in lines} == {"元"}
+    assert _facts(yuan_text) == base
+
+
+@pytest.mark.parametrize("stem, label", CASES)
+def test_codes_split_into_columns(stem, label):
+    block, header, rows = _table(stem, label)
+    base = _facts(_render(block, header, rows))
+    text = _render(block, [to_spaces(h) for h in header], [split_code(r) for r in rows])
+    assert _facts(text) == base
+
+
+@pytest.mark.parametrize("stem, label", CASES)
+def test_name_on_the_line_above_the_code(stem, label):
+    block, header, rows = _table(stem, label)
+    base = _facts(_render(block, header, rows))
+    lines = [line for r in rows for line in name_above_code(r)]
+    assert _facts(_render(block, [to_spaces(h) for h in header], lines)) == base
+
+
+@pytest.mark.parametrize("stem, label", CASES)
+def test_cells_wrapped_over_lines(stem, label):
+    block, header, rows = _table(stem, label)
+    base = _facts(_render(block, header, rows))
+    lines = [line for r in rows for line in wrapped(r)]
+    text = _render(block, [to_spaces(h) for h in header], lines)
+    assert _facts(text) == base
+    _, parsed, _, _ = extract_expenditure(source_from_text(text, "meta.txt"))
+    names = {r.subject_code: r.subject_name for r in parsed if r.subject_code}
+    original = {_cells(r)[0]: _cells(r)[1].replace(" ", "") for r in rows if _cells(r)[0].isdigit()}
+    assert names == original
+
+
+def test_yuan_conversion_is_exact():
+    block, header, rows = _table("000_df7f9757fe457667", "表 5-1")
+    rows = [_map_amounts(r, lambda c: f"{parse_amount(c) * 10000 + Decimal('0.01'):.2f}") for r in rows]
+    _, lines, _, _ = extract_expenditure(source_from_text(_render(block, header, rows, "单位：元"), "m.txt"))
+    total = next(r for r in lines if r.row_kind == "total")
+    assert total.amount_total == Decimal("1442.990001")
