@@ -330,7 +330,6 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
     pending_codes: list[_Event] = []
     pending_amounts: list[_Event] = []
     texts: list[_Event] = []
-    closed_upto = -1
     row_events: list[tuple[_Row, int]] = []
 
     def close(code_event: Optional[_Event], amount_event: _Event, at: int) -> None:
@@ -369,7 +368,6 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
         last_close = at
     used_text = {id(t) for _, t in text_events if any(t.line in r.lines for r in rows)}
     leftovers = pending_codes + pending_amounts + [t for _, t in text_events if id(t) not in used_text and _after(t, last_close, positions)]
-    _ = closed_upto
     return rows, leftovers
 
 
@@ -517,11 +515,9 @@ def _resolve_rows(ctx: _Context, rows: list[_Row], roles: Sequence[str]) -> None
             children.setdefault(id(p), []).append(row)
     order = [r for r in rows if parent_of.get(id(r)) is None]
     queue = list(order)
-    for row in order:
+    for row in order:  # a row without a parent keeps the leftmost placement
         if row.assigned is None and row.candidates:
             row.assigned = row.candidates[0]
-            if len(row.candidates) > 1 and not _all_same(row.candidates):
-                pass  # the top row keeps the leftmost placement
     while queue:
         parent = queue.pop(0)
         kids = children.get(id(parent), [])
