@@ -108,7 +108,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
 
     blocks = find_tables(doc)
     _require_complete(doc, blocks)
-    tables, expenditure, coverage, findings = extract_expenditure(doc, blocks)
+    tables, expenditure, coverage, findings = extract_expenditure(doc)
     result.tables.extend(tables)
     result.expenditure_lines.extend(expenditure)
     result.coverage_lines.extend(coverage)

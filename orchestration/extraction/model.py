@@ -135,7 +135,7 @@ class IndicatorLine:
     project_name: Optional[str]
     horizon: str  # long_term | annual
     goal_label: Optional[str]
-    indicator_l1: Optional[str]
+    indicator_l1: Optional[str]  # one of 产出指标, 效益指标, 满意度指标, 成本指标 (older frameworks mapped)
     indicator_l2: Optional[str]
     indicator_name: str
     indicator_weight: Optional[float]  # e.g. （2分） printed in the name or a 分值 column
@@ -149,6 +149,7 @@ class IndicatorLine:
     score: Optional[float]
     source_table: str
     source_line: int
+    indicator_l1_printed: Optional[str] = None  # the level-1 cell as printed, when it differs from indicator_l1
 
 
 @dataclass(frozen=True)
