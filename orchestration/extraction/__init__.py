@@ -97,7 +97,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
     Raises BadInputError for text that is not a disclosure or was cut short: such a
     file is quarantined as a whole rather than published in part.
     """
-    from .expenditure import extract_expenditure
+    from .expenditure import parse_expenditure_tables, table_rows
     from .indicators import parse_indicators
     from .other_tables import extract_other_tables
     from .tables import find_tables
@@ -108,8 +108,8 @@ def extract_document(doc: SourceDocument) -> Extraction:
 
     blocks = find_tables(doc)
     _require_complete(doc, blocks)
-    tables, expenditure, coverage, findings = extract_expenditure(doc)
-    result.tables.extend(tables)
+    expenditure, coverage, findings = parse_expenditure_tables(doc, blocks)
+    result.tables.extend(table_rows(doc, blocks))
     result.expenditure_lines.extend(expenditure)
     result.coverage_lines.extend(coverage)
     result.findings.extend(findings)
