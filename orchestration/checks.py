@@ -4,7 +4,6 @@ A failing suite stops the run before ``published_warehouse``; each result is
 also written beside the candidate, and publication refuses a candidate for
 which any suite has no passing result (nothing unchecked is published).
 """
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -61,8 +61,16 @@ def raw_files(folder: Path) -> list[Path]:
                   and not p.name.startswith("."))
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's bin/ need not be on PATH)."""
+    import sys
+
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project)
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
 def prepare_dbt_manifest() -> Path:
@@ -77,7 +85,7 @@ def prepare_dbt_manifest() -> Path:
     newest = max((p.stat().st_mtime for p in sources), default=0)
     if manifest.exists() and manifest.stat().st_mtime >= newest:
         return manifest
-    dbt = Path(sys.executable).with_name("dbt")
+    dbt = dbt_executable()
     env = {**os.environ}
     env.setdefault(WAREHOUSE_ENV, str(warehouse_path()))
     completed = subprocess.run(

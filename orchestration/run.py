@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .warehouse import REPO_ROOT
 
-EXIT_PUBLISHED, EXIT_NOT_PUBLISHED, EXIT_SETUP, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_NOT_PUBLISHED, EXIT_SETUP = 1, 2
 
 
 def ensure_dagster_home() -> Path:
@@ -59,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["BUDGET_WAREHOUSE"] = str(Path(args.warehouse).resolve())
 
     ensure_dagster_home()
+    import warnings
+
     import dagster as dg
+
+    for category in (dg.BetaWarning, dg.PreviewWarning):
+        warnings.filterwarnings("ignore", category=category)
 
     from .definitions import defs
     from .documents import scan_raw_dir
@@ -86,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     before = published.stat().st_mtime_ns if published.exists() else None
     print(f"Rebuilding {published} from {len(keys)} documents in {folder} ...", flush=True)
     started = time.monotonic()
-    log_level = "DEBUG" if args.verbose else "WARNING"
+    # Quiet by default: the summary reports problems; --verbose shows Dagster's own event log.
+    log_level = "DEBUG" if args.verbose else "CRITICAL"
     result = defs.resolve_job_def("full_rebuild").execute_in_process(
         instance=instance,
         tags=full_range_tags(ordered),

@@ -1,5 +1,4 @@
 """dbt models as assets: staging and marts built in the candidate warehouse."""
-from __future__ import annotations
 
 import os
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
 
 
 @contextmanager
-def _building(path) -> None:
+def _building(path):
     """dbt reads the one shared variable; for its subprocess it names the candidate being built."""
     previous = os.environ.get(WAREHOUSE_ENV)
     os.environ[WAREHOUSE_ENV] = str(path)

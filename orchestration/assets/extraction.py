@@ -1,5 +1,4 @@
 """Extraction: one partition per raw document, all of a rebuild's partitions in one run."""
-from __future__ import annotations
 
 import traceback
 

@@ -1,5 +1,4 @@
 """Publication: the checked candidate replaces the published warehouse in one atomic rename."""
-from __future__ import annotations
 
 import json
 

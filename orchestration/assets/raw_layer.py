@@ -1,5 +1,4 @@
 """The raw layer: a fresh candidate warehouse holding every loadable document's rows."""
-from __future__ import annotations
 
 import polars as pl
 import dagster as dg
