@@ -177,7 +177,7 @@ def mismatch_finding(
     difference = abs(printed - computed)
     if difference == 0:
         return None
-    severity = "error" if difference > tolerance_wan(unit) else "warning"
+    severity = "error" if difference > tolerance_wan(unit) else "info"
     where = f"{doc.file_name}:{line}" if line else doc.file_name
     return Finding(
         doc.document_id,
@@ -185,7 +185,7 @@ def mismatch_finding(
         severity,
         f"{where} {block.label} {block.title}: {what}: printed {_fmt(printed, unit)} vs computed "
         f"{_fmt(computed, unit)} (万元), difference {_fmt(difference, unit)}"
-        + (" (rounding, 尾差)" if severity == "warning" else ""),
+        + (" (rounding, 尾差)" if severity == "info" else ""),
         line,
     )
 
