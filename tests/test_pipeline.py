@@ -129,3 +129,18 @@ def test_failing_gate_leaves_published_warehouse_untouched(published, tmp_path):
     after = duckdb.connect(str(warehouse), read_only=True)
     assert after.execute("select count(*) from marts.fact_expenditure").fetchone()[0] > 0
     after.close()
+
+
+def readme_queries() -> list[str]:
+    text = (REPO / "README.md").read_text("utf-8")
+    section = text.split("### Questions analysts ask, one query each", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```sql")[1:]]
+
+
+def test_readme_analyst_queries_answer(con):
+    queries = readme_queries()
+    assert len(queries) == 3
+    satisfaction, shortfalls, projects = (con.execute(q).fetchall() for q in queries)
+    assert satisfaction and all("满意" in str(row) for row in satisfaction)
+    assert {row[0] for row in shortfalls} <= {"003_305331944a1f3ba9"}  # only the final account self-evaluates
+    assert projects and projects[0][3] >= projects[-1][3]
