@@ -1,0 +1,8 @@
+{#- The custom schema is the schema: models land in `staging` and `marts`, never `main_staging`. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

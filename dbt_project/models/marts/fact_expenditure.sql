@@ -1,0 +1,37 @@
+-- Expenditure at the finest printed level: the leaf rows of every expenditure table,
+-- one row per (document_id, fund_scope, classification, subject_code). Parent and
+-- 合计 rows are not repeated, so a SUM never double counts; they are checked against
+-- their parts in quality_identity_checks instead. Amounts are the printed figures in 万元.
+with leaves as (
+    select *
+    from {{ ref('int_expenditure_leaves') }}
+    where grain_occurrence = 1
+),
+
+documents as (
+    select document_id, fiscal_year, stage from {{ ref('dim_document') }}
+)
+
+select
+    leaves.document_id,
+    documents.fiscal_year,
+    documents.stage,
+    leaves.fund_scope,
+    leaves.classification,
+    leaves.subject_code,
+    leaves.subject_name                                 as printed_subject_name,
+    leaves.code_level                                   as level,
+    leaves.amount_total,
+    leaves.amount_basic,
+    leaves.amount_project,
+    leaves.amount_personnel,
+    leaves.amount_public,
+    leaves.source_unit,
+    leaves.source_table,
+    leaves.table_kind,
+    leaves.source_line,
+    leaves.printed_code,
+    leaves.printed_code is distinct from leaves.subject_code
+                                                        as is_code_repaired
+from leaves
+join documents using (document_id)

@@ -1,0 +1,35 @@
+-- One row per performance indicator (部门整体 / 项目 targets and 决算 self-evaluations).
+with indicators as (
+    select * from {{ ref('stg_indicator_lines') }}
+),
+
+documents as (
+    select document_id, fiscal_year, stage from {{ ref('dim_document') }}
+)
+
+select
+    indicators.document_id,
+    documents.fiscal_year,
+    documents.stage,
+    indicators.table_kind,
+    indicators.target_scope,
+    indicators.project_code,
+    indicators.project_name,
+    indicators.horizon,
+    indicators.goal_label,
+    indicators.indicator_l1,
+    indicators.indicator_l2,
+    indicators.indicator_name,
+    indicators.indicator_weight,
+    indicators.target_text,
+    indicators.target_op,
+    indicators.target_value,
+    indicators.target_unit,
+    indicators.prior_targets,
+    indicators.basis,
+    indicators.actual_text,
+    indicators.score,
+    indicators.source_table,
+    indicators.source_line
+from indicators
+join documents using (document_id)
