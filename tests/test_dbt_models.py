@@ -1,0 +1,247 @@
+"""The dbt project on a hand-written raw layer: real DuckDB file, real `dbt build`, asserted on the marts.
+
+The raw rows are written through the same path as the pipeline (ExtractedStore ->
+corpus decisions -> warehouse.build_raw_layer), with planted inconsistencies:
+
+* 支出总表 (万元): 21013 prints 100.50 but its children 2101301 + 2101302 sum to 100.00
+  -> parent_vs_children error (and a warning once listed in the reviewed list);
+* 一般公共预算支出表 (万元): 210 prints 160.01, its children sum to 160.00 -> rounding, no finding;
+* 政府性基金预算支出表 (元): the 合计 prints 0.03 元 more than its only leaf -> error (0.02 元 tolerance);
+* 2101302 printed twice in the 支出总表 -> one fact row, a duplicate_subject_row finding;
+* a quarantined document -> a 'quarantine' finding and no dim_document row.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.corpus import DocumentDecision
+from orchestration.extraction import Extraction
+from orchestration.extraction.model import (
+    ClassTotalLine,
+    DocumentRow,
+    ExpenditureLine,
+    ThreePublicLine,
+)
+from orchestration.store import ExtractedStore
+from orchestration.warehouse import build_raw_layer
+
+REPO = Path(__file__).resolve().parent.parent
+DBT_PROJECT = REPO / "dbt_project"
+CONTRACT_CHECK = REPO.parent / "shared" / "tools" / "check_contract.py"
+DOC = "900_handwritten_budget"
+QUARANTINED = "901_unreadable"
+
+PARENT_SUBJECT = "expenditure_summary:21013:amount_total"
+REVIEWED = {
+    "document_id": DOC,
+    "check": "parent_vs_children",
+    "subject": PARENT_SUBJECT,
+    "printed_a": "100.50",
+    "printed_b": "100.00",
+    "reason": "verified on page 7 of the PDF: 21013 is printed as 100.50",
+}
+
+
+def _dbt_executable() -> str:
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+def _line(table_kind, fund_scope, classification, label, unit, line, code, name, total, basic=None, project=None,
+          personnel=None, public=None):
+    def amount(value):
+        return None if value is None else Decimal(value)
+
+    return ExpenditureLine(
+        document_id=DOC, table_kind=table_kind, fund_scope=fund_scope, classification=classification,
+        row_kind="subject" if code else "total", printed_code=code, subject_code=code, subject_name=name,
+        amount_total=amount(total), amount_basic=amount(basic), amount_project=amount(project),
+        amount_personnel=amount(personnel), amount_public=amount(public), source_unit=unit,
+        source_table=label, source_line=line)
+
+
+def handwritten_extraction() -> Extraction:
+    document = DocumentRow(DOC, f"{DOC}.txt", "ab" * 32, "utf-8", 400, "测试区医疗保障局", "武汉市测试区", 2026,
+                           "budget", "entity")
+    summary = ("expenditure_summary", "all_funds", "functional", "表 3", "万元")
+    general = ("general_public_functional", "general_public_budget", "functional", "表 5", "万元")
+    fund = ("government_fund", "government_fund", "functional", "表 8", "元")
+    lines = [
+        # 支出总表: 合计 = 基本 + 项目 everywhere; 21013 planted 0.50 above its children.
+        _line(*summary, 101, None, None, "160.50", "60.00", "100.50"),
+        _line(*summary, 102, "210", "卫生 健康支出", "160.50", "60.00", "100.50"),
+        _line(*summary, 103, "21013", "医疗救助", "100.50", "0.00", "100.50"),
+        _line(*summary, 104, "2101301", "城乡医疗救助", "70.00", "0.00", "70.00"),
+        _line(*summary, 105, "2101302", "疾病应急\n救助", "30.00", "0.00", "30.00"),
+        _line(*summary, 106, "2101302", "疾病应急救助", "30.00", "0.00", "30.00"),  # printed twice
+        _line(*summary, 107, "21015", "医疗保障管理事务", "60.00", "60.00", "0.00"),
+        # 一般公共预算支出表: 210 printed 0.01 above its children (rounding).
+        _line(*general, 201, None, None, "160.00", "60.00", None, "50.00", "10.00"),
+        _line(*general, 202, "210", "卫生健康支出", "160.01", "60.00", "100.01", "50.00", "10.00"),
+        _line(*general, 203, "21013", "医疗救助", "100.00", "0.00", "100.00", "0.00", "0.00"),
+        _line(*general, 204, "21015", "医疗保障管理事务", "60.00", "60.00", "0.00", "50.00", "10.00"),
+        # 政府性基金预算支出表 in 元: 合计 1000.03 元 vs leaf 1000.00 元 (0.03 元 > 0.02 元).
+        _line(*fund, 301, None, None, "0.100003"),
+        _line(*fund, 302, "2296002", "用于社会福利的彩票公益金支出", "0.100000"),
+    ]
+    class_totals = [
+        ClassTotalLine(DOC, "income_expenditure_summary", "210", "卫生健康支出", Decimal("160.50"), "万元", "表 1", 20),
+    ]
+    three_public = [
+        ThreePublicLine(DOC, item, Decimal(value), "万元", "表 7", 60)
+        for item, value in [("total", "3.00"), ("outbound", "0.00"), ("vehicle", "2.00"),
+                            ("vehicle_purchase", "0.00"), ("vehicle_operation", "2.00"), ("reception", "1.00")]
+    ]
+    return Extraction(document=document, expenditure_lines=lines, class_total_lines=class_totals,
+                      three_public_lines=three_public)
+
+
+def build_warehouse(root: Path, reviewed: list[dict]) -> Path:
+    store = ExtractedStore(root / "extracted")
+    store.write_extraction(handwritten_extraction())
+    decisions = [
+        DocumentDecision(DOC, f"{DOC}.txt", "loaded", True, None),
+        DocumentDecision(QUARANTINED, f"{QUARANTINED}.txt", "quarantined", False,
+                         f"{QUARANTINED}.txt: ends inside a table", 12),
+    ]
+    warehouse = root / "budget.duckdb"
+    build_raw_layer(warehouse, store, decisions, reviewed)
+    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse)}
+    completed = subprocess.run(
+        [_dbt_executable(), "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+         "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs")],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def unreviewed(tmp_path_factory) -> Path:
+    return build_warehouse(tmp_path_factory.mktemp("dbt_unreviewed"), reviewed=[])
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> Path:
+    stale_entry = {**REVIEWED, "subject": "expenditure_summary:29999:amount_total", "reason": "no longer printed"}
+    return build_warehouse(tmp_path_factory.mktemp("dbt_reviewed"), reviewed=[REVIEWED, stale_entry])
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def findings(warehouse: Path, check: str) -> list[tuple]:
+    return query(warehouse, 'select subject, severity, detail, reviewed_reason from marts.quality_findings '
+                            'where "check" = ? order by subject', [check])
+
+
+def test_fact_expenditure_holds_leaves_only(unreviewed):
+    rows = query(unreviewed, "select fund_scope, subject_code, amount_total, source_line, fiscal_year, stage "
+                             "from marts.fact_expenditure order by fund_scope, subject_code")
+    assert [(r[0], r[1]) for r in rows] == [
+        ("all_funds", "2101301"), ("all_funds", "2101302"), ("all_funds", "21015"),
+        ("general_public_budget", "21013"), ("general_public_budget", "21015"),
+        ("government_fund", "2296002"),
+    ]
+    by_code = {(r[0], r[1]): r for r in rows}
+    assert by_code[("all_funds", "2101302")][3] == 105  # the first printing is kept
+    assert by_code[("government_fund", "2296002")][2] == Decimal("0.100000")
+    assert {(r[4], r[5]) for r in rows} == {(2026, "budget")}
+
+
+def test_names_lose_stray_spaces_and_parents_are_in_dim_subject(unreviewed):
+    names = dict(query(unreviewed, "select subject_code, subject_name from marts.dim_subject"))
+    assert names["210"] == "卫生健康支出"
+    assert names["2101302"] == "疾病应急救助"
+    # 229 / 22960 are never printed: present as parents, named from the national list or the fallback
+    assert names["229"] == "其他支出"
+    assert names["22960"] == "未列示名称（22960）"
+    parents = dict(query(unreviewed, "select subject_code, parent_code from marts.dim_subject"))
+    assert parents["2296002"] == "22960" and parents["22960"] == "229" and parents["229"] is None
+
+
+def test_parent_children_violation_is_an_error(unreviewed):
+    rows = findings(unreviewed, "parent_vs_children")
+    # 21013 prints 100.50 in both 合计 and 项目支出: one finding per column
+    assert [(r[0], r[1]) for r in rows] == [
+        ("expenditure_summary:21013:amount_project", "error"), (PARENT_SUBJECT, "error")]
+    detail = rows[1][2]
+    for part in (f"{DOC}.txt", "表 3", "line 103", "21013", "100.50", "100.00", "0.50"):
+        assert part in detail
+
+
+def test_reviewed_violation_becomes_a_warning(reviewed):
+    rows = findings(reviewed, "parent_vs_children")
+    # only the listed (document, check, subject) is downgraded; the 项目支出 column is not listed
+    assert [(r[0], r[1]) for r in rows] == [
+        ("expenditure_summary:21013:amount_project", "error"), (PARENT_SUBJECT, "warning")]
+    assert rows[1][3] == REVIEWED["reason"]
+    assert REVIEWED["reason"] in rows[1][2]
+    printed = query(reviewed, "select printed_a, printed_b, source_unit from marts.quality_findings "
+                              "where subject = ?", [PARENT_SUBJECT])
+    assert printed == [(REVIEWED["printed_a"], REVIEWED["printed_b"], "万元")]
+
+
+def test_reviewed_entry_matching_nothing_is_reported(reviewed):
+    rows = findings(reviewed, "reviewed_entry_unused")
+    assert [(r[0], r[1]) for r in rows] == [("parent_vs_children|expenditure_summary:29999:amount_total", "warning")]
+
+
+def test_rounding_difference_is_no_finding(unreviewed):
+    subjects = {r[0] for r in query(unreviewed, "select subject from marts.quality_findings where subject is not null")}
+    assert not any(s.startswith("general_public_functional:") for s in subjects)
+    outcome = query(unreviewed, "select outcome, difference from marts.quality_identity_checks where subject = "
+                                "'general_public_functional:210:amount_total' and \"check\" = 'parent_vs_children'")
+    assert outcome == [("rounding", Decimal("0.010000"))]
+
+
+def test_tolerance_is_in_the_printed_unit(unreviewed):
+    rows = findings(unreviewed, "total_vs_leaves")
+    by_subject = {r[0]: r for r in rows}
+    fund = by_subject["government_fund:total:amount_total"]
+    assert fund[1] == "error"
+    assert "1000.03 元" in fund[2] and "1000.00 元" in fund[2]
+
+
+def test_duplicate_leaf_is_kept_once_and_reported(unreviewed):
+    rows = findings(unreviewed, "duplicate_subject_row")
+    assert [(r[0], r[1]) for r in rows] == [("expenditure_summary:2101302", "warning")]
+    assert "line 106" in rows[0][2] and "line 105" in rows[0][2]
+
+
+def test_cross_table_and_three_public_identities_pass(unreviewed):
+    checks = dict(query(unreviewed, "select \"check\" || ' ' || subject, outcome from marts.quality_identity_checks"))
+    assert checks["class_total_vs_income_expenditure_summary expenditure_summary:210"] == "exact"
+    assert checks["three_public_total three_public:total"] == "exact"
+    assert checks["three_public_vehicle three_public:vehicle"] == "exact"
+    assert checks["basic_plus_project_vs_total expenditure_summary:21013"] == "exact"
+
+
+def test_quarantined_document_is_reported_not_loaded(unreviewed):
+    assert query(unreviewed, "select document_id, status, is_stale from marts.dim_document") == [(DOC, "loaded", False)]
+    assert query(unreviewed, "select severity, source_line from marts.quality_findings where document_id = ?",
+                 [QUARANTINED]) == [("quarantine", 12)]
+
+
+def test_schemas_are_staging_and_marts(unreviewed):
+    schemas = {r[0] for r in query(unreviewed, "select distinct table_schema from information_schema.tables")}
+    assert {"raw", "staging", "marts"} <= schemas
+    assert not any(s.startswith("main_") for s in schemas)
+
+
+@pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason="shared contract check not available")
+def test_contract_check_holds(unreviewed):
+    completed = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(unreviewed)], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stdout
+    assert "contract: holds" in completed.stdout
