@@ -1,8 +1,11 @@
 -- One row per (classification, subject_code): every code any fact or table uses, and
 -- the parent codes of those codes, each with one canonical name.
 --
--- Name: the most frequent printed name of the code across all loaded documents, then
--- the shortest, then the first in code-point order. A code never printed with a name
+-- Name: a printed name of the code that is not cut short by the PDF (a name is cut short
+-- when another printed name of the same code continues it, other than with a bracketed
+-- qualifier: 其他…事务支 beside 其他…事务支出, but not 行政运行 beside 行政运行（医疗保障）);
+-- among those the most frequent across all loaded documents, then the shortest, then
+-- the first in code-point order. A code never printed with a name
 -- takes the national classification's name (seed national_subject_names) when known,
 -- else the fallback 未列示名称（<code>）. name_source says which.
 with printed_names as (
@@ -39,12 +42,25 @@ name_votes as (
     group by all
 ),
 
+cut_short_names as (
+    select distinct shorter.classification, shorter.subject_code, shorter.subject_name
+    from name_votes as shorter
+    join name_votes as longer
+        on  longer.classification = shorter.classification
+        and longer.subject_code = shorter.subject_code
+        and length(longer.subject_name) > length(shorter.subject_name)
+        and starts_with(longer.subject_name, shorter.subject_name)
+        and substr(longer.subject_name, length(shorter.subject_name) + 1, 1) not in ('（', '(')
+),
+
 canonical_names as (
-    select classification, subject_code, subject_name, printings
+    select name_votes.classification, name_votes.subject_code, name_votes.subject_name, name_votes.printings
     from name_votes
+    left join cut_short_names using (classification, subject_code, subject_name)
     qualify row_number() over (
-        partition by classification, subject_code
-        order by printings desc, length(subject_name), subject_name
+        partition by name_votes.classification, name_votes.subject_code
+        order by cut_short_names.subject_name is not null, name_votes.printings desc,
+                 length(name_votes.subject_name), name_votes.subject_name
     ) = 1
 ),
 
