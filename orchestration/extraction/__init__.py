@@ -5,6 +5,7 @@ Nothing here knows about Dagster, dbt or DuckDB; every function takes text
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .metadata import document_metadata
@@ -23,6 +24,13 @@ from .model import (
 from .source import BadInputError, SourceDocument, read_source, source_from_text
 
 CORE_TABLE_KINDS = ("expenditure_summary", "general_public_functional", "general_public_basic_economic")
+# Tables whose every printed figure must land in a fact, a checked parent/total, or a finding.
+ACCOUNTED_TABLE_KINDS = (
+    "income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",
+    "general_public_functional", "general_public_by_unit", "general_public_basic_economic", "three_public",
+    "government_fund", "state_capital", "project_expenditure",
+)
+_PRINTED_AMOUNT = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d+\.\d+")
 
 
 @dataclass
@@ -91,6 +99,23 @@ def _require_complete(doc: SourceDocument, blocks) -> None:
                                            f"({last.title}) with no table or section after it", last_text)
 
 
+def unaccounted_lines(doc: SourceDocument, blocks, coverage: list[CoverageLine]) -> list[Finding]:
+    """The safety net under every table parser: a printed amount that no parser accounted for is an error."""
+    covered = {(line.source_line) for line in coverage}
+    findings = []
+    for block in blocks:
+        if block.kind not in ACCOUNTED_TABLE_KINDS:
+            continue
+        for number in range(block.header_end_line + 1, block.end_line + 1):
+            text = doc.line(number)
+            if number not in covered and _PRINTED_AMOUNT.search(text):
+                findings.append(Finding(
+                    doc.document_id, "unaccounted_line", "error",
+                    f"{doc.file_name}:{number} {block.label} {block.title}: a line with printed amounts that no "
+                    f"table parser read or reported: {' '.join(text.split())[:80]}", number))
+    return findings
+
+
 def extract_document(doc: SourceDocument) -> Extraction:
     """Read every recognised table of one document into rows, findings and a coverage account.
 
@@ -121,6 +146,8 @@ def extract_document(doc: SourceDocument) -> Extraction:
     result.project_lines.extend(projects)
     result.coverage_lines.extend(coverage)
     result.findings.extend(findings)
+
+    result.findings.extend(unaccounted_lines(doc, blocks, result.coverage_lines))
 
     indicators, coverage, findings = parse_indicators(doc)
     result.indicator_lines.extend(indicators)
