@@ -307,11 +307,13 @@ three_public_vehicle as (
     where vehicle is not null and coalesce(vehicle_purchase, vehicle_operation) is not null
 ),
 
--- 8. the projects of the 项目支出表 vs the 项目支出 of the 支出总表 合计 row (reported, not blocking:
---    a 项目支出表 may legitimately list a subset)
+-- 8. the projects of the 项目支出表 vs the 支出总表 合计 row (reported, not blocking: a 项目支出表 may
+--    legitimately list a subset). Project codes say what a line is: T (special-purpose) lines are 项目支出;
+--    where a table also lists R (personnel) and Y (running-cost) lines, those are 基本支出.
 project_sums as (
     select
         document_id,
+        case when project_kind in ('R', 'Y') then 'basic' else 'project' end as part,
         sum(amount_total)           as amount,
         count(*)                    as projects,
         any_value(source_table)     as source_table,
@@ -319,35 +321,41 @@ project_sums as (
         min(source_line)            as source_line
     from {{ ref('stg_project_lines') }}
     where amount_total is not null
-    group by document_id
+    group by all
 ),
 
-project_expenditure_totals as (
-    select document_id, amount, source_table, source_unit, source_line
+expenditure_summary_totals as (
+    select document_id, amount_column, amount, source_table, source_unit, source_line
     from amounts
-    where table_kind = 'expenditure_summary' and row_kind = 'total' and amount_column = 'amount_project'
-    qualify row_number() over (partition by document_id order by source_line) = 1
+    where table_kind = 'expenditure_summary' and row_kind = 'total'
+      and amount_column in ('amount_project', 'amount_basic')
+    qualify row_number() over (partition by document_id, amount_column order by source_line) = 1
 ),
 
 projects_vs_project_expenditure as (
     select
-        document_id,
+        projects.document_id,
         'projects_vs_project_expenditure'                           as "check",
-        'project_expenditure:total'                                 as subject,
+        'project_expenditure:' || projects.part                     as subject,
         'project_expenditure'                                       as table_kind,
         projects.source_table, projects.source_unit, projects.source_line,
         '项目合计'                                                   as line_label,
         'amount_total'                                              as amount_column,
-        'the sum of the ' || projects.projects || ' projects'       as label_a,
-        coalesce(totals.source_table, '支出总表') || ' 合计 row, 项目支出 (line '
-            || totals.source_line || ')'                            as label_b,
+        'the sum of the ' || projects.projects
+            || case projects.part when 'basic' then ' R/Y (basic) lines' else ' project lines' end
+                                                                    as label_a,
+        coalesce(totals.source_table, '支出总表') || ' 合计 row, '
+            || case projects.part when 'basic' then '基本支出' else '项目支出' end
+            || ' (line ' || totals.source_line || ')'               as label_b,
         projects.amount                                             as amount_a,
         totals.amount                                               as amount_b,
         greatest({{ tolerance_wan('projects.source_unit') }}, {{ tolerance_wan('totals.source_unit') }})
                                                                     as tolerance_wan,
         'warning'                                                   as severity_if_failed
     from project_sums as projects
-    join project_expenditure_totals as totals using (document_id)
+    join expenditure_summary_totals as totals
+      on totals.document_id = projects.document_id
+     and totals.amount_column = case projects.part when 'basic' then 'amount_basic' else 'amount_project' end
 ),
 
 all_checks as (
