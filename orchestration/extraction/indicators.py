@@ -869,6 +869,8 @@ def parse_stream_region(state: TableState, start: int, end: int):
 
     lines = _group_lines(fragments)
     opened_whole_line = False
+    header_open = False
+    fresh = False  # l1/l2 set and no row read since
     for number, parts in lines:
         text = state.doc.line(number)
         flat = squash(text)
@@ -886,8 +888,13 @@ def parse_stream_region(state: TableState, start: int, end: int):
             state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
             state.l1 = state.l2 = None
             state.in_table = True
+            header_open = True
             cover.append(coverage(state, number, "header", "column header"))
             continue
+        if header_open and continues_header(text):
+            cover.append(coverage(state, number, "header", "column header continued"))
+            continue
+        header_open = False
         horizon = _horizon_marker(flat) or _stream_horizon(flat)
         if horizon:
             flush()
@@ -910,20 +917,26 @@ def parse_stream_region(state: TableState, start: int, end: int):
         for part in parts:
             word = squash(part.text)
             goal = goal_label(word, state.horizon)
-            l1 = match_l1(word) if len(word) >= 3 else None
+            # a level-1 piece printed after its row's level 2 (cells centred in their height)
+            after_l2 = fresh and state.l2 is not None and state.l1 is None
+            l1 = match_l1(word, next_is_l2=after_l2) if len(word) >= 3 else None
             l2 = match_l2(word) if not l1 else None
             if goal and part.first_on_line:
                 flush()
                 state.goal = goal
-                state.l1 = state.l2 = None
+                if not fresh:  # a goal centred in its merged cell can print after its first l1/l2
+                    state.l1 = state.l2 = None
                 continue
             if l1 and (part.first_on_line or not row):
                 flush()
-                state.l1, state.l2 = l1, None
+                state.l1, state.l2 = l1, state.l2 if after_l2 else None
+                fresh = True
                 continue
             if l2 and (part.first_on_line or not row):
                 flush()
-                state.l2 = l2
+                if not (fresh and state.l2 and is_vocab_tail(word)):
+                    state.l2 = l2
+                fresh = True
                 continue
             if word in free_l2 and part.first_on_line and (len(parts) == 1 or len(parts) >= 4):
                 flush()
@@ -940,7 +953,10 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 continue
             if not row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= 3:
                 opened_whole_line = True
+            if fresh and not row and is_vocab_tail(word):
+                continue  # the end of a level word broken around a goal label (成本指 / … / 标)
             row.append(part)
+            fresh = False
             if part is parts[-1] and part.line_tokens >= 2 and is_target_like(part.text):
                 closed = True
             if part is parts[-1] and opened_whole_line:
@@ -982,6 +998,18 @@ def _has_priors(doc: SourceDocument, number: int) -> bool:
 
 
 _HEADER_TEXT = "|".join(_HEADER_WORDS) + "|明细指标内容(三级指标）|指标分类|近两年指标值"
+
+
+# The value columns of a header as printed, in order: a line of a broken header is a run of it
+# (据前年 上年, 依据前年 上年, 前 / 年 / 预计当 / 年) even where PDF text cut it mid-word.
+_HEADER_RUNS = ("三级指标指标值指标值确定依据前年上年预计当年实现", "指标值近两年指标值预期当年实现值指标值确定依据指标分类",
+                "指标值指标值说明", "年初目标值实际完成值得分")
+
+
+def continues_header(text: str) -> bool:
+    """A line inside a header broken over lines: a run of the header's value-column words."""
+    flat = squash(text)
+    return bool(flat) and any(flat in run for run in _HEADER_RUNS) and not (len(flat) >= 2 and match_l2(flat))
 
 
 def _is_header_fragment(text: str) -> bool:
