@@ -68,6 +68,8 @@ _GOAL_CELL = re.compile(r"^(?:(长期|年度)(?:绩效)?目标|目标)\s*\d*\s*[
 _PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
 _LABEL = re.compile(r"^(附表\s*[\d\-]+|公开\s*\d+\s*表|表\s*\d+(?:-\d+)?|附件?\s*\d+)\s*[.．、:：]?")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+# An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
+_NARRATIVE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
 
 _TITLES: tuple[tuple[str, re.Pattern], ...] = (
     ("department_self_eval", re.compile(r"整体(支出)?绩效自评(表|结果)|部门整体.{0,12}自评表$")),
@@ -836,7 +838,7 @@ def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
     return {squash(parts[0].text) for parts in by_line.values()
-            if len(parts) >= 4 and squash(parts[-1].text) in trailers and is_target_like(parts[-2].text)
+            if len(parts) >= 4 and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers and is_target_like(parts[-2].text)
             and not match_l1(parts[0].text) and not match_l2(parts[0].text) and len(squash(parts[0].text)) <= 8}
 
 
@@ -909,7 +911,8 @@ def parse_stream_region(state: TableState, start: int, end: int):
         if _is_header_fragment(text):
             cover.append(coverage(state, number, "header", "column header continued"))
             continue
-        if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20):
+        if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
+                _NARRATIVE.match(flat)):
             flush()
             state.in_table = False
             cover.append(coverage(state, number, "note", "end of indicator table"))
@@ -932,6 +935,8 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 state.l1, state.l2 = l1, state.l2 if after_l2 else None
                 fresh = True
                 continue
+            if l2 and fresh and l2 == state.l2 and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
+                l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
             if l2 and (part.first_on_line or not row):
                 flush()
                 if not (fresh and state.l2 and is_vocab_tail(word)):
@@ -953,6 +958,11 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 continue
             if not row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= 3:
                 opened_whole_line = True
+            if re.fullmatch(r"[.…]{2,}", word):
+                flush()  # a "……" template row: no indicator
+                continue
+            if not row and state.l2 and len(word) <= 3 and word in state.l2 and not is_target_like(word):
+                continue  # the tail of a level-2 cell printed after its first row (…满 / 意度)
             if fresh and not row and is_vocab_tail(word):
                 continue  # the end of a level word broken around a goal label (成本指 / … / 标)
             row.append(part)
@@ -994,7 +1004,7 @@ def _header_words(doc: SourceDocument, number: int) -> list[str]:
 
 
 def _has_priors(doc: SourceDocument, number: int) -> bool:
-    return any("前年" in squash(text) for _, text in doc.numbered(number, number + 12))
+    return "前年" in _header_text(doc, number, 14)  # 前 / 年 broken over lines too
 
 
 _HEADER_TEXT = "|".join(_HEADER_WORDS) + "|明细指标内容(三级指标）|指标分类|近两年指标值"
