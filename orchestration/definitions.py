@@ -6,7 +6,7 @@ from .resources import WarehouseResource, dbt_resource, prepare_dbt_manifest
 prepare_dbt_manifest()
 
 from .assets.dbt import budget_dbt_models  # noqa: E402  (needs the manifest)
-from .assets.extraction import extracted_documents  # noqa: E402
+from .assets.extraction import extracted_documents, raw_document_files  # noqa: E402
 from .assets.publish import published_warehouse  # noqa: E402
 from .assets.raw_layer import raw_layer  # noqa: E402
 from .checks import ge_checks  # noqa: E402
@@ -16,7 +16,7 @@ from .schedules import nightly_rebuild  # noqa: E402
 from .sensors import raw_documents_sensor  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[extracted_documents, raw_layer, budget_dbt_models, published_warehouse],
+    assets=[raw_document_files, extracted_documents, raw_layer, budget_dbt_models, published_warehouse],
     asset_checks=ge_checks,
     jobs=[full_rebuild_job, document_refresh_job],
     schedules=[nightly_rebuild],

@@ -73,13 +73,11 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
                                  "group by all order by all")
         if indicators:
             print("Indicators per document (target_scope/horizon):")
-            current = None
+            per_document: dict[str, list[str]] = {}
             for document_id, scope, horizon, n in indicators:
-                if document_id != current:
-                    print(f"  {document_id}:", end="")
-                    current = document_id
-                print(f" {scope}/{horizon} {n}", end="")
-            print()
+                per_document.setdefault(document_id, []).append(f"{scope}/{horizon} {n}")
+            for document_id, counts in per_document.items():
+                print(f"  {document_id}: {', '.join(counts)}")
         coverage = _query(con, "select document_id, count(*) filter (where outcome in ('fact','parent','total')), "
                                "count(*) filter (where outcome = 'finding'), count(*) "
                                "from raw.coverage_lines group by 1 order by 1")

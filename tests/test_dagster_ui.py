@@ -78,6 +78,7 @@ def test_ui_serves_lineage_from_raw_file_to_published(webserver):
         return seen
 
     above_fact = upstream(("marts", "fact_expenditure"))
+    assert ("source", "raw_documents") in above_fact
     assert ("extracted", "documents") in above_fact
     assert ("raw", "expenditure_lines") in above_fact
     assert any(key[0] == "staging" for key in above_fact)

@@ -37,8 +37,18 @@ def extract_one(warehouse: WarehouseResource, document_id: str, log) -> dict:
     return status
 
 
+raw_document_files = dg.AssetSpec(
+    key=["source", "raw_documents"],
+    partitions_def=document_partitions,
+    group_name="extraction",
+    kinds={"file"},
+    description="The disclosure texts in raw/ (one partition per file, keyed by document_id); added by the sensor.",
+)
+
+
 @dg.asset(
     key=["extracted", "documents"],
+    deps=[raw_document_files],
     partitions_def=document_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="extraction",
