@@ -822,10 +822,16 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
         by_line.setdefault(fragment.line, []).append(fragment)
     closers = set()
     for parts in by_line.values():
-        if len(parts) >= 2 and is_target_like(parts[-2].text) and not is_target_like(parts[-1].text):
-            closers.add(squash(parts[-1].text))
+        last = squash(parts[-1].text)
+        if len(parts) >= 2 and is_target_like(parts[-2].text) and not is_target_like(last) and _is_label(last):
+            closers.add(last)
     ends = {squash(parts[-1].text) for parts in by_line.values() if len(parts) >= 2}
     return closers | {w for w in words if w in ends}
+
+
+def _is_label(word: str) -> bool:
+    """A basis label (计划标准, 据实结算), not the rest of a sentence wrapped after a number (余份，形成上)."""
+    return 2 <= len(word) <= 12 and not _SENTENCE.search(word) and "、" not in word
 
 
 def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
@@ -873,6 +879,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
     opened_whole_line = False
     header_open = False
     fresh = False  # l1/l2 set and no row read since
+    position_of = {id(f): i for i, f in enumerate(fragments)}
     for number, parts in lines:
         text = state.doc.line(number)
         flat = squash(text)
@@ -937,6 +944,12 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 continue
             if l2 and fresh and l2 == state.l2 and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
                 l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
+            following = fragments[position_of[id(part)] + 1] if position_of[id(part)] + 1 < len(fragments) else None
+            if l2 and row and not closed and len(row) <= 2 and part.first_on_line and not any(
+                    is_target_like(f.text) for f in row) and following is not None and len(
+                    squash(following.text)) <= 2 and not is_target_like(following.text):
+                state.l2 = l2  # printed beside the middle of the name it belongs to (准 / 质量指标 / 位)
+                continue
             if l2 and (part.first_on_line or not row):
                 flush()
                 if not (fresh and state.l2 and is_vocab_tail(word)):
