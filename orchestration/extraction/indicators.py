@@ -843,9 +843,20 @@ def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
     by_line: dict[int, list[Fragment]] = {}
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
-    return {squash(parts[0].text) for parts in by_line.values()
-            if len(parts) >= 4 and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers and is_target_like(parts[-2].text)
-            and not match_l1(parts[0].text) and not match_l2(parts[0].text) and len(squash(parts[0].text)) <= 8}
+    learned = {squash(parts[0].text) for parts in by_line.values()
+               if len(parts) >= 4 and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers
+               and is_target_like(parts[-2].text) and _free_word(parts[0].text)}
+    if not learned:
+        return learned
+    # A table that uses free level-2 words: another short word alone on a line again and again is one too
+    # (宣传工作 only ever heads rows whose value is text); a name is printed twice at most (long-term, annual).
+    alone = Counter(squash(parts[0].text) for parts in by_line.values() if len(parts) == 1)
+    return learned | {w for w, n in alone.items() if n >= 3 and _free_word(w) and w not in trailers
+                      and not is_target_like(w) and not _GOAL.match(w) and len(w) >= 3}
+
+
+def _free_word(text: str) -> bool:
+    return not match_l1(text) and not match_l2(text) and len(squash(text)) <= 8
 
 
 def parse_stream_region(state: TableState, start: int, end: int):
@@ -956,7 +967,8 @@ def parse_stream_region(state: TableState, start: int, end: int):
                     state.l2 = l2
                 fresh = True
                 continue
-            if word in free_l2 and part.first_on_line and (len(parts) == 1 or len(parts) >= 4):
+            after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))
+            if word in free_l2 and (part.first_on_line or after_l1) and (len(parts) == 1 or len(parts) >= 4):
                 flush()
                 state.l2 = word
                 continue

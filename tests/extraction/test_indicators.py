@@ -282,3 +282,39 @@ def test_all_seeds_parse_fast():
     for name in SEEDS.values():
         parse_indicators(read_source(RAW / name))
     assert time.perf_counter() - started < 3.0
+
+
+# 001 项目申报表 counted by hand (one row per 指标值 cell after a 三级指标 name; "......" goal rows
+# carry none). 二等乙级以上残疾军人医疗费补助: long-term 10717-10791 经济成本 1 + 数量 1 + 质量 1 + 时效 1
+# + 经济效益 1 + 社会效益 1 + 满意度 1 = 7, annual 10793-10894 the same 7.
+def test_pdf_project_table_counts(parsed):
+    rows, _, _ = parsed["001"]
+    project = Counter(r.horizon for r in rows if r.project_name == "二等乙级以上残疾军人医疗费补助")
+    assert project == {"long_term": 7, "annual": 7}
+    first = Counter(r.horizon for r in rows if r.project_name == "中央财政医疗服务和保障能力提升补助")
+    assert first["long_term"] == 11  # 9694-9886: 2+2+1+1+1+1+1+1+(生态效益 empty)+1
+
+
+def test_spot_checks_001_projects(parsed):
+    rows, _, _ = parsed["001"]
+    row = find(rows, 10744)  # 医疗费是否按政策准 / 确、及时支付到 / 质量指标 / 位 / 100%
+    assert (row.indicator_l2, row.indicator_name, row.target_text) == ("质量指标", "医疗费是否按政策准确、及时支付到位", "100%")
+    row = find(rows, 10030)  # 前年 and 上年 printed as text, 30000 余份 inside the 上年 cell
+    assert (row.indicator_name, row.target_text, row.basis) == ("加强对医保政策惠民性的宣传", "100%", "上年数据")
+    assert row.prior_targets == ("前年=线下发放各类宣传资料及电视媒体类宣传; "
+                                 "上年=发放各类宣传资料30000余份，形成上下联动、同频共振的浓厚宣传氛围")
+    row = find(rows, 13789)  # header 前 / 年 / 上年: three value columns
+    assert (row.indicator_name, row.target_text, row.prior_targets) == ("医保政策知晓率", "95%", "前年=95%; 上年=95%")
+    assert not [r for r in rows if r.indicator_name.startswith(("......", "意度", "意程度"))]
+    assert not [r for r in rows if "主要内容是" in (r.target_text or "") + (r.prior_targets or "")]
+
+
+def test_spot_checks_002_free_level2(parsed):
+    rows, _, _ = parsed["002"]
+    row = find(rows, 910)  # 宣传工作 alone on line 909 is the level-2 cell
+    assert (row.indicator_l2, row.indicator_name, row.target_text, row.basis) == (
+        "宣传工作", "群众对医疗相关领域政策覆盖", "全区居民", "2023年底前完成")
+    row = find(rows, 875)  # l1 and a free l2 on one line with the row
+    assert (row.indicator_l1, row.indicator_l2, row.indicator_name, row.target_text) == (
+        "满意度指标", "党建工作", "党员满意度", "90%")
+    assert not [r for r in rows if r.indicator_name in ("宣传工作", "监管工作", "党建工作")]
