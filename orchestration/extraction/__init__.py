@@ -20,6 +20,7 @@ from .model import (
     ProjectLine,
     TableRow,
     ThreePublicLine,
+    UnitExpenditureLine,
 )
 from .source import BadInputError, SourceDocument, read_source, source_from_text
 
@@ -43,6 +44,7 @@ class Extraction:
     project_lines: list[ProjectLine] = field(default_factory=list)
     three_public_lines: list[ThreePublicLine] = field(default_factory=list)
     income_lines: list[IncomeLine] = field(default_factory=list)
+    unit_expenditure_lines: list[UnitExpenditureLine] = field(default_factory=list)
     class_total_lines: list[ClassTotalLine] = field(default_factory=list)
     indicator_lines: list[IndicatorLine] = field(default_factory=list)
     coverage_lines: list[CoverageLine] = field(default_factory=list)
@@ -57,6 +59,7 @@ class Extraction:
             "project_lines": self.project_lines,
             "three_public_lines": self.three_public_lines,
             "income_lines": self.income_lines,
+            "unit_expenditure_lines": self.unit_expenditure_lines,
             "class_total_lines": self.class_total_lines,
             "indicator_lines": self.indicator_lines,
             "coverage_lines": self.coverage_lines,
@@ -126,6 +129,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
     from .indicators import parse_indicators
     from .other_tables import extract_other_tables
     from .tables import find_tables
+    from .unit_expenditure import parse_unit_expenditure_tables
 
     document = _document_row(doc)
     _require_identity(doc, document)
@@ -144,6 +148,11 @@ def extract_document(doc: SourceDocument) -> Extraction:
     result.class_total_lines.extend(class_totals)
     result.three_public_lines.extend(three_public)
     result.project_lines.extend(projects)
+    result.coverage_lines.extend(coverage)
+    result.findings.extend(findings)
+
+    unit_lines, coverage, findings = parse_unit_expenditure_tables(doc, blocks)
+    result.unit_expenditure_lines.extend(unit_lines)
     result.coverage_lines.extend(coverage)
     result.findings.extend(findings)
 

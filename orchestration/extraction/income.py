@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
+from . import codes as C
 from .codes import FUNCTIONAL_CLASSES, class_for_name
 from .model import ClassTotalLine, CoverageLine, Finding, IncomeLine
 from .other_tables import (
@@ -22,12 +23,14 @@ from .other_tables import (
     is_column_numbering,
     header_text,
     mismatch_finding,
+    note_lines,
     repair_split_numbers,
     squash,
     tokenize,
     unit_of,
 )
-from .numbers import parse_amount, to_wan
+from .numbers import parse_amount, to_wan, tolerance_wan
+from .row_tables import PrintedRow, amounts_of, parents, place, read_rows
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -193,6 +196,7 @@ class _Sides:
     exp_grand: Optional[Item] = None
     other: list[tuple[Item, str, str]] = field(default_factory=list)  # (item, outcome, detail)
     unreadable: list[tuple[Item, str]] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)  # every item read, in printed order
 
 
 def classify(items: list[Item]) -> _Sides:
@@ -265,10 +269,30 @@ def _has_row_numbers(header: str) -> bool:
     return "行次" in header or bool(re.search(r"项目行", header))
 
 
+def spread_coverage(doc: SourceDocument, block: TableBlock, items: list[Item],
+                    cover: list[CoverageLine]) -> list[CoverageLine]:
+    """Coverage for the lines an item's figures were printed on when the PDF put them on a line
+    of their own (``0.00`` below a wrapped name): the same outcome as the item they belong to."""
+    by_line = {c.source_line: c for c in cover}
+    extra: list[CoverageLine] = []
+    for item in items:
+        own = by_line.get(item.line)
+        if own is None:
+            continue
+        printed_on = {n for t in item.amounts + item.skipped for n in (t.line, *t.also)}
+        for line in sorted(printed_on - set(by_line)):
+            extra.append(coverage(doc, block, line, own.outcome,
+                                  f"{item.amounts[0].text if item.amounts else ''} completes the cell of "
+                                  f"{item.name} (line {item.line})"))
+            by_line[line] = extra[-1]
+    return extra
+
+
 def _common(doc: SourceDocument, block: TableBlock):
     unit = unit_of(doc, block)
     items, header_like = read_items(doc, block, _has_row_numbers(header_text(doc, block)))
     sides = classify(items)
+    sides.items = items
     cover: list[CoverageLine] = [coverage(doc, block, n, "header", "column numbering (栏次)") for n in header_like]
     findings: list[Finding] = []
     for item, reason in sides.unreadable:
@@ -311,7 +335,7 @@ def parse_income(
     by_source: dict[str, Item] = {}
     for item, source in sides.income:
         rows.append(IncomeLine(doc.document_id, source, item.bare or item.name, _amount(item, unit) if item.amounts
-                               else Decimal(0), unit, block.label, item.line))
+                               else Decimal(0), unit, block.label, item.line, table_kind=block.kind))
         outcome = "total" if source in ("total", "grand_total") else "fact"
         cover.append(coverage(doc, block, item.line, outcome, f"income {source}: {item.name}"))
         by_source.setdefault(source, item)
@@ -320,6 +344,7 @@ def parse_income(
     cover.extend(class_cover)
     findings.extend(_class_check(doc, block, unit, sides))
     findings.extend(_income_checks(doc, block, unit, sides, by_source))
+    cover.extend(spread_coverage(doc, block, sides.items, cover))
     return rows, cover, findings
 
 
@@ -363,4 +388,259 @@ def parse_fiscal_appropriation(
     rows, class_cover = _class_rows(doc, block, unit, sides)
     cover.extend(class_cover)
     findings.extend(_class_check(doc, block, unit, sides))
+    cover.extend(spread_coverage(doc, block, sides.items, cover))
     return rows, cover, findings
+
+
+# --------------------------------------------------------------------------------------
+# 收入总表 / 收入决算表: income by unit (单位) or by function, one row per unit or code
+# --------------------------------------------------------------------------------------
+
+_SUMMARY_WORDS = re.compile(
+    r"(?P<total>本年收入合计|收入合计|收入总计|合计|总计)"
+    r"|(?P<subtotal>小计)"
+    r"|(?P<superior_subsidy>上级补助收入|上年补助收入|补助收入)"
+    r"|(?P<reserve_use>用事业基金弥补(?:收支差额)?|事业基金弥补(?:收支差额)?|使用非财政拨款结余)"
+    r"|(?P<carryover>(?:上年|年初)结转(?:和|、)?(?:结余)?|上年结余)"
+    r"|(?P<current>本年收入)"
+    r"|(?P<general_public_budget>一般公共预算(?:财政拨款)?(?:拨款)?(?:收入)?)"
+    r"|(?P<government_fund>政府性基金(?:预算)?(?:财政拨款)?(?:拨款)?(?:收入)?)"
+    r"|(?P<state_capital>国有资本经营(?:预算)?(?:财政拨款)?(?:拨款)?(?:收入)?)"
+    r"|(?P<fiscal_special>财政专户(?:管理)?(?:资金)?(?:收入)?)"
+    r"|(?P<fiscal_appropriation>财政拨款(?:收入)?)"
+    r"|(?P<operating>事业单位经营收入|经营收入)"
+    r"|(?P<business>事业收入)"
+    r"|(?P<subordinate>附属(?:单位|部门)上缴收入)"
+    r"|(?P<other>其他收入)"
+    r"|(?P<unit_funds>单位资金)"
+)
+_HEADER_START = re.compile(r"编\s*码|代\s*码|名\s*称|项\s*目|科\s*目")
+_GROUPS = ("current", "carryover")
+
+
+@dataclass(frozen=True)
+class IncomeColumn:
+    """One amount column of a 收入总表: its income_source, printed title, group and role."""
+
+    source: str
+    printed: str
+    group: Optional[int]  # index of the spanning title (本年收入 / 上年结转结余) it sits under
+    role: str  # total | subtotal | leaf
+
+
+def summary_header(doc: SourceDocument, block: TableBlock) -> str:
+    """The column titles of a 收入总表, squashed: from the first line naming code/name/项目 on."""
+    numbers = range(block.start_line + 1, block.header_end_line + 1)
+    first = next((n for n in numbers if _HEADER_START.search(doc.line(n))), None)
+    if first is None:
+        return ""
+    return "".join(squash(doc.line(n)) for n in range(first, block.header_end_line + 1))
+
+
+def _column(kind: str, printed: str, group: Optional[tuple[int, str, str]]) -> IncomeColumn:
+    """The column a title names, under its spanning group title if any."""
+    if group is None:
+        source = {"current": "current_year_total", "subtotal": "current_year_total"}.get(kind, kind)
+        role = "total" if kind == "total" else "leaf"
+        return IncomeColumn(source, printed, None, role)
+    index, group_kind, group_text = group
+    name = f"{group_text}/{printed}"
+    if kind == "subtotal":
+        return IncomeColumn("carryover" if group_kind == "carryover" else "current_year_total", name, index, "subtotal")
+    source = f"carryover_{kind}" if group_kind == "carryover" else kind
+    return IncomeColumn(source, name, index, "leaf")
+
+
+def income_columns(header: str) -> list[IncomeColumn]:
+    """The amount columns of a 收入总表 in printed order, from its header words.
+
+    Spanning titles (本年收入, 上年结转结余) printed above a row of sub-titles each take the
+    run of sub-titles that starts with their 小计, in order, whatever line or cell the PDF
+    put the spanning title on; without 小计 sub-titles every title is its own column.
+    """
+    words = [(m.lastgroup or "", m.group(0)) for m in _SUMMARY_WORDS.finditer(header)]
+    group_at = [i for i, (kind, _) in enumerate(words) if kind in _GROUPS]
+    subtotal_at = [i for i, (kind, _) in enumerate(words) if kind == "subtotal"]
+    grouped = bool(group_at) and len(subtotal_at) == len(group_at) and subtotal_at[0] > group_at[-1]
+    if not grouped:
+        return [_column(kind, text, None) for kind, text in words]
+    bounds = subtotal_at + [len(words)]
+    segments = [words[bounds[i]:bounds[i + 1]] for i in range(len(subtotal_at))]
+    columns: list[IncomeColumn] = []
+    for index, (kind, text) in enumerate(words[:subtotal_at[0]]):
+        if kind in _GROUPS:
+            number = group_at.index(index)
+            columns.extend(_column(k, t, (number, kind, text)) for k, t in segments[number])
+        else:
+            columns.append(_column(kind, text, None))
+    return columns
+
+
+def row_identities(columns: list[IncomeColumn], values: list[Decimal]) -> list[tuple[str, Decimal, Decimal]]:
+    """(what, printed, computed) for a row: 合计 = its parts, each 小计 = the columns under it."""
+    out: list[tuple[str, Decimal, Decimal]] = []
+    groups = sorted({c.group for c in columns if c.group is not None})
+    parts = [v for c, v in zip(columns, values) if c.group is None and c.role == "leaf"]
+    for group in groups:
+        members = [(c, v) for c, v in zip(columns, values) if c.group == group]
+        leaves = sum((v for c, v in members if c.role == "leaf"), Decimal(0))
+        subtotal = next(((c, v) for c, v in members if c.role == "subtotal"), None)
+        if subtotal is not None:
+            out.append((f"{subtotal[0].printed} vs the columns under it", subtotal[1], leaves))
+            parts.append(subtotal[1])
+        else:
+            parts.append(leaves)
+    total = next(((c, v) for c, v in zip(columns, values) if c.role == "total"), None)
+    if total is not None and parts:
+        out.append((f"{total[0].printed} vs the sum of the income columns", total[1], sum(parts, Decimal(0))))
+    return out
+
+
+def _holds(columns: list[IncomeColumn], tolerance: Decimal) -> Callable[[list[Decimal]], bool]:
+    return lambda values: all(abs(a - b) <= tolerance for _, a, b in row_identities(columns, values))
+
+
+def _by_function(header: str) -> bool:
+    """A 收入决算表 (or older 收入预算总表) prints functional codes instead of units."""
+    return "科目" in header
+
+
+def _figure_tokens(rows: list[PrintedRow]) -> list[str]:
+    return [v for row in rows for v in row.values if v]
+
+
+def _lost_table(doc, block, rows: list[PrintedRow], lines: list[int]) -> tuple[list[CoverageLine], list[Finding]]:
+    """A table whose header words could not be read: an error, or a warning when the text
+    kept no row either (no code, no name) and so only fragments of figures are left."""
+    figures = _figure_tokens(rows)
+    named = any(row.code or row.name for row in rows)
+    severity = "error" if named else "warning"
+    check = "unreadable_table" if named else "table_text_lost"
+    reason = ("no income columns recognised in the header" if named else
+              f"the PDF text kept no column titles and no row names, only figure fragments "
+              f"({', '.join(figures[:8])}{'…' if len(figures) > 8 else ''}) that belong to no readable cell")
+    cover = [coverage(doc, block, n, "finding", reason) for n in lines]
+    return cover, [Finding(doc.document_id, check, severity,
+                           f"{doc.file_name}:{block.start_line} {block.label} {block.title}: {reason}",
+                           block.start_line)]
+
+
+def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> Optional[str]:
+    """The full functional code of a row; a cut-short code repaired from the document or the
+    national names (reported), None (and an error) when it cannot be."""
+    if row.code is None or C.is_full_code(row.code, C.FUNCTIONAL):
+        return row.code
+    repaired, origin = C.repair_code(row.code, row.name, C.FUNCTIONAL, known)
+    where = f"{doc.file_name}:{row.line} {block.label}"
+    if repaired:
+        findings.append(Finding(doc.document_id, "code_repaired", "warning",
+                                f"{where}: printed code {row.code} ({row.name}) is cut short; repaired to "
+                                f"{repaired} from the {'same document' if origin == 'document' else 'national classification'}",
+                                row.line))
+        return repaired
+    findings.append(Finding(doc.document_id, "code_unrepairable", "error",
+                            f"{where}: printed code {row.code} ({row.name}) is not a full functional code and "
+                            "cannot be repaired", row.line))
+    return None
+
+
+def parse_income_summary(
+    doc: SourceDocument, block: TableBlock, known: Optional[dict[str, set[str]]] = None
+) -> tuple[list[IncomeLine], list[CoverageLine], list[Finding]]:
+    """收入总表: one IncomeLine per (printed row, income column); subtotals checked, every line covered."""
+    unit = unit_of(doc, block)
+    header = summary_header(doc, block)
+    columns = income_columns(header)
+    rows, numbering, stray = read_rows(doc, block, max(len(columns), 1))
+    cover = [coverage(doc, block, n, "header", "column numbering (栏次)") for n in numbering]
+    cover.extend(coverage(doc, block, n, "note", squash(t)[:60]) for n, t in note_lines(doc, block))
+    findings: list[Finding] = []
+    if not columns:
+        lines = sorted({n for row in rows for n in row.lines} | set(stray))
+        lost_cover, lost = _lost_table(doc, block, rows, lines)
+        return [], cover + lost_cover, findings + lost
+    for number in stray:
+        cover.append(coverage(doc, block, number, "finding", "text before the first row"))
+        findings.append(Finding(doc.document_id, "unreadable_line", "error",
+                                f"{doc.file_name}:{number} {block.label} {block.title}: text that belongs to no row",
+                                number))
+    by_function = _by_function(header)
+    known = known if known is not None else {}
+    tolerance = tolerance_wan(unit)
+    placed_rows: list[tuple[PrintedRow, list[Decimal], Optional[str]]] = []
+    guessed = 0
+    for row in rows:
+        values = [to_wan(v, unit) for v in amounts_of(row.values)]
+        placed, exact = (values, True) if row.positional else place(values, len(columns), _holds(columns, tolerance))
+        if placed is None or not (row.code or row.name):
+            reason = ("more figures than the header has columns" if placed is None
+                      else "figures without a unit, code or 合计 name")
+            cover.extend(coverage(doc, block, n, "finding", reason) for n in row.lines)
+            findings.append(Finding(doc.document_id, "unreadable_line", "error",
+                                    f"{doc.file_name}:{row.line} {block.label} {block.title}: {reason}: "
+                                    f"{row.code or ''} {row.name} {' '.join(v or '' for v in row.values)}", row.line))
+            continue
+        guessed += not exact
+        subject = _subject(doc, block, row, known, findings) if by_function else None
+        placed_rows.append((row, placed, subject))
+    if guessed:
+        findings.append(Finding(doc.document_id, "blank_cells_placed", "info",
+                                f"{doc.file_name}:{block.start_line} {block.label} {block.title}: {guessed} rows print "
+                                f"fewer figures than the {len(columns)} columns (blank cells not printed); figures "
+                                "placed in the leftmost columns for which the row's own sums hold", block.start_line))
+    lines, row_cover = _summary_lines(doc, block, unit, columns, placed_rows, by_function)
+    cover.extend(row_cover)
+    findings.extend(_summary_checks(doc, block, unit, columns, placed_rows, by_function))
+    return lines, cover, findings
+
+
+def _summary_lines(doc, block, unit, columns, placed_rows, by_function):
+    """The IncomeLines and coverage of the readable rows."""
+    parent_of = parents([row.code for row, _, _ in placed_rows])
+    has_children = {p for p in parent_of if p is not None}
+    lines: list[IncomeLine] = []
+    cover: list[CoverageLine] = []
+    for index, (row, values, subject) in enumerate(placed_rows):
+        kind = "total" if row.code is None else ("subject" if by_function else "unit")
+        for column, value in zip(columns, values):
+            lines.append(IncomeLine(
+                doc.document_id, column.source, column.printed, value, unit, block.label, row.line,
+                table_kind=block.kind,
+                unit_code=row.code if kind == "unit" else None,
+                unit_name=row.name if kind == "unit" else None,
+                subject_code=subject, row_kind=kind,
+                subject_name=row.name if kind == "subject" else None,
+                printed_code=row.code if kind == "subject" else None,
+            ))
+        outcome = "total" if kind == "total" else ("parent" if index in has_children else "fact")
+        label = f"{row.code or ''} {row.name}".strip()
+        cover.extend(coverage(doc, block, n, outcome, f"income row {label}" + ("" if n == row.line else
+                                                                              f" (continued from line {row.line})"))
+                     for n in row.lines)
+    return lines, cover
+
+
+def _summary_checks(doc, block, unit, columns, placed_rows, by_function) -> list[Finding]:
+    """Each row's own sums, every parent (unit or code) vs its children, the 合计 row vs the top rows."""
+    found: list[Optional[Finding]] = []
+    for row, values, _ in placed_rows:
+        for what, printed, computed in row_identities(columns, values):
+            found.append(mismatch_finding(doc, block, "income_row_sum_mismatch", f"{row.code or ''} {row.name}: {what}",
+                                          printed, computed, unit, row.line))
+    parent_of = parents([row.code for row, _, _ in placed_rows])
+    check = "income_parent_vs_children" if by_function else "income_unit_total_mismatch"
+    groups: dict[Optional[int], list[int]] = {}
+    for index, parent in enumerate(parent_of):
+        if placed_rows[index][0].code is not None:
+            groups.setdefault(parent, []).append(index)
+    totals = [i for i, (row, _, _) in enumerate(placed_rows) if row.is_total]
+    for parent, children in groups.items():
+        heads = [parent] if parent is not None else totals[:1]
+        for head in heads:
+            row, values, _ = placed_rows[head]
+            what = "合计 row vs the sum of the top rows" if parent is None else f"{row.code} {row.name} vs its sub-rows"
+            for position, column in enumerate(columns):
+                computed = sum((placed_rows[c][1][position] for c in children), Decimal(0))
+                found.append(mismatch_finding(doc, block, check if parent is not None else "income_table_total_mismatch",
+                                              f"{what} ({column.printed})", values[position], computed, unit, row.line))
+    return [f for f in found if f]

@@ -105,8 +105,34 @@ class IncomeLine:
 
     document_id: str
     income_source: str  # general_public_budget | government_fund | state_capital | fiscal_special | business | operating | superior_subsidy | subordinate | other | carryover | total
-    item_name: str  # as printed
+    item_name: str  # as printed (收支总表: the income item; 收入总表: the column title)
     amount: Optional[Decimal]
+    source_unit: str
+    source_table: str
+    source_line: int
+    table_kind: Optional[str] = None  # income_expenditure_summary | income_summary
+    unit_code: Optional[str] = None  # 收入总表 by unit: the unit's code as printed (202, 202001)
+    unit_name: Optional[str] = None  # 收入总表 by unit: the unit's name as printed
+    subject_code: Optional[str] = None  # 收入总表 by function: full functional code (repaired if cut short)
+    row_kind: Optional[str] = None  # 收入总表: total (合计 row) | unit | subject
+    subject_name: Optional[str] = None  # 收入总表 by function: the subject name as printed
+    printed_code: Optional[str] = None  # 收入总表 by function: the code as printed (may be cut short)
+
+
+@dataclass(frozen=True)
+class UnitExpenditureLine:
+    """One printed row of 一般公共预算支出表（分单位）: a unit (or the 合计 row) and its amounts."""
+
+    document_id: str
+    table_kind: str  # general_public_by_unit
+    unit_code: Optional[str]  # as printed, None on the 合计 row
+    unit_name: Optional[str]
+    row_kind: str  # unit | total
+    amount_total: Optional[Decimal]
+    amount_basic: Optional[Decimal]
+    amount_personnel: Optional[Decimal]
+    amount_public: Optional[Decimal]
+    amount_project: Optional[Decimal]
     source_unit: str
     source_table: str
     source_line: int
@@ -171,6 +197,7 @@ RAW_TABLES = {
     "project_lines": ProjectLine,
     "three_public_lines": ThreePublicLine,
     "income_lines": IncomeLine,
+    "unit_expenditure_lines": UnitExpenditureLine,
     "class_total_lines": ClassTotalLine,
     "indicator_lines": IndicatorLine,
     "coverage_lines": CoverageLine,

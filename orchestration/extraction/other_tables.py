@@ -1,4 +1,4 @@
-"""The non-functional tables of a disclosure: 收支总表, 财政拨款收支总表, 三公, 项目支出表.
+"""The non-functional tables of a disclosure: 收支总表, 收入总表, 财政拨款收支总表, 三公, 项目支出表.
 
 This module holds what the three parsers (income, three_public, projects)
 share: reading a table's data lines as cells and amount tokens whatever the
@@ -35,6 +35,7 @@ class Token:
     line: int
     glued: bool = False  # written with no space before the next token (e.g. "201一般…")
     cell: int = 0  # tab cell index on its line (0 when the line has no tabs)
+    also: tuple[int, ...] = ()  # further lines the token was printed on (the digit completing a split amount)
 
 
 def unit_of(doc: SourceDocument, block: TableBlock) -> str:
@@ -132,7 +133,7 @@ def repair_split_numbers(tokens: list[Token]) -> list[Token]:
             slot = waiting.pop(0)
             half = out[slot]
             out[slot] = None
-            out.append(Token("amount", half.text + token.text, half.line, False, half.cell))
+            out.append(Token("amount", half.text + token.text, half.line, False, half.cell, (token.line,)))
             continue
         out.append(token)
     # A half never completed stays where it was, read as printed (one decimal).
@@ -204,8 +205,9 @@ def extract_other_tables(
     list[CoverageLine],
     list[Finding],
 ]:
-    """Run the income, class-total, 三公 and project parsers over the recognised blocks."""
-    from .income import parse_fiscal_appropriation, parse_income
+    """Run the income (收支总表, 收入总表), class-total, 三公 and project parsers over the recognised blocks."""
+    from .expenditure import _known_codes
+    from .income import parse_fiscal_appropriation, parse_income, parse_income_summary
     from .projects import parse_projects
     from .three_public import parse_three_public
 
@@ -215,8 +217,12 @@ def extract_other_tables(
     projects: list[ProjectLine] = []
     cover: list[CoverageLine] = []
     findings: list[Finding] = []
+    known = _known_codes(doc, blocks)
     for block in blocks:
-        if block.kind == "income_expenditure_summary":
+        if block.kind == "income_summary":
+            rows, lines, found = parse_income_summary(doc, block, known)
+            income.extend(rows)
+        elif block.kind == "income_expenditure_summary":
             rows, lines, found = parse_income(doc, block)
             income.extend(r for r in rows if isinstance(r, IncomeLine))
             classes.extend(r for r in rows if isinstance(r, ClassTotalLine))
