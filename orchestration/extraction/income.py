@@ -560,9 +560,10 @@ def parse_income_summary(
         lost_cover, lost = _lost_table(doc, block, rows, lines)
         return [], cover + lost_cover, findings + lost
     for number in stray:
-        cover.append(coverage(doc, block, number, "finding", "text before the first row"))
+        cover.append(coverage(doc, block, number, "finding", "a line that fits no row"))
         findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                f"{doc.file_name}:{number} {block.label} {block.title}: text that belongs to no row",
+                                f"{doc.file_name}:{number} {block.label} {block.title}: a line that fits no row "
+                                f"(text before the first row, or figures outside the amount columns)",
                                 number))
     by_function = _by_function(header)
     known = known if known is not None else {}

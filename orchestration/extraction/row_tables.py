@@ -23,6 +23,7 @@ from .tables import TableBlock
 _LABEL_CELL = re.compile(r"编\s*码|代\s*码|名\s*称|^项\s*目$|科\s*目|栏\s*次")
 _TOTAL_NAME = re.compile(r"^(?:合计|总计|本年收入合计|收入合计)$")
 _CODE = re.compile(r"^\d{3,}$")
+_PRINTED_FIGURE = re.compile(r"\d\.\d|\d,\d{3}")
 _MAX_PLACEMENTS = 4096
 
 
@@ -73,7 +74,7 @@ def _tab_rows(lines: Sequence[tuple[int, str]], labels: int, width: int) -> tupl
         code = next((c for c in label_cells if _CODE.match(c)), None)
         name = "".join(c for c in label_cells if c and c != code)
         if not any(values) and code is None:
-            if rows:
+            if rows and not any(_PRINTED_FIGURE.search(c) for c in label_cells):
                 rows[-1].name += name
                 rows[-1].lines.append(number)
             else:
@@ -130,7 +131,7 @@ def read_rows(
     """(rows, column-numbering lines, stray lines) of a row table with ``width`` amount columns.
 
     Every line a row took is in its ``lines``; the numbering (栏次) lines are header-like;
-    stray lines hold text that belongs to no row (a wrapped cell before the first row).
+    stray lines fit no row (text before the first row, figures outside the amount columns).
     """
     numbering: list[int] = []
     lines: list[tuple[int, str]] = []

@@ -90,9 +90,10 @@ def parse_unit_expenditure(
     tolerance = tolerance_wan(unit)
     read: list[tuple[PrintedRow, dict[str, Decimal]]] = []
     for number in stray:
-        cover.append(coverage(doc, block, number, "finding", "text before the first row"))
+        cover.append(coverage(doc, block, number, "finding", "a line that fits no row"))
         findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                f"{doc.file_name}:{number} {block.label} {block.title}: text that belongs to no row",
+                                f"{doc.file_name}:{number} {block.label} {block.title}: a line that fits no row "
+                                f"(text before the first row, or figures outside the amount columns)",
                                 number))
     for row in rows:
         values = [to_wan(v, unit) for v in amounts_of(row.values)]
