@@ -120,3 +120,114 @@ def test_a_class_total_that_does_not_add_up_is_an_error():
     new_doc, new_block = rerender(doc, block, wrap={"八、卫生健康支出\t1,395.47": ["八、卫生健康支出\t1,395.97"]})
     _, _, _, findings, _ = _facts(new_doc, new_block)
     assert [f.severity for f in findings if f.check == "class_total_mismatch"] == ["error"]
+
+
+# --------------------------------------------------------------------------------------
+# 收入总表 / 收入决算表: income by unit or by function
+# --------------------------------------------------------------------------------------
+
+from orchestration.extraction import extract_document  # noqa: E402
+from orchestration.extraction.income import income_columns, parse_income_summary, summary_header  # noqa: E402
+
+# Read off the printed 收入总表 rows: (row code or 合计, income_source) -> amount (万元).
+SUMMARY = {
+    "000": {(None, "total"): D("1442.99"), (None, "current_year_total"): D("1442.99"),
+            (None, "general_public_budget"): D("1442.99"), (None, "carryover"): D("0"),
+            ("202", "total"): D("1442.99"), ("202001", "general_public_budget"): D("1225.01"),
+            ("202002", "general_public_budget"): D("217.98"), ("202002", "carryover_unit_funds"): D("0")},
+    "002": {(None, "total"): D("294.64"), (None, "general_public_budget"): D("294.64"),
+            ("2080505", "total"): D("9.33"), ("2101502", "general_public_budget"): D("112.98"),
+            ("2210203", "total"): D("2.57"), ("210", "business"): D("0")},
+    "003": {(None, "total"): D("1969.44"), (None, "fiscal_appropriation"): D("1969.42"), (None, "other"): D("0.03"),
+            ("210", "total"): D("1469.25"), ("2101501", "other"): D("0.03"), ("2101550", "total"): D("999.36"),
+            ("2080104", "fiscal_appropriation"): D("80.00"), ("2210202", "total"): D("22.41")},
+    "004": {(None, "total"): D("895.62"), ("040", "general_public_budget"): D("895.62"),
+            ("040001", "total"): D("895.62"), ("040001", "government_fund"): D("0")},
+}
+# (rows printed incl. 合计, columns, row kind of the coded rows)
+SUMMARY_SHAPE = {"000": (4, 17, "unit"), "002": (15, 9, "subject"), "003": (32, 7, "subject"), "004": (3, 17, "unit")}
+
+
+def _summary(doc, block):
+    rows, cover, findings = parse_income_summary(doc, block)
+    by_key = {((r.unit_code or r.subject_code), r.income_source): r.amount for r in rows}
+    return rows, by_key, cover, findings
+
+
+@pytest.mark.parametrize("prefix", sorted(SUMMARY))
+def test_income_summary_rows_as_printed(prefix):
+    doc = seed(prefix)
+    block = block_of(doc, "income_summary")
+    rows, by_key, cover, findings = _summary(doc, block)
+    n_rows, n_columns, kind = SUMMARY_SHAPE[prefix]
+    assert len(rows) == n_rows * n_columns  # one line per (printed row, income column)
+    assert {r.row_kind for r in rows} == {"total", kind}
+    assert all(r.table_kind == "income_summary" for r in rows)
+    for key, amount in SUMMARY[prefix].items():
+        assert by_key[key] == amount, key
+    assert not [f for f in findings if f.severity == "error"], findings
+    covered = {c.source_line for c in cover}
+    assert {r.source_line for r in rows} <= covered
+
+
+def test_income_summary_columns_share_out_the_sub_titles_of_spanning_titles():
+    """本年收入 and 上年结转结余 each take the run of sub-titles starting at their 小计 (004 prints the
+    spanning titles in shifted cells: the words, not the cells, decide)."""
+    header = ("部门（单位）代码部门（单位）名称合计本年收入上年结转结余小计一般公共预算政府性基金预算国有资本经营预算"
+              "财政专户管理资金事业收入事业单位经营收入上级补助收入附属单位上缴收入其他收入小计一般公共预算"
+              "政府性基金预算国有资本经营预算财政专户管理资金单位资金")
+    sources = [c.source for c in income_columns(header)]
+    assert sources[:3] == ["total", "current_year_total", "general_public_budget"]
+    assert sources[11:] == ["carryover", "carryover_general_public_budget", "carryover_government_fund",
+                            "carryover_state_capital", "carryover_fiscal_special", "carryover_unit_funds"]
+    doc = seed("004")
+    assert [c.source for c in income_columns(summary_header(doc, block_of(doc, "income_summary")))] == sources
+
+
+def test_final_account_by_function_repairs_cut_codes_and_keeps_the_printed_one():
+    doc = seed("003")
+    rows, _, _, findings = _summary(doc, block_of(doc, "income_summary"))
+    line = next(r for r in rows if r.source_line == 169 and r.income_source == "total")
+    assert (line.printed_code, line.subject_code, line.subject_name) == ("208050", "2080505", "机关事业部门基本养老保险缴费支出")
+    assert all(r.subject_code is None or len(r.subject_code) in (3, 5, 7) for r in rows)
+    # 合计 1,969.44 vs 1,969.42 + 0.03: the document's own rounding, reported as info, never corrected.
+    rounding = [f for f in findings if f.check == "income_row_sum_mismatch"]
+    assert rounding and {f.severity for f in rounding} == {"info"}
+
+
+def test_income_summary_rerendered_with_spaces_and_yuan_gives_the_same_facts():
+    doc = seed("000")
+    block = block_of(doc, "income_summary")
+    rows, _, _, _ = _summary(doc, block)
+    new_doc, new_block = rerender(doc, block, spaces=True, yuan=True)
+    again, _, cover, findings = _summary(new_doc, new_block)
+    strip = lambda r: (r.income_source, r.unit_code, r.unit_name, r.row_kind, r.amount)  # noqa: E731
+    assert [strip(r) for r in again] == [strip(r) for r in rows]
+    assert {r.source_unit for r in again} == {"元"}
+    assert not [f for f in findings if f.severity == "error"]
+
+
+def test_income_summary_unit_subtotal_mismatch_is_an_error():
+    doc = seed("000")
+    block = block_of(doc, "income_summary")
+    text = "\n".join(doc.lines).replace("202002\t武汉市青山区医疗保障服务中心\t217.98\t217.98\t217.98",
+                                        "202002\t武汉市青山区医疗保障服务中心\t218.98\t218.98\t218.98")
+    from orchestration.extraction.source import source_from_text
+    planted = source_from_text(text, "planted.txt")
+    _, _, _, findings = _summary(planted, block)
+    errors = {f.check for f in findings if f.severity == "error"}
+    assert "income_unit_total_mismatch" in errors  # 202 prints 1442.99, its units now sum to 1443.99
+
+
+def test_split_fragments_are_covered_as_the_cell_they_complete():
+    """001: a class name wrapped over lines with its 0.00 on a line of its own is one fact; the
+    收入总表 whose text kept only 0.0 / 0 fragments is one warning, each fragment line covered."""
+    doc = seed("001")
+    result = extract_document(doc)
+    cover = {(c.table_kind, c.source_line): c for c in result.coverage_lines}
+    assert cover[("income_expenditure_summary", 293)].outcome == cover[("income_expenditure_summary", 290)].outcome == "fact"
+    assert cover[("fiscal_appropriation_summary", 593)].outcome == "fact"
+    lost = [f for f in result.findings if f.check == "table_text_lost"]
+    assert len(lost) == 1 and lost[0].severity == "warning"
+    assert cover[("income_summary", 367)].outcome == cover[("income_summary", 368)].outcome == "finding"
+    assert not [f for f in result.findings if f.check == "unaccounted_line"]
