@@ -871,9 +871,28 @@ def parse_stream_region(state: TableState, start: int, end: int):
     closed = False
     accounted: set[int] = set()
 
+    previous: list[Fragment] = []  # the fragments of the last row read
+
     def flush():
-        nonlocal row, closed
+        nonlocal row, closed, previous
+        if row and indicators and _adjacent(fragments, previous, row):
+            spill = spilled_cell(previous, row, trailers, "basis" in state.roles and indicators[-1].basis is None)
+            if spill:
+                indicators[-1] = _with_spill(indicators[-1], spill, row, trailers)
+                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                             for line in sorted({f.line for f in row}))
+                accounted.update(f.line for f in row)
+                row, closed = [], False
+                return
+            lead = leading_basis(previous, row, trailers, state.roles) if indicators[-1].basis is None else 0
+            if lead:
+                indicators[-1] = _with_spill(indicators[-1], "basis", row[:lead], trailers)
+                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                             for line in sorted({f.line for f in row[:lead]}))
+                accounted.update(f.line for f in row[:lead])
+                row = row[lead:]
         if row:
+            previous = list(row)
             result = build_stream_row(state, row, trailers)
             if result is None:
                 findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
@@ -992,8 +1011,9 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 continue  # the end of a level word broken around a goal label (成本指 / … / 标)
             row.append(part)
             fresh = False
-            if part is parts[-1] and part.line_tokens >= 2 and is_target_like(part.text):
-                closed = True
+            if part is parts[-1] and is_target_like(part.text) and (part.line_tokens >= 2 or len(row) >= 2 and (
+                    not _NUMBER.match(squash(part.text)))):
+                closed = True  # the value ends its row, also alone below a wrapped name (not 100 / % broken)
             if part is parts[-1] and opened_whole_line:
                 closed = True
         opened_whole_line = False
@@ -1001,6 +1021,75 @@ def parse_stream_region(state: TableState, start: int, end: int):
             cover.append(coverage(state, number, "fact" if row else "note", "row fragment" if row else "label"))
     flush()
     return indicators, cover, findings
+
+
+def _adjacent(fragments: list[Fragment], previous: list[Fragment], row: list[Fragment]) -> bool:
+    """The row's first fragment directly follows the previous row's last: no label between them."""
+    if not previous or not row:
+        return False
+    ids = [id(f) for f in fragments]
+    return ids.index(id(row[0])) == ids.index(id(previous[-1])) + 1
+
+
+_VALUE_TAIL = re.compile(r"^(及?以上|及?以下|左右|以内)$")
+
+
+def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[str],
+                 basis_open: bool) -> Optional[str]:
+    """'name', 'target' or 'basis' when one cell of text without a value, printed right after a row
+    closed by its value, is the rest of that row: the end of a name whose value sat beside its
+    middle (the name's last line before the value is full), the end of the value (以上), or the
+    basis column printed below a one-line name and value."""
+    body = [f for f in row if squash(f.text) not in trailers]
+    before = stream_cells(previous, trailers)
+    if not body or before is None or not is_target_like(before[2]) or not _one_cell(body):
+        return None
+    if any(is_target_like(f.text) or re.match(r"^[≥≤<>=＞＜]", squash(f.text)) for f in body):
+        return None
+    text = "".join(squash(f.text) for f in body)
+    if _VALUE_TAIL.match(text):
+        return "target"
+    name = before[0]
+    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+        return "name"
+    return "basis" if basis_open else None
+
+
+def leading_basis(previous: list[Fragment], row: list[Fragment], trailers: set[str], roles: list[str]) -> int:
+    """How many leading fragments of a row are the basis of the row before it: a table without
+    prior columns reads text, name, value; the first cell is the basis left below a one-line row."""
+    if "basis" not in roles or "prior_1" in roles:
+        return 0
+    before, split = stream_cells(previous, trailers), stream_cells(row, trailers)
+    if before is None or split is None or not is_target_like(before[2]) or not split[1]:
+        return 0
+    name = before[0]
+    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+        return 0
+    if not _one_cell(split[0]) or any(is_target_like(f.text) for f in split[1]):
+        return 0
+    return row.index(split[0][-1]) + 1
+
+
+def _one_cell(parts: list[Fragment]) -> bool:
+    """Fragments one per line, every line but the last as long as the longest: one wrapped cell."""
+    if len({f.line for f in parts}) != len(parts):
+        return False
+    lengths = [len(squash(f.text)) for f in parts]
+    return all(n >= max(lengths) - 1 for n in lengths[:-1])
+
+
+def _with_spill(indicator: IndicatorLine, cell: str, row: list[Fragment], trailers: set[str]) -> IndicatorLine:
+    text = "".join(squash(f.text) for f in row if squash(f.text) not in trailers)
+    closing = "".join(squash(f.text) for f in row if squash(f.text) in trailers) or None
+    if cell == "name":
+        return replace(indicator, indicator_name=indicator.indicator_name + text, basis=indicator.basis or closing)
+    if cell == "target":
+        target_text = tidy(f"{indicator.target_text}{text}")
+        parsed = parse_target(target_text)
+        return replace(indicator, target_text=target_text, target_op=parsed.op, target_value=parsed.value,
+                       target_unit=parsed.unit, basis=indicator.basis or closing)
+    return replace(indicator, basis=tidy(text + (closing or "")))
 
 
 def _group_lines(fragments: list[Fragment]) -> list[tuple[int, list[Fragment]]]:
@@ -1075,21 +1164,27 @@ def _learned_l2(state: TableState, word: str, parts: list[Fragment]) -> bool:
     return False
 
 
-def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
-    """Name, value and trailing cells of a row rebuilt from its fragments."""
-    closing = [f for f in row if squash(f.text) in trailers]
+def stream_cells(row: list[Fragment], trailers: set[str]):
+    """(name fragments, fragments between name and value, value text) of a stream row, None if empty."""
     body = [f for f in row if squash(f.text) not in trailers]
     if not body:
         return None
     value_index = next((i for i in range(len(body) - 1, -1, -1)
                         if is_target_like(body[i].text) and (i > 0 or len(body) == 1)), None)
     if value_index is not None and value_index > 0:
-        name_parts, middle, value = body[:value_index], [], body[value_index].text
-        name_parts, middle = _split_name(name_parts)
-    else:
-        name_parts, rest = _split_name(body)
-        value = " ".join(f.text for f in rest) if rest else None
-        middle = []
+        name_parts, middle = _split_name(body[:value_index])
+        return name_parts, middle, body[value_index].text
+    name_parts, rest = _split_name(body)
+    return name_parts, [], " ".join(f.text for f in rest) if rest else None
+
+
+def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
+    """Name, value and trailing cells of a row rebuilt from its fragments."""
+    closing = [f for f in row if squash(f.text) in trailers]
+    split = stream_cells(row, trailers)
+    if split is None:
+        return None
+    name_parts, middle, value = split
     name = "".join(squash(f.text) for f in name_parts)
     cells = [name]
     roles = list(state.roles)

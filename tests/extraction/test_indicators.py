@@ -88,8 +88,6 @@ def test_counts_of_space_layout_department_annual(parsed):
     assert counts(rows)[("department", "annual")] == 24
 
 
-@pytest.mark.xfail(strict=True, reason="space layout: an unterminated row (933-937) merges; "
-                                       "wrapped 指标说明 text is read as extra rows")
 def test_counts_of_space_layout_exact(parsed):
     rows, _, _ = parsed["002"]
     assert dict(counts(rows)) == {("department", "long_term"): 24, ("department", "annual"): 24,
@@ -318,3 +316,42 @@ def test_spot_checks_002_free_level2(parsed):
     assert (row.indicator_l1, row.indicator_l2, row.indicator_name, row.target_text) == (
         "满意度指标", "党建工作", "党员满意度", "90%")
     assert not [r for r in rows if r.indicator_name in ("宣传工作", "监管工作", "党建工作")]
+
+
+def test_stream_value_alone_ends_its_row_and_text_after_it_is_its_basis(parsed):
+    rows, _, _ = parsed["002"]
+    # 医疗保障宣传经费 (1775-1836) by hand: 数量 2 + 质量 1 + 成本 1 + 时效 1 + 社会效益 2 + 可持续 1
+    # + 满意度 1 = 9; the wrapped 指标说明 text under 宣传形式多样化, 宣传牌展示覆盖面 and
+    # 畅通举报投诉渠道 is their basis, 85% alone on 1810 ends 群众医疗保障政策认知度.
+    project = [r for r in rows if r.project_name == "医疗保障宣传经费"]
+    assert len(project) == 9
+    row = find(rows, 1789)
+    assert (row.indicator_name, row.target_text, row.basis) == (
+        "宣传牌展示覆盖面", "100%", "医疗救助政策、打击欺诈骗保宣传街道、社区全覆盖")
+    assert find(rows, 1807).target_text == "85%"
+    assert find(rows, 1819).basis.startswith("按照市局《关于欺诈骗取医疗保障基金举报处置管理规定》")
+    row = find(rows, 1575)  # 说明 of 1570 printed between the rows, then this name and value
+    assert (row.indicator_name, row.target_text, row.basis) == (
+        "全区监管业务培训次数", "2次", "针对两定医药机构培训覆盖率达100%")
+    assert find(rows, 1570).basis == "对全区抽查30家两定医药机构进行专项审计"
+    assert find(rows, 1357).target_text == ">=社会平均工作时长"  # a wrapped value is no basis
+
+
+def test_pdf_project_stream_rows_closed_by_their_value(parsed):
+    rows, _, _ = parsed["001"]
+    # 城乡医疗救助地方配套 by hand: long-term (11337-11408) 经济成本 1 + 数量 2 + 质量 2 + 时效 1
+    # + 经济效益 1 + 社会效益 2 + 满意度 1 = 10; annual (11430-11564) 1 + 2 + 2 + 1 + 1
+    # + 社会效益 3 + 可持续 2 + 满意度 1 = 13; every value printed alone below its wrapped name.
+    project = Counter(r.horizon for r in rows if r.project_name == "城乡医疗救助地方配套")
+    assert project == {"long_term": 10, "annual": 13}
+    # 离休干部医疗费 long-term (10397-10460) 7 rows: 根据组织部提供… (10410) is the basis of 10409
+    assert Counter(r.horizon for r in rows if r.project_name == "离休干部医疗费")["long_term"] == 7
+    assert find(rows, 10409).basis == "根据组织部提供离休干部人员名单"
+    row = find(rows, 11352)  # the basis of 11347 printed before this name
+    assert (row.indicator_name, row.target_text) == ("基金累计结余占筹集基金总额的比重", "100%")
+    assert find(rows, 11347).basis == "根据年终系统清算情况"
+    row = find(rows, 12482)  # 100% printed beside the middle of the name: 维护了社会稳定 ends it
+    assert (row.indicator_name, row.target_text) == ("解决了改制困难企业退休职工门诊费用问题，维护了社会稳定", "100%")
+    row = find(rows, 13294)  # 结算率占比达到 60% / 以上
+    assert (row.target_text, row.basis) == ("结算率占比达到60%以上", "计划标准")
+    assert find(rows, 11473).indicator_name == "符合资助条件的农村低收入人口资助参保政策覆盖率"
