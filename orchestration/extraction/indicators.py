@@ -975,7 +975,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
             if l2 and fresh and l2 == state.l2 and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
                 l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
             following = fragments[position_of[id(part)] + 1] if position_of[id(part)] + 1 < len(fragments) else None
-            if l2 and row and not closed and len(row) <= 2 and part.first_on_line and not any(
+            if l2 and row and not closed and part.first_on_line and not any(
                     is_target_like(f.text) for f in row) and following is not None and len(
                     squash(following.text)) <= 2 and not is_target_like(following.text):
                 state.l2 = l2  # printed beside the middle of the name it belongs to (准 / 质量指标 / 位)
@@ -1012,7 +1012,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
             row.append(part)
             fresh = False
             if part is parts[-1] and is_target_like(part.text) and (part.line_tokens >= 2 or len(row) >= 2 and (
-                    not _NUMBER.match(squash(part.text)))):
+                    not _NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts):
                 closed = True  # the value ends its row, also alone below a wrapped name (not 100 / % broken)
             if part is parts[-1] and opened_whole_line:
                 closed = True
@@ -1021,6 +1021,14 @@ def parse_stream_region(state: TableState, start: int, end: int):
             cover.append(coverage(state, number, "fact" if row else "note", "row fragment" if row else "label"))
     flush()
     return indicators, cover, findings
+
+
+def _inside_prior(state: TableState, row: list[Fragment], parts: list[Fragment]) -> bool:
+    """'截至目前已在 12家' inside a row already open, in a table with 前年 / 上年 columns: a number
+    ending a line of prior-year text, not the row's value (printed after the priors, or alone)."""
+    if "prior_1" not in state.roles or len(parts) != 2 or is_target_like(parts[0].text):
+        return False
+    return row.index(parts[0]) > 0 if parts[0] in row else False
 
 
 def _adjacent(fragments: list[Fragment], previous: list[Fragment], row: list[Fragment]) -> bool:
@@ -1186,24 +1194,50 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
         return None
     name_parts, middle, value = split
     name = "".join(squash(f.text) for f in name_parts)
-    cells = [name]
     roles = list(state.roles)
     values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
     if middle and "prior_1" in roles:
-        groups = _width_groups(middle)
-        if len(groups) >= 2:
-            values["prior_2"] = "".join(squash(f.text) for f in groups[0])
-            values["prior_1"] = "".join(squash(f.text) for g in groups[1:] for f in g)
+        on_value_line = _priors_beside_value(row, name_parts, middle)
+        if on_value_line:
+            name = "".join(squash(f.text) for f in row[: row.index(on_value_line[0])]
+                           if squash(f.text) not in trailers)
+            values["prior_2"], values["prior_1"] = on_value_line[0].text, on_value_line[1].text
         else:
-            values["prior_1"] = "".join(squash(f.text) for f in middle)
+            groups = _width_groups(middle)
+            if len(groups) >= 2:
+                values["prior_2"] = "".join(squash(f.text) for f in groups[0])
+                values["prior_1"] = "".join(squash(f.text) for g in groups[1:] for f in g)
+            else:
+                values["prior_1"] = "".join(squash(f.text) for f in middle)
+            name, values = _repeated_prior(name, values)
     elif middle:
         values["target"] = "".join(squash(f.text) for f in middle) + (value or "")
+    cells = [name]
     for role in roles:
         cells.append(values.get(role) or "")
     draft = Draft(row[0].line, state.l1, state.l2, cells, roles, [f.line for f in row])
     if not roles:
         return None
     return build_indicator(state, draft)
+
+
+def _priors_beside_value(row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment]) -> list[Fragment]:
+    """前年 and 上年 printed on the value's line (95% 95% 95% 上年数据): those two cells, else []."""
+    values = [f for f in middle if f.line == middle[-1].line]
+    if len(values) == 2 and all(is_target_like(f.text) for f in values) and values[0].first_on_line:
+        return values
+    return []
+
+
+def _repeated_prior(name: str, values: dict[str, Optional[str]]) -> tuple[str, dict[str, Optional[str]]]:
+    """前年 and 上年 printing the same text in columns as narrow as the name's: the text read twice
+    at the end of name + priors is the two priors, what is before it the name."""
+    full = name + (values.get("prior_2") or "") + (values.get("prior_1") or "")
+    for size in range((len(full) - 2) // 2, 3, -1):
+        tail = full[-size:]
+        if full[-2 * size: -size] == tail:
+            return full[: -2 * size], {**values, "prior_2": tail, "prior_1": tail}
+    return name, values
 
 
 def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:

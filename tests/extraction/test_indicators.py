@@ -355,3 +355,20 @@ def test_pdf_project_stream_rows_closed_by_their_value(parsed):
     row = find(rows, 13294)  # 结算率占比达到 60% / 以上
     assert (row.target_text, row.basis) == ("结算率占比达到60%以上", "计划标准")
     assert find(rows, 11473).indicator_name == "符合资助条件的农村低收入人口资助参保政策覆盖率"
+
+
+def test_pdf_project_annual_with_prior_text_columns(parsed):
+    rows, _, _ = parsed["001"]
+    # 中央财政医疗服务和保障能力提升补助 annual (9902-10255), one row per 预计当年实现 value
+    # (the "100% 上年数据" lines), by hand: 经济成本 2 + 社会成本 1 + 生态环境成本 2 + 数量 2
+    # + 质量 2 + 时效 1 + 经济效益 1 + 社会效益 1 + 生态效益 1 + 满意度 1 = 14.
+    annual = [r for r in rows if r.project_name == "中央财政医疗服务和保障能力提升补助" and r.horizon == "annual"]
+    assert len(annual) == 14
+    row = find(rows, 9931)  # 前年 and 上年 print the same text: read twice after the name
+    assert (row.indicator_name, row.prior_targets) == (
+        "加大检查整治力度", "前年=定期检查各机构使用医保基金情况; 上年=定期检查各机构使用医保基金情况")
+    assert find(rows, 10075).indicator_name == "医保参保扩面力度持续加大"
+    row = find(rows, 10189)  # 社会效益 / 指标 ” printed beside the middle of the name; 12家 inside 上年
+    assert (row.indicator_l2, row.target_text) == ("社会效益指标", "100%")
+    row = find(rows, 10248)  # 率 printed on the level-2 line, 95% 95% 95% on the value line
+    assert (row.indicator_name, row.target_text, row.prior_targets) == ("医保政策知晓率", "95%", "前年=95%; 上年=95%")
