@@ -136,6 +136,9 @@ def match_l2(cell: str) -> Optional[str]:
         return None
     if text in L2_CANONICAL:
         return text
+    words = (cell or "").split()
+    if len(words) >= 2 and all(w in L2_CANONICAL for w in words):
+        return words[0]  # merged cells of two levels, the second empty (社会效益指标 生态效益指标)
     if text in L2_ALIASES:
         return L2_ALIASES[text]
     for word in L2_CANONICAL:

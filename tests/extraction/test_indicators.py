@@ -372,3 +372,10 @@ def test_pdf_project_annual_with_prior_text_columns(parsed):
     assert (row.indicator_l2, row.target_text) == ("社会效益指标", "100%")
     row = find(rows, 10248)  # 率 printed on the level-2 line, 95% 95% 95% on the value line
     assert (row.indicator_name, row.target_text, row.prior_targets) == ("医保政策知晓率", "95%", "前年=95%; 上年=95%")
+
+
+def test_two_level2_words_in_one_merged_cell_take_the_first(parsed):
+    rows, _, _ = parsed["004"]
+    row = find(rows, 845)  # "社会效益指标 生态效益指标" in one cell: 生态效益 has no rows of its own
+    assert (row.indicator_l1, row.indicator_l2, row.indicator_name) == ("效益指标", "社会效益指标", "优化就业环境")
+    assert find(rows, 846).indicator_l2 == "社会效益指标"
