@@ -11,7 +11,7 @@ import dagster as dg
 
 from .quality.gate import Suite, SuiteResult, load_suites, run_gate
 from .resources import WarehouseResource
-from .warehouse import gate_dir
+from .warehouse import gate_dir, pause_point
 
 
 def record(candidate: Path, result: SuiteResult) -> None:
@@ -30,6 +30,7 @@ def _check_for(suite: Suite) -> dg.AssetChecksDefinition:
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         [result] = run_gate(warehouse.candidate, [suite])
         record(warehouse.candidate, result)
+        pause_point("gate")
         return dg.AssetCheckResult(
             passed=result.success,
             severity=dg.AssetCheckSeverity.ERROR,

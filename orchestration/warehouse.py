@@ -9,8 +9,11 @@ from scratch, checks it, and replaces the published file with one atomic
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
 import shutil
+import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,6 +28,20 @@ DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "budget.duckdb"
 WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
 REVIEWED_FILE = REPO_ROOT / "expectations" / "known_source_inconsistencies.csv"
 REVIEWED_COLUMNS = ["document_id", "check", "subject", "printed_a", "printed_b", "reason"]
+PAUSE_ENV = "BUDGET_PAUSE_AT"
+PAUSE_POINTS = ("extract", "gate", "publish")
+
+
+def pause_point(name: str) -> None:
+    """Test hook, off by default: with BUDGET_PAUSE_AT=<name> the run announces ``paused at <name>``
+    on stderr and sleeps there, so tests/test_safety.py can SIGKILL it at a known point.
+
+    Points: ``extract`` (one document extracted, no candidate yet), ``gate`` (one suite's result
+    recorded beside the candidate), ``publish`` (every suite passed, just before the rename).
+    """
+    if os.environ.get(PAUSE_ENV) == name:
+        print(f"paused at {name} (pid {os.getpid()})", file=sys.stderr, flush=True)
+        time.sleep(600)
 
 
 def warehouse_path() -> Path:
@@ -60,9 +77,38 @@ def read_reviewed(path: Path = REVIEWED_FILE) -> list[dict]:
     return rows
 
 
+def wait_until_unlocked(path: Path, timeout: float = 300.0, readers_too: bool = True) -> bool:
+    """Wait until no process holds DuckDB's lock on ``path``; False if one still does after ``timeout``.
+
+    With ``readers_too=False`` only a writer's lock counts (enough for opening it read-only).
+
+    A run killed by a signal does not take its dbt subprocess with it: that orphan keeps
+    writing the old candidate (and its ``.wal``, by name) for a few seconds. The next run
+    must not create its own candidate under the same names until the orphan has let go.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR if readers_too else os.O_RDONLY)
+        except FileNotFoundError:
+            return True
+        try:
+            fcntl.lockf(fd, (fcntl.LOCK_EX if readers_too else fcntl.LOCK_SH) | fcntl.LOCK_NB)  # freed by close
+            return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                return False
+        finally:
+            os.close(fd)
+        time.sleep(0.2)
+
+
 def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[DocumentDecision],
                     reviewed: list[dict]) -> dict[str, int]:
     """A fresh candidate file whose ``raw`` schema holds the loaded documents' rows."""
+    if not wait_until_unlocked(candidate):
+        raise RuntimeError(f"{candidate} is still held by another process (a dbt left over from a killed run?); "
+                           "not building over it")
     for stale in (candidate, candidate.with_name(candidate.name + ".wal")):
         stale.unlink(missing_ok=True)
     shutil.rmtree(gate_dir(candidate), ignore_errors=True)
@@ -87,10 +133,11 @@ def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[Docu
             "create table raw.document_status (document_id varchar, file_name varchar, status varchar, "
             "loaded boolean, detail varchar, error_line integer)"
         )
-        con.executemany(
-            "insert into raw.document_status values (?, ?, ?, ?, ?, ?)",
-            [[d.document_id, d.file_name, d.status, d.load, d.detail, d.error_line] for d in decisions],
-        )
+        if decisions:
+            con.executemany(
+                "insert into raw.document_status values (?, ?, ?, ?, ?, ?)",
+                [[d.document_id, d.file_name, d.status, d.load, d.detail, d.error_line] for d in decisions],
+            )
         con.execute(
             "create table raw.reviewed_inconsistencies (document_id varchar, \"check\" varchar, subject varchar, "
             "printed_a varchar, printed_b varchar, reason varchar)"
@@ -107,7 +154,18 @@ def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[Docu
 
 
 def publish(candidate: Path, published: Path) -> None:
-    """Swap the checked candidate in: one rename, after the candidate is flushed to disk."""
+    """Swap the checked candidate in: one rename, after the candidate is flushed to disk.
+
+    The rename moves the ``.duckdb`` file alone, so anything still in the candidate's
+    write-ahead log (which the gate's read-only connections did see) is checkpointed into
+    it first; the published file is complete without a ``.wal`` beside it.
+    """
+    if candidate.with_name(candidate.name + ".wal").exists():
+        con = duckdb.connect(str(candidate))
+        try:
+            con.execute("checkpoint")
+        finally:
+            con.close()
     with open(candidate, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(candidate, published)

@@ -8,6 +8,7 @@ from ..documents import scan_raw_dir
 from ..extraction import BadInputError, extract_document, read_source
 from ..partitions import document_partitions
 from ..resources import WarehouseResource
+from ..warehouse import pause_point
 
 
 def extract_one(warehouse: WarehouseResource, document_id: str, log) -> dict:
@@ -27,6 +28,9 @@ def extract_one(warehouse: WarehouseResource, document_id: str, log) -> dict:
         return store.write_failure(document_id, raw.path.name, None, error.reason, error.line)
     try:
         extraction = extract_document(doc)
+    except BadInputError as error:  # not a disclosure, or cut short inside a table: the file's fault
+        log.warning(str(error))
+        return store.write_failure(document_id, raw.path.name, doc.sha256, error.reason, error.line)
     except Exception as error:  # a parser bug on one document must not stop the others
         log.error(f"{raw.path.name}: extraction failed:\n{traceback.format_exc()}")
         return store.write_failure(document_id, raw.path.name, doc.sha256,
@@ -60,6 +64,7 @@ def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseR
     statuses = []
     for number, document_id in enumerate(keys, 1):
         statuses.append(extract_one(warehouse, document_id, context.log))
+        pause_point("extract")
         if number % 50 == 0 or number == len(keys):
             context.log.info(f"extracted {number}/{len(keys)} documents")
     quarantined = [s["document_id"] for s in statuses if s.get("status") == "quarantined"]

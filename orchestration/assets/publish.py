@@ -6,7 +6,7 @@ import dagster as dg
 
 from ..quality.gate import load_suites
 from ..resources import DUCKDB_POOL, WarehouseResource
-from ..warehouse import gate_dir, publish
+from ..warehouse import gate_dir, pause_point, publish
 
 
 class GateNotPassed(Exception):
@@ -36,6 +36,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     if failing:
         raise GateNotPassed(f"not published: no passing gate result for {', '.join(failing)}; "
                             f"{warehouse.published} is unchanged")
+    pause_point("publish")
     publish(warehouse.candidate, warehouse.published)
     context.log.info(f"published {warehouse.published}")
     return dg.MaterializeResult(metadata={"path": str(warehouse.published)})
