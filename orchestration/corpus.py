@@ -36,6 +36,11 @@ class Candidate:
     present: bool  # the raw file is in raw/ now
 
 
+def _where(c: Candidate) -> str:
+    """The file, and the line where the problem is when there is one: ``name.txt:123``."""
+    return f"{c.file_name}:{c.error_line}" if c.error_line else c.file_name
+
+
 def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
     """One decision per document, deterministic for any input order."""
     decisions: dict[str, DocumentDecision] = {}
@@ -48,10 +53,10 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
         elif c.status != "ok" and c.has_rows:
             decisions[c.document_id] = DocumentDecision(
                 c.document_id, c.file_name, "stale", True,
-                f"{c.file_name}: {c.error}; keeping the facts of its last good version (stale)", c.error_line)
+                f"{_where(c)}: {c.error}; keeping the facts of its last good version (stale)", c.error_line)
         elif c.status != "ok":
             decisions[c.document_id] = DocumentDecision(
-                c.document_id, c.file_name, "quarantined", False, f"{c.file_name}: {c.error}", c.error_line)
+                c.document_id, c.file_name, "quarantined", False, f"{_where(c)}: {c.error}", c.error_line)
 
     loadable = [c for c in ordered if c.document_id not in decisions]
     first_by_hash: dict[str, Candidate] = {}

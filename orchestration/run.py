@@ -11,15 +11,18 @@ were quarantined; 1 nothing published (the previous warehouse is untouched);
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .warehouse import REPO_ROOT
 
 EXIT_NOT_PUBLISHED, EXIT_SETUP = 1, 2
+RUN_TAG, RUN_TAG_VALUE = "budget/launched_by", "orchestration.run"
 
 
 def ensure_dagster_home() -> Path:
@@ -30,6 +33,41 @@ def ensure_dagster_home() -> Path:
         shutil.copy(REPO_ROOT / "orchestration" / "dagster.yaml", config)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def hold_run_lock(lock: Path) -> int:
+    """One command-line run at a time per warehouse and per Dagster instance: an exclusive lock.
+
+    Taken on ``<warehouse>.lock`` and ``$DAGSTER_HOME/orchestration.run.lock``. The kernel
+    drops it when the process ends, however it ends (even by SIGKILL), so holding it also
+    proves that every earlier command-line run on this instance is over.
+    """
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting: another run holds {lock}", flush=True)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd  # kept open (and locked) until the process exits
+
+
+def release_dead_runs(instance) -> list[str]:
+    """Mark failed the earlier command-line runs that never finished (their process was killed).
+
+    Called with the run lock held, so none of them is alive. Their claims on the one-slot
+    DuckDB pool are freed too: otherwise the next run would wait for that slot forever.
+    """
+    import dagster as dg
+
+    unfinished = instance.get_runs(filters=dg.RunsFilter(
+        statuses=[dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED],
+        tags={RUN_TAG: RUN_TAG_VALUE}))
+    for run in unfinished:
+        instance.report_run_failed(run, "its process ended without finishing the run (killed); "
+                                        "marked failed by the next run")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return [run.run_id for run in unfinished]
 
 
 def sync_partitions(instance, keys: list[str]) -> list[str]:
@@ -58,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.warehouse:
         os.environ["BUDGET_WAREHOUSE"] = str(Path(args.warehouse).resolve())
 
-    ensure_dagster_home()
+    home = ensure_dagster_home()
     import warnings
 
     import dagster as dg
@@ -79,7 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: raw folder {folder} does not exist", file=sys.stderr)
         return EXIT_SETUP
     keys = [f.document_id for f in files if not f.refused]
+    published = warehouse_path()
+    hold_run_lock(published.with_name(published.name + ".lock"))
+    hold_run_lock(home / "orchestration.run.lock")
     instance = dg.DagsterInstance.get()
+    for run_id in release_dead_runs(instance):
+        print(f"note: run {run_id} was killed before it finished; the published warehouse was not touched by it")
     gone = sync_partitions(instance, keys)
     for key in gone:
         print(f"note: {key} is no longer in {folder}; its facts leave the warehouse in this run")
@@ -87,21 +130,56 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no readable documents in {folder}", file=sys.stderr)
         return EXIT_NOT_PUBLISHED
     ordered = [k for k in instance.get_dynamic_partitions("document") if k in set(keys)]
-    published = warehouse_path()
-    before = published.stat().st_mtime_ns if published.exists() else None
+    before = _identity(published)
     print(f"Rebuilding {published} from {len(keys)} documents in {folder} ...", flush=True)
     started = time.monotonic()
-    # Quiet by default: the summary reports problems; --verbose shows Dagster's own event log.
+    # Quiet by default: the summary reports problems; --verbose shows Dagster's own event log and
+    # dbt's output, which otherwise go to the run log file beside the warehouse.
     log_level = "DEBUG" if args.verbose else "CRITICAL"
-    result = defs.resolve_job_def("full_rebuild").execute_in_process(
-        instance=instance,
-        tags=full_range_tags(ordered),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-    )
-    after = published.stat().st_mtime_ns if published.exists() else None
+    with _stdout_to(None if args.verbose else run_log_path(published)):
+        result = defs.resolve_job_def("full_rebuild").execute_in_process(
+            instance=instance,
+            tags={**full_range_tags(ordered), RUN_TAG: RUN_TAG_VALUE},
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        )
+    after = _identity(published)
     was_published = after is not None and after != before and result.success
-    return print_summary(published, was_published, result, time.monotonic() - started)
+    code = print_summary(published, was_published, result, time.monotonic() - started)
+    if not args.verbose:
+        print(f"Run log (dbt and Dagster output): {run_log_path(published)}")
+    return code
+
+
+def run_log_path(published: Path) -> Path:
+    return published.parent / (published.stem + ".run.log")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` now (a rename brings a new inode)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@contextmanager
+def _stdout_to(log: Path | None):
+    """Send file descriptor 1 (and so dbt's and Dagster's compute-log output) to ``log`` for a while."""
+    if log is None:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(log, "w", encoding="utf-8") as handle:
+        os.dup2(handle.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 if __name__ == "__main__":

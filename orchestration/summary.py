@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from .warehouse import candidate_path, gate_dir
+from .warehouse import candidate_path, gate_dir, wait_until_unlocked
 
 MARTS = ["dim_document", "dim_subject", "fact_expenditure", "fact_indicator", "fact_project",
          "fact_three_public", "fact_income", "quality_findings"]
@@ -39,10 +39,18 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
         for line in _failed_steps(result):
             print(f"  failed step {line}")
         return EXIT_NOT_PUBLISHED
-    con = duckdb.connect(str(source), read_only=True)
+    # A dbt subprocess may outlive a failed step for a few seconds: wait for it to let go.
+    wait_until_unlocked(source, timeout=120, readers_too=False)
     try:
-        status = _query(con, "select status, file_name, detail from raw.document_status "
-                             "where status <> 'loaded' order by status, file_name")
+        con = duckdb.connect(str(source), read_only=True)
+    except duckdb.Error as error:
+        print(f"{'Published' if was_published else 'NOT PUBLISHED'}: cannot open {source} for the summary: "
+              f"{str(error).splitlines()[0]}")
+        return EXIT_PUBLISHED if was_published else EXIT_NOT_PUBLISHED
+    try:
+        # Problems first: files that could not be read (quarantined, or stale: old facts kept), then the rest.
+        status = _query(con, "select status, file_name, detail from raw.document_status where status <> 'loaded' "
+                             "order by status not in ('quarantined', 'stale'), status, file_name")
         blocking = _query(con, "select document_id, \"check\", detail from marts.quality_findings "
                                "where severity = 'error' order by document_id, \"check\" limit 30")
         if not was_published:
@@ -90,4 +98,5 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
     print(f"Warehouse: {published}  ({seconds:.0f}s)")
     if not was_published:
         return EXIT_NOT_PUBLISHED
-    return EXIT_PARTIAL if any(kind == "quarantined" for kind, _, _ in status) else EXIT_PUBLISHED
+    # A file that could not be read is quarantined, whether or not its last good version stays (stale).
+    return EXIT_PARTIAL if any(kind in ("quarantined", "stale") for kind, _, _ in status) else EXIT_PUBLISHED
