@@ -83,10 +83,11 @@ def test_leaf_sums_equal_printed_totals_or_are_reported(con):
           from marts.fact_expenditure group by all),
         totals as (
           select document_id, fund_scope, classification, source_table, amount_total as printed_total, source_unit
-          from raw.expenditure_lines where row_kind = 'total')
+          from raw.expenditure_lines where row_kind = 'total' and amount_total is not null)
         select l.*, t.printed_total, t.source_unit from leaves l join totals t using (document_id, fund_scope, classification, source_table)
     """).fetchall()
-    assert len(rows) >= 3 * len(SEED_IDS)
+    # 003's 公开06表 prints no grand 合计 cell (only 人员经费合计 / 公用经费合计): 14 tables, not 15.
+    assert len(rows) >= 3 * len(SEED_IDS) - 1
     reported = {(d, c) for d, c in con.execute(
         "select document_id, \"check\" from marts.quality_findings where severity in ('warning', 'error')").fetchall()}
     for document_id, fund_scope, classification, table, leaf_sum, printed, unit in rows:
@@ -97,13 +98,14 @@ def test_leaf_sums_equal_printed_totals_or_are_reported(con):
 
 def test_facts_keep_source_line_that_points_at_the_printed_code(con, published):
     raw = published[1]
-    rows = con.execute("select document_id, subject_code, source_line from marts.fact_expenditure "
+    rows = con.execute("select document_id, subject_code, printed_subject_name, source_line from marts.fact_expenditure "
                        "where fund_scope = 'general_public_budget' and classification = 'functional'").fetchall()
     assert rows
-    for document_id, code, line in rows:
+    for document_id, code, name, line in rows:
         text = (raw / f"{document_id}.txt").read_text("utf-8").split("\n")
-        window = "".join(text[line - 1:line + 2]).replace(" ", "")
-        assert code[:3] in window, (document_id, code, line)
+        window = "".join(text[line - 1:line + 3]).replace(" ", "")
+        # The row starts there: its code, or (where the PDF lost the code cell) its name.
+        assert code[:3] in window or name[:3] in window, (document_id, code, name, line)
 
 
 def test_failing_gate_leaves_published_warehouse_untouched(published, tmp_path):
@@ -141,6 +143,8 @@ def test_readme_analyst_queries_answer(con):
     queries = readme_queries()
     assert len(queries) == 3
     satisfaction, shortfalls, projects = (con.execute(q).fetchall() for q in queries)
-    assert satisfaction and all("满意" in str(row) for row in satisfaction)
+    expected = con.execute("select count(*) from marts.fact_indicator where indicator_l1 = '满意度指标'").fetchone()[0]
+    assert expected > 0 and len(satisfaction) == expected
+    assert {row[1] for row in satisfaction} >= {"武汉市青山区医疗保障局", "武汉市汉阳区医疗保障局"}
     assert {row[0] for row in shortfalls} <= {"003_305331944a1f3ba9"}  # only the final account self-evaluates
     assert projects and projects[0][3] >= projects[-1][3]
