@@ -11,9 +11,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-lock
 if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
-  echo "setup: installing locked dependencies (requirements.lock) ..."
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r requirements.lock
-  .venv/bin/python -m pip install --quiet --no-deps -e .
+  echo "setup: installing locked dependencies (requirements.lock; log in .venv/install.log) ..."
+  {
+    .venv/bin/python -m pip install --upgrade pip &&
+    .venv/bin/python -m pip install -r requirements.lock &&
+    .venv/bin/python -m pip install --no-deps -e .
+  } > .venv/install.log 2>&1 || { tail -n 40 .venv/install.log; echo "setup: installation failed (see .venv/install.log)" >&2; exit 1; }
   cp requirements.lock "$stamp"
 fi
