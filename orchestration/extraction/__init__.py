@@ -67,8 +67,7 @@ class Extraction:
         }
 
 
-def _document_row(doc: SourceDocument) -> DocumentRow:
-    meta = document_metadata(doc)
+def _document_row(doc: SourceDocument, meta) -> DocumentRow:
     return DocumentRow(
         document_id=doc.document_id,
         file_name=doc.file_name,
@@ -79,7 +78,8 @@ def _document_row(doc: SourceDocument) -> DocumentRow:
         region=meta.region,
         fiscal_year=meta.fiscal_year,
         stage=meta.stage,
-        scope=meta.scope,
+        # A consolidated (汇总) document says so or lists its subordinate units; one that does neither is one unit's.
+        scope=meta.scope or "entity",
     )
 
 
@@ -131,9 +131,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
     from .tables import find_tables
     from .unit_expenditure import parse_unit_expenditure_tables
 
-    document = _document_row(doc)
+    meta = document_metadata(doc)
+    document = _document_row(doc, meta)
     _require_identity(doc, document)
     result = Extraction(document=document)
+    if meta.scope is None:
+        result.findings.append(Finding(doc.document_id, "scope_inferred", "info",
+                                       f"{doc.file_name}: neither 汇总/本级 nor subordinate units are printed; "
+                                       "read as one unit's document (scope entity)"))
 
     blocks = find_tables(doc)
     _require_complete(doc, blocks)
