@@ -168,3 +168,19 @@ def test_yuan_conversion_is_exact():
     _, lines, _, _ = extract_expenditure(source_from_text(_render(block, header, rows, "单位：元"), "m.txt"))
     total = next(r for r in lines if r.row_kind == "total")
     assert total.amount_total == Decimal("1442.990001")
+
+
+@pytest.mark.parametrize("title, fund_scope", [
+    ("政府性基金预算支出表", "government_fund"),
+    ("国有资本经营预算支出表", "state_capital"),
+    ("一般公共预算财政拨款支出决算表", "general_public_budget"),
+])
+def test_same_table_under_another_fund_title(title, fund_scope):
+    """The seeds print their fund tables empty: a filled one, titled as such, gives the same facts in its fund scope."""
+    block, header, rows = _table("000_df7f9757fe457667", "表 3")
+    original = _facts(_render(block, header, rows))
+    retitled = "\n".join(["表 8", title, "单位：万元", *header, *rows])
+    _, lines, _, findings = extract_expenditure(source_from_text(retitled, "fund.txt"))
+    assert not [f for f in findings if f.severity == "error"], findings
+    assert {line.fund_scope for line in lines} == {fund_scope}
+    assert {(r.row_kind, r.subject_code): r.amount_total for r in lines} == {k: v[0] for k, v in original.items()}
