@@ -316,6 +316,7 @@ class TableState:
     roles: list[str] = field(default_factory=list)
     in_table: bool = False
     l1_printed: Optional[str] = None
+    known_names: frozenset[str] = frozenset()  # names the document's other tables print
 
     @property
     def scope(self) -> str:
@@ -1319,6 +1320,9 @@ class BrokenRow:
     closing: str = ""
     complete: bool = False
     cells: dict[str, list[str]] = field(default_factory=dict)  # name / prior / target / basis
+    band2: list[str] = field(default_factory=list)  # value text printed once the closing has begun
+    spilled: int = 0  # pieces returned to a cell after the closing
+    known: frozenset[str] = frozenset()  # names the document's other tables print
 
 
 def _is_unfinished(frags: list[str]) -> bool:
@@ -1337,16 +1341,77 @@ def split_broken_row(row: BrokenRow, two_values: bool) -> dict[str, list[str]]:
             flat.append((index, cell, len(cells)))
     if not flat:
         return {"name": [], "prior": [], "target": []}
-    start = _value_start(flat)
+    start = _known_name_end(flat, row.known) or _value_start(flat)
     name = [c for _, c, _ in flat[:start]]
     values = flat[start:]
+    if two_values:
+        band1 = [c for _, c, _ in values]
+        twin = _twin_split(band1, row.band2) or _twin_split(band1, row.band2, partial=True)
+        if twin is not None:
+            return {"name": name, "prior": twin[0], "target": twin[1]}
+    values = values + [(len(row.frags) + k, c, 1) for k, c in enumerate(row.band2)]
     prior, target = _split_values(values, two_values)
     return {"name": name, "prior": prior, "target": target}
 
 
+def _twin_split(band1: list[str], band2: list[str], partial: bool = False):
+    """(prior, target) when the two value columns print the same text (近两年 = 当年).
+
+    PDF text prints a tall row in bands: the wide column's lines, then the narrow
+    column's, per band. The split is where the prior pieces of each band, joined,
+    equal the target pieces; partial accepts a target that is still a proper prefix
+    of the prior (the rest of the narrow column is still to come)."""
+    for i in range(1, len(band1)):
+        for j in range(len(band2) + 1):
+            prior, target = band1[:i] + band2[:j], band1[i:] + band2[j:]
+            first, second = squash("".join(prior)), squash("".join(target))
+            if len(second) < 2 or not first.startswith(second):
+                continue
+            if first == second or (partial and not is_target_like(second)):
+                return prior, target
+    return None
+
+
+def _continues_twin(row: BrokenRow, cell: str) -> bool:
+    """A piece printed after a closed row whose narrow twin column is still shorter than the
+    wide one: it continues one of them as long as the two columns can still be equal."""
+    if twin_complete(row):
+        return False
+    return _twin_split(_value_band(row), row.band2 + [cell], partial=True) is not None
+
+
+def _value_band(row: BrokenRow) -> list[str]:
+    """The value pieces printed before the row's closing (its first band)."""
+    flat = [(index, c, len(parts)) for index, (_, parts) in enumerate(row.frags) for c in parts]
+    return [c for _, c, _ in flat[_known_name_end(flat, row.known) or _value_start(flat):]]
+
+
+def _known_name_end(flat: list[tuple[int, str, int]], known: frozenset[str]) -> int:
+    """Pieces that spell a name printed whole elsewhere in the document (the longest), or 0."""
+    text, end = "", 0
+    for k, (_, cell, _) in enumerate(flat[:-1]):
+        text += squash(cell)
+        if text in known:
+            end = k + 1
+    return end
+
+
+def twin_complete(row: BrokenRow) -> bool:
+    """Both value columns printed in full and equal: nothing after the closing is theirs."""
+    return _twin_split(_value_band(row), row.band2) is not None
+
+
 def _value_start(flat: list[tuple[int, str, int]]) -> int:
-    """Index of the first value piece: the line structure first (name and values on one line,
-    a quantitative value), an enumeration or bracket opening a sentence, the name width last."""
+    """Index of the first value piece: the line structure (name and values on one line,
+    a quantitative value, an enumeration or bracket opening a sentence) or, earlier, the
+    name's width (a wrapped name ends at its short line)."""
+    structural = _line_value_start(flat)
+    if _twin_split([c for _, c, _ in flat[structural:]], []) is not None:
+        return structural  # 不涉及 不涉及: both columns start and end there, the rest is name
+    return min(structural, _width_value_start(flat[:structural]))
+
+
+def _line_value_start(flat: list[tuple[int, str, int]]) -> int:
     for k, (index, cell, count) in enumerate(flat):
         opens_line = k == 0 or flat[k - 1][0] != index
         if count >= 2 and opens_line:
@@ -1359,10 +1424,18 @@ def _value_start(flat: list[tuple[int, str, int]]) -> int:
                 return k + 1
         if k > 0 and opens_line and (is_target_like(cell) or re.match(r"^[(（①⑴1１]", squash(cell))):
             return k
+    return len(flat)
+
+
+def _width_value_start(flat: list[tuple[int, str, int]]) -> int:
+    """A name wraps at its column's width: it ends at a short line, or before a wider one."""
     widths = [display_width(c) for _, c, _ in flat]
     limit = 18
     for k in range(1, len(flat)):
-        if widths[k] > limit or widths[k - 1] < max(widths[:k]) - 2 or widths[k - 1] < limit - 2:
+        if flat[k][0] == flat[k - 1][0]:
+            continue
+        if (widths[k] > limit or widths[k] > widths[k - 1] + 1 or widths[k - 1] < max(widths[:k]) - 2
+                or widths[k - 1] < limit - 2):
             return k
     return len(flat)
 
@@ -1371,6 +1444,8 @@ def _split_values(values: list[tuple[int, str, int]], two_values: bool) -> tuple
     cells = [c for _, c, _ in values]
     if not two_values or len(cells) < 2:
         return [], cells
+    if _value_alone_after_text(values):
+        return cells[:-1], cells[-1:]
     first_line = [c for i, c, _ in values if i == values[0][0]]
     if len(first_line) >= 2:
         rest = cells[len(first_line):]
@@ -1380,6 +1455,17 @@ def _split_values(values: list[tuple[int, str, int]], two_values: bool) -> tuple
             prior, target = prior + more_prior, target + more_target
         return prior, target
     return _split_by_width(cells)
+
+
+def _value_alone_after_text(values: list[tuple[int, str, int]]) -> bool:
+    """Wrapped prior-year text, then a value alone on the last line (…计划相匹配 / 100%): the
+    value is the current target, unless the text before it leads into it (达到 / 60%)."""
+    (*before, last) = values
+    if last[2] != 1 or before[-1][0] == last[0] or not is_target_like(last[1]):
+        return False
+    if any(is_target_like(c) for _, c, _ in before):
+        return False
+    return not re.search(r"(达到|达|为|于|超过|[≥≤<>=＞＜])$", squash(before[-1][1]))
 
 
 def _split_by_width(cells: list[str]) -> tuple[list[str], list[str]]:
@@ -1394,9 +1480,19 @@ def _split_by_width(cells: list[str]) -> tuple[list[str], list[str]]:
     return cells, []
 
 
-def _overflow_target(row: BrokenRow, cell: str) -> Optional[str]:
-    """The cell of a finished row a fragment printed after its closing belongs to, or None."""
+def _overflow_target(row: BrokenRow, cell: str, following: Optional[str] = None,
+                     known: frozenset[str] = frozenset()) -> Optional[str]:
+    """The cell of a finished row a fragment printed after its closing belongs to, or None.
+
+    A short first piece followed by a wider one is the next row's name before its value text,
+    not the end of a cell (that ends a sentence, or follows the cell's first wrapped line)."""
     width = display_width(cell)
+    word = squash(cell)
+    if len(word) >= 4 and any(name.startswith(word) for name in known):
+        return None  # the opening of a name the department's other table prints whole
+    if not row.spilled and following and display_width(following) > width + 1 and not re.search(
+            r"[。；]$", squash(cell)):
+        return None
     open_cells = [(max(display_width(f) for f in row.cells[key]), key) for key in ("target", "prior")
                   if row.cells.get(key) and _is_unfinished(row.cells[key])]
     fitting = sorted((w, key) for w, key in open_cells if width <= w + 1)
@@ -1535,7 +1631,15 @@ def parse_broken_region(state: TableState, start: int, end: int):
                     row.cells = split_broken_row(row, two_values)
                     row.cells["basis"] = [_basis_of(row.closing)]
                 continue
-            _add_fragment(row, number, cell)
+            if row.closing:
+                row.band2.append(cell)  # a tall row's next band, printed inside its closing cells
+            else:
+                _add_fragment(row, number, cell)
+            continue
+        if row is not None and row.complete and two_values and _continues_twin(row, cell):
+            row.band2.append(cell)
+            basis = row.cells.get("basis")
+            row.cells = {**split_broken_row(row, two_values), "basis": basis}
             continue
         short = display_width(word) <= 6 and not is_target_like(word)
         if re.fullmatch(r"[.…]+", word):
@@ -1548,10 +1652,12 @@ def parse_broken_region(state: TableState, start: int, end: int):
             placeholder_closing += word
             continue  # the closing cells of a placeholder row
         two_short = short and following and display_width(following[0]) <= 6
-        if row is not None and row.complete and not l2_parts and not two_short:
-            key = _overflow_target(row, cell)
+        if row is not None and row.complete and not l2_parts and not two_short and not (
+                two_values and twin_complete(row)):
+            key = _overflow_target(row, cell, following[0] if following else None, state.known_names)
             if key:
                 row.cells[key].append(cell)
+                row.spilled += 1
                 continue
             if closing_progress(word, words, last) is not None:
                 continue  # the rest of a closing broken around overflow text
@@ -1566,7 +1672,7 @@ def parse_broken_region(state: TableState, start: int, end: int):
         elif placeholder:
             state.l2 = None
         placeholder = False
-        row = BrokenRow(number, state.l1, state.l1_printed, state.l2)
+        row = BrokenRow(number, state.l1, state.l1_printed, state.l2, known=state.known_names)
         _add_fragment(row, number, cell)
     finish()
     return indicators, cover, findings
@@ -1650,16 +1756,10 @@ def parse_indicators(doc: SourceDocument) -> tuple[list[IndicatorLine], list[Cov
     indicators: list[IndicatorLine] = []
     cover: list[CoverageLine] = []
     findings: list[Finding] = []
-    for region in find_regions(doc):
-        state = TableState(doc=doc, region=region)
-        state.horizon = "annual" if state.self_eval else None
-        if is_cell_layout(doc, region):
-            parser = parse_cell_region
-        elif is_broken_layout(doc, region):
-            parser = parse_broken_region
-        else:
-            parser = parse_stream_region
-        rows, lines, problems = parser(state, region.start, region.end)
+    regions = find_regions(doc)
+    known = broken_names(doc, regions)
+    for region in regions:
+        rows, lines, problems = parse_region(doc, region, known)
         repeat_of = _repeated_table(rows, indicators)
         if repeat_of is not None:
             rows, lines = [], [replace(c, outcome="note", detail=f"repeat of the table at line {repeat_of}")
@@ -1671,6 +1771,29 @@ def parse_indicators(doc: SourceDocument) -> tuple[list[IndicatorLine], list[Cov
         cover.extend(lines)
         findings.extend(problems)
     return indicators, cover, findings
+
+
+def parse_region(doc: SourceDocument, region: Region, known: frozenset[str] = frozenset()):
+    state = TableState(doc=doc, region=region, known_names=known)
+    state.horizon = "annual" if state.self_eval else None
+    if is_cell_layout(doc, region):
+        parser = parse_cell_region
+    elif is_broken_layout(doc, region):
+        parser = parse_broken_region
+    else:
+        parser = parse_stream_region
+    return parser(state, region.start, region.end)
+
+
+def broken_names(doc: SourceDocument, regions: list[Region]) -> frozenset[str]:
+    """Names read from the document's broken-cell tables: a department prints the same
+    indicators in its long-term and annual tables, and one table's wrapped cells can settle
+    where the other's names begin."""
+    names: set[str] = set()
+    for region in regions:
+        if not is_cell_layout(doc, region) and is_broken_layout(doc, region):
+            names.update(row.indicator_name for row in parse_region(doc, region)[0])
+    return frozenset(names)
 
 
 def _indicator_key(row: IndicatorLine) -> tuple:
