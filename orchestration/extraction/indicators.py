@@ -920,7 +920,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
         cells = [p.text for p in parts]
         if read_project_identity(state, number, cells if len(cells) > 1 else [text]):
             flush()
-            state.in_table = False
+            state.in_table, state.goal = False, None
             cover.append(coverage(state, number, "header", "project identity"))
             continue
         if is_header_line(text):
@@ -941,7 +941,8 @@ def parse_stream_region(state: TableState, start: int, end: int):
         horizon = _horizon_marker(flat) or _stream_horizon(flat)
         if horizon:
             flush()
-            state.horizon, state.goal = horizon, None
+            # 长期目标1： then 长期绩效指标 (the same horizon) keeps the goal; a new horizon drops it
+            state.horizon, state.goal = horizon, state.goal if horizon == state.horizon else None
             state.in_table = False
             _goal_from_line(state, [flat])
             cover.append(coverage(state, number, "header", "horizon marker"))
@@ -949,9 +950,9 @@ def parse_stream_region(state: TableState, start: int, end: int):
         if not state.in_table:
             cover.append(coverage(state, number, "note", "outside an indicator table"))
             continue
-        if _is_header_fragment(text):
+        if _is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts):
             cover.append(coverage(state, number, "header", "column header continued"))
-            continue
+            continue  # (长期绩效 / 目标 1 is a goal label broken over lines, joined into one piece)
         if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
                 _NARRATIVE.match(flat)):
             flush()

@@ -410,3 +410,19 @@ def test_two_level2_words_in_one_merged_cell_take_the_first(parsed):
     row = find(rows, 845)  # "社会效益指标 生态效益指标" in one cell: 生态效益 has no rows of its own
     assert (row.indicator_l1, row.indicator_l2, row.indicator_name) == ("效益指标", "社会效益指标", "优化就业环境")
     assert find(rows, 846).indicator_l2 == "社会效益指标"
+
+
+def test_goal_labels_broken_over_lines_and_department_goal_lines(parsed):
+    rows, _, _ = parsed["001"]
+    # 长期绩效 / 目标 1 (9698-9700), 长期绩效目 / 标 1 (12764-12766), 长期绩效目标 / 1 (13174-13176),
+    # 年度绩效 / 目标 1 (9902-9904): every 001 project row belongs to its table's goal 1
+    projects = [r for r in rows if r.target_scope == "project"]
+    assert {(r.horizon, r.goal_label) for r in projects} == {("long_term", "长期绩效目标1"),
+                                                            ("annual", "年度绩效目标1")}
+    assert find(rows, 9707).goal_label == "长期绩效目标1" and find(rows, 13452).goal_label == "年度绩效目标1"
+    # 002 department: 长期目标1： (838) then the 长期绩效指标 header keeps the goal; hand counts as above
+    rows, _, _ = parsed["002"]
+    dept = Counter(r.goal_label for r in rows if r.target_scope == "department")
+    assert dept == {"长期目标1": 9, "长期目标2": 15, "年度目标1": 9, "年度目标2": 15}
+    assert (find(rows, 848).goal_label, find(rows, 949).goal_label, find(rows, 961).goal_label) == (
+        "长期目标1", "长期目标2", "年度目标1")
