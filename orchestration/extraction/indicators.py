@@ -337,6 +337,7 @@ class Draft:
     cells: list[str]  # name first, then one cell per role
     roles: list[str]
     lines: list[int] = field(default_factory=list)
+    l1_printed: Optional[str] = None  # the level-1 cell as printed (项目产出)
 
 
 def header_roles(cells: Iterable[str]) -> list[str]:
@@ -405,6 +406,9 @@ def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
     l1 = consistent_l1(draft.l1, draft.l2)
     if l1 is None:
         return None
+    printed = draft.l1_printed if draft.l1_printed and draft.l1 else None
+    if printed and draft.l1.startswith(printed):
+        printed = draft.l1  # a word the PDF broke (产出 / 指标), not another name
     return IndicatorLine(
         document_id=state.doc.document_id,
         table_kind=state.region.table_kind,
@@ -414,6 +418,7 @@ def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
         horizon=state.horizon or ("annual" if state.self_eval else "long_term"),
         goal_label=state.goal,
         indicator_l1=l1,
+        indicator_l1_printed=printed if printed != l1 else None,
         indicator_l2=draft.l2,
         indicator_name=name,
         indicator_weight=weight,
@@ -555,6 +560,16 @@ def classify_cells(cells: list[str], horizon: Optional[str]) -> tuple[Optional[s
     return goal, l1, l2, -1
 
 
+def printed_l1(cells: list[str], l1: str) -> Optional[str]:
+    """The cell a row's level 1 was read from, as printed (spaces removed)."""
+    filled = [squash(c) for c in cells if squash(c)]
+    for position, cell in enumerate(filled[:5]):
+        following = filled[position + 1] if position + 1 < len(filled) else ""
+        if match_l1(cell, next_is_l2=bool(match_l2(following))) == l1:
+            return cell
+    return None
+
+
 def assign_roles(values: list[str], roles: list[str], self_eval: bool) -> list[str]:
     """Value cells to columns: by position when the count fits, else by the non-empty cells.
 
@@ -622,7 +637,7 @@ def parse_cell_region(state: TableState, start: int, end: int):
                 state.horizon = "annual"
             elif first:
                 state.horizon = first
-            state.l1 = state.l2 = None
+            state.l1 = state.l2 = state.l1_printed = None
             state.in_table = True
             cover.append(coverage(state, number, "header", "column header"))
             continue
@@ -669,6 +684,8 @@ def parse_cell_region(state: TableState, start: int, end: int):
         ):
             _continue_draft(draft, cells, name_index, number)
             continue
+        if l1:
+            state.l1_printed = printed_l1(cells, l1)
         if name_index < 0:
             if l1 or l2:
                 state.l1, state.l2 = l1 or state.l1, l2 or (None if l1 else state.l2)
@@ -682,7 +699,8 @@ def parse_cell_region(state: TableState, start: int, end: int):
         if l2:
             state.l2 = l2
         values = assign_roles(cells[name_index + 1:], state.roles, state.self_eval)
-        draft = Draft(number, state.l1, state.l2, [cells[name_index]] + values, list(state.roles), [number])
+        draft = Draft(number, state.l1, state.l2, [cells[name_index]] + values, list(state.roles), [number],
+                      l1_printed=state.l1_printed)
         if not state.roles:
             findings.append(unreadable(state, number, "indicator row before any column header"))
     flush()
@@ -929,7 +947,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
             if _has_priors(state.doc, number):
                 state.roles = refine_roles(state.roles, ["前年", "上年"])
             state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
-            state.l1 = state.l2 = None
+            state.l1 = state.l2 = state.l1_printed = None
             state.in_table = True
             header_open = True
             cover.append(coverage(state, number, "header", "column header"))
@@ -975,6 +993,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
             if l1 and (part.first_on_line or not row):
                 flush()
                 state.l1, state.l2 = l1, state.l2 if after_l2 else None
+                state.l1_printed = word
                 fresh = True
                 continue
             if l2 and fresh and l2 == state.l2 and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
@@ -1220,7 +1239,7 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
     cells = [name]
     for role in roles:
         cells.append(values.get(role) or "")
-    draft = Draft(row[0].line, state.l1, state.l2, cells, roles, [f.line for f in row])
+    draft = Draft(row[0].line, state.l1, state.l2, cells, roles, [f.line for f in row], l1_printed=state.l1_printed)
     if not roles:
         return None
     return build_indicator(state, draft)

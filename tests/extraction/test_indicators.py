@@ -426,3 +426,17 @@ def test_goal_labels_broken_over_lines_and_department_goal_lines(parsed):
     assert dept == {"长期目标1": 9, "长期目标2": 15, "年度目标1": 9, "年度目标2": 15}
     assert (find(rows, 848).goal_label, find(rows, 949).goal_label, find(rows, 961).goal_label) == (
         "长期目标1", "长期目标2", "年度目标1")
+
+
+def test_printed_level1_kept_in_every_reader(parsed):
+    rows, _, _ = parsed["002"]  # stream reader: the old project template's 项目产出 / 项目效益
+    projects = [r for r in rows if r.target_scope == "project"]
+    assert Counter((r.indicator_l1_printed, r.indicator_l1) for r in projects) == {
+        ("项目产出", "产出指标"): 26, ("项目效益", "效益指标"): 10, ("项目效益", "满意度指标"): 4}
+    assert find(rows, 1229).indicator_l1_printed == "项目效益"  # 服务对象满意度 under 项目效益
+    assert all(r.indicator_l1_printed is None for r in rows if r.target_scope == "department")
+    rows, _, _ = parsed["004"]  # cell reader: 效益指标 printed beside 质量指标 (shifted cell)
+    assert (find(rows, 704).indicator_l1, find(rows, 704).indicator_l1_printed) == ("产出指标", "效益指标")
+    assert find(rows, 474).indicator_l1_printed is None  # 效益 / 指标: a broken word, not another name
+    for seed in ("000", "003"):  # canonical names and PDF-broken words (产出 / 指标) are not recorded
+        assert all(r.indicator_l1_printed is None for r in parsed[seed][0])
