@@ -317,6 +317,7 @@ class TableState:
     in_table: bool = False
     l1_printed: Optional[str] = None
     known_names: frozenset[str] = frozenset()  # names the document's other tables print
+    name_column: int = -1  # the header's 三级指标 column (cell layouts)
 
     @property
     def scope(self) -> str:
@@ -631,7 +632,8 @@ def parse_cell_region(state: TableState, start: int, end: int):
             continue
         if is_header_line(text):
             flush()
-            state.roles = header_roles(cells[_name_column(cells) + 1:])
+            state.name_column = _name_column(cells)
+            state.roles = header_roles(cells[state.name_column + 1:])
             first = horizon_of(cells[0]) if cells else None
             if state.self_eval:
                 state.horizon = "annual"
@@ -672,6 +674,11 @@ def parse_cell_region(state: TableState, start: int, end: int):
             cover.append(coverage(state, number, "note", "table footer"))
             continue
         goal, l1, l2, name_index = classify_cells(cells, state.horizon)
+        if draft is not None and 0 <= name_index < state.name_column < len(cells) and cells[state.name_column] and not (
+                goal or l1 or l2) and _ends_known_name(state, draft, cells[name_index], indicators):
+            draft.cells[0] += cells[name_index]  # the end of a wrapped name printed left of its column
+            cells = cells[:name_index] + [""] + cells[name_index + 1:]
+            goal, l1, l2, name_index = classify_cells(cells, state.horizon)
         filled = [c for c in cells if c]
         if goal and name_index >= 0 and l1 is None and l2 is None and len(filled) <= 2:
             flush()
@@ -705,6 +712,14 @@ def parse_cell_region(state: TableState, start: int, end: int):
             findings.append(unreadable(state, number, "indicator row before any column header"))
     flush()
     return indicators, cover, findings
+
+
+def _ends_known_name(state: TableState, draft: Draft, cell: str, earlier: list[IndicatorLine]) -> bool:
+    """A cell that, added to the open row's name, spells a name the document prints whole
+    elsewhere (long-term and annual tables repeat their indicators): 买岗人员 / 年度工作总结及评价标准
+    printed in the l2 column is the end of that name, not a row of its own."""
+    joined = squash(draft.cells[0]) + squash(cell)
+    return joined in state.known_names or any(row.indicator_name == joined for row in earlier)
 
 
 def _name_column(cells: list[str]) -> int:
@@ -1779,7 +1794,7 @@ def parse_indicators(doc: SourceDocument) -> tuple[list[IndicatorLine], list[Cov
     regions = find_regions(doc)
     known = broken_names(doc, regions)
     for region in regions:
-        rows, lines, problems = parse_region(doc, region, known)
+        rows, lines, problems = parse_region(doc, region, known | {r.indicator_name for r in indicators})
         repeat_of = _repeated_table(rows, indicators)
         if repeat_of is not None:
             rows, lines = [], [replace(c, outcome="note", detail=f"repeat of the table at line {repeat_of}")

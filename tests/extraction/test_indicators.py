@@ -440,3 +440,14 @@ def test_printed_level1_kept_in_every_reader(parsed):
     assert find(rows, 474).indicator_l1_printed is None  # 效益 / 指标: a broken word, not another name
     for seed in ("000", "003"):  # canonical names and PDF-broken words (产出 / 指标) are not recorded
         assert all(r.indicator_l1_printed is None for r in parsed[seed][0])
+
+
+def test_name_end_printed_in_the_level2_column(parsed):
+    rows, _, _ = parsed["004"]
+    # 840 买岗人员, then after a blank line 年度工作总结及评价标准 printed in the l2 column beside the
+    # next row (资金使用规范性 100% 100% 100%); the long-term table (828) prints the name whole
+    assert find(rows, 840).indicator_name == "买岗人员年度工作总结及评价标准"
+    row = find(rows, 842)
+    assert (row.indicator_name, row.target_text, row.prior_targets, row.basis) == (
+        "资金使用规范性", "100%", "前年=100%; 上年=100%", None)
+    assert find(rows, 539).indicator_name == "缴纳期限"  # a wrapped name in its own column stays a continuation
