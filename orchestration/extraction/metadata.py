@@ -19,6 +19,10 @@ _SUFFIX = r"[（(]?\s*(?:汇总|本级|部门汇总|单位汇总)\s*[）)]?"
 _TITLE = re.compile(
     rf"(?P<name>[{_CJK}]{{2,30}}?(?:{_ORG_END}))\s*(?P<suffix>{_SUFFIX})?\s*(?P<year>20\d\d)\s*年度?\s*部门\s*(?P<stage>预算|决算)"
 )
+# "2024年武汉市江汉区教育局部门预算": the year printed before the name.
+_TITLE_YEAR_FIRST = re.compile(
+    rf"(?P<year>20\d\d)\s*年度?\s*(?P<name>[{_CJK}]{{2,30}}?(?:{_ORG_END}))\s*(?P<suffix>{_SUFFIX})?\s*(?:部门|单位)?\s*(?P<stage>预算|决算)"
+)
 _YEAR_STAGE = re.compile(r"(?P<year>20\d\d)\s*年度?\s*部门\s*(?P<stage>预算|决算)")
 _NAMED = [
     re.compile(rf"单位名称\s*[：:]?\s*(?P<name>[{_CJK}]{{2,30}}?(?:{_ORG_END}))(?P<suffix>{_SUFFIX})?"),
@@ -88,7 +92,10 @@ def document_metadata(doc: SourceDocument) -> DocumentMeta:
     for number, line in doc.numbered():
         compact = _strip_part(line)
         weight = 5 if number <= 20 else 2
-        for match in _TITLE.finditer(compact):
+        for match in _TITLE_YEAR_FIRST.finditer(compact):
+            years[int(match.group("year"))] += weight
+            stages[_stage(match.group("stage"))] += weight
+        for match in [*_TITLE.finditer(compact), *_TITLE_YEAR_FIRST.finditer(compact)]:
             names[match.group("name")] += weight
             if match.group("suffix"):
                 suffixes[re.sub(r"[（()）\s]", "", match.group("suffix"))] += weight

@@ -29,3 +29,13 @@ def test_unseen_final_account_entity():
 def test_text_that_is_not_a_disclosure_has_no_identity():
     meta = document_metadata(source_from_text("会议纪要\n今天讨论了绿化工作。\n"))
     assert meta.fiscal_year is None and meta.stage is None
+
+
+@pytest.mark.parametrize("cover, expected", [
+    ("2024年武汉市江汉区教育局部门预算公开", ("武汉市江汉区教育局", "武汉市江汉区", 2024, "budget", None)),
+    ("宜昌市西陵区卫生健康局（汇总）2023年度部门决算", ("宜昌市西陵区卫生健康局", "宜昌市西陵区", 2023, "final", "consolidated")),
+    ("黄石市下陆区财政局本级 2025 年部门预算表", ("黄石市下陆区财政局", "黄石市下陆区", 2025, "budget", "entity")),
+])
+def test_unseen_cover_lines(cover, expected):
+    meta = document_metadata(source_from_text(cover + "\n目录\n"))
+    assert (meta.department_name, meta.region, meta.fiscal_year, meta.stage, meta.scope) == expected
