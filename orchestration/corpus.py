@@ -34,6 +34,7 @@ class Candidate:
     identity: tuple | None  # (department_name, region, fiscal_year, stage, scope) of the rows
     modified: float  # raw file modification time, used only to order revisions
     present: bool  # the raw file is in raw/ now
+    text_sha256: str | None = None  # the decoded text's hash: equal for one document in two encodings
 
 
 def _where(c: Candidate) -> str:
@@ -61,11 +62,12 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
     loadable = [c for c in ordered if c.document_id not in decisions]
     first_by_hash: dict[str, Candidate] = {}
     for c in loadable:
-        original = first_by_hash.setdefault(c.source_sha256, c)
+        original = first_by_hash.setdefault(c.text_sha256 or c.source_sha256, c)
         if original is not c:
+            same = "bytes" if c.source_sha256 == original.source_sha256 else "text (in another encoding)"
             decisions[c.document_id] = DocumentDecision(
                 c.document_id, c.file_name, "duplicate", False,
-                f"{c.file_name} has the same bytes as {original.file_name}: loaded once, as {original.document_id}")
+                f"{c.file_name} has the same {same} as {original.file_name}: loaded once, as {original.document_id}")
 
     by_identity: dict[tuple, list[Candidate]] = {}
     for c in loadable:

@@ -29,8 +29,11 @@ def ensure_dagster_home() -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home").resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        shutil.copy(REPO_ROOT / "orchestration" / "dagster.yaml", config)
+    ours = REPO_ROOT / "orchestration" / "dagster.yaml"
+    # Our settings (one-slot DuckDB pool, run monitoring) follow the repository's copy; a hand-written file is kept.
+    if not config.exists() or (config.read_text() != ours.read_text()
+                               and config.read_text().startswith(ours.read_text().splitlines()[0])):
+        shutil.copy(ours, config)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

@@ -114,6 +114,7 @@ class ExtractedStore:
             "document_id": document_id,
             "file_name": extraction.document.file_name,
             "source_sha256": extraction.document.source_sha256,
+            "text_sha256": extraction.document.text_sha256,
             "status": "ok",
             "error": None,
             "error_line": None,

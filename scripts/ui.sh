@@ -4,6 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
-mkdir -p "$DAGSTER_HOME"
-[ -f "$DAGSTER_HOME/dagster.yaml" ] || cp orchestration/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+.venv/bin/python -c "from orchestration.run import ensure_dagster_home; ensure_dagster_home()"
 exec .venv/bin/dagster dev -m orchestration.definitions -h "${DAGSTER_HOST:-127.0.0.1}" -p "${DAGSTER_PORT:-3000}"

@@ -40,3 +40,13 @@ def test_different_departments_are_not_revisions():
     other = ("另一局", "某市某区", 2025, "budget", "entity")
     assert statuses([candidate("a", sha="1"), candidate("b", sha="2", identity=other)]) == {
         "a": ("loaded", True), "b": ("loaded", True)}
+
+
+def test_same_text_in_another_encoding_is_a_duplicate_not_a_revision():
+    utf8 = candidate("a_utf8", sha="bytes-1")
+    gbk = candidate("b_gbk", sha="bytes-2", modified=5.0)
+    utf8 = utf8.__class__(**{**utf8.__dict__, "text_sha256": "same-text"})
+    gbk = gbk.__class__(**{**gbk.__dict__, "text_sha256": "same-text"})
+    decisions = {d.document_id: d for d in decide([gbk, utf8])}
+    assert (decisions["a_utf8"].status, decisions["b_gbk"].status) == ("loaded", "duplicate")
+    assert "another encoding" in decisions["b_gbk"].detail

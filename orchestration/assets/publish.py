@@ -3,6 +3,7 @@
 import json
 
 import dagster as dg
+import duckdb
 
 from ..quality.gate import load_suites
 from ..resources import DUCKDB_POOL, WarehouseResource
@@ -23,6 +24,15 @@ def unpassed_suites(warehouse: WarehouseResource) -> list[str]:
     return missing
 
 
+def removed_documents(published) -> list[str]:
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return [r[0] for r in con.execute(
+            "select document_id from raw.document_status where status = 'removed'").fetchall()]
+    finally:
+        con.close()
+
+
 @dg.asset(
     key=["published", "warehouse"],
     deps=[dg.AssetKey(["marts", s.asset]) for s in load_suites()],
@@ -39,4 +49,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     pause_point("publish")
     publish(warehouse.candidate, warehouse.published)
     context.log.info(f"published {warehouse.published}")
+    for document_id in removed_documents(warehouse.published):
+        # Reported in this publication; its extraction results are no longer needed.
+        warehouse.store.forget(document_id)
     return dg.MaterializeResult(metadata={"path": str(warehouse.published)})

@@ -43,6 +43,7 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
             file_name=status["file_name"],
             status=status["status"],
             source_sha256=status.get("source_sha256"),
+            text_sha256=status.get("text_sha256"),
             error=status.get("error"),
             error_line=status.get("error_line"),
             has_rows=store.has_rows(document_id),

@@ -5,6 +5,7 @@ Nothing here knows about Dagster, dbt or DuckDB; every function takes text
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -80,6 +81,7 @@ def _document_row(doc: SourceDocument, meta) -> DocumentRow:
         stage=meta.stage,
         # A consolidated (汇总) document says so or lists its subordinate units; one that does neither is one unit's.
         scope=meta.scope or "entity",
+        text_sha256=hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest(),
     )
 
 

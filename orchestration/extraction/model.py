@@ -34,6 +34,7 @@ class DocumentRow:
     fiscal_year: Optional[int]
     stage: Optional[str]  # budget | final
     scope: Optional[str]  # consolidated | entity
+    text_sha256: Optional[str] = None  # hash of the decoded, cleaned text: the same document in another encoding
 
 
 @dataclass(frozen=True)
