@@ -150,6 +150,19 @@ def national_name(code: str, classification: str) -> Optional[str]:
     return ECONOMIC_NAMES.get(code)
 
 
+def plausible_class(code: str) -> bool:
+    """True when a code's first three digits can be a 类 of either classification (201-239 functional,
+    301-319 and 399 economic, any edition).
+
+    Whole-元 figures (2000000, 3873551) look like codes; a figure whose leading digits are no class
+    is never taken for one.
+    """
+    head = code[:3]
+    if len(head) < 3 or not head.isdigit():
+        return False
+    return 201 <= int(head) <= 239 or 301 <= int(head) <= 319 or head == "399"
+
+
 def full_lengths(classification: str) -> tuple[int, ...]:
     return _LENGTHS[classification]
 

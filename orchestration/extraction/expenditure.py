@@ -71,7 +71,7 @@ def _role_of(stack: Sequence[str], classification: str) -> Optional[str]:
     if not texts:
         return None
     bottom, above = texts[-1], "".join(texts[:-1])
-    if re.search(r"科目|代码|编码|名称|^项目$|栏次", bottom):
+    if re.search(r"科目|代码|编码|名称|^项目$|栏次|^序号$|^行次$|^编号$", bottom):
         return None
     if "人员经费" in bottom:
         role = PERSONNEL
@@ -139,6 +139,42 @@ def stream_columns(header_text: str, classification: str) -> list[str]:
     return roles
 
 
+_ROLE_WORD = re.compile(r"人员经费|公用经费|基本支出|项目支出|小计|合计|总计|决算数|预算数|本年支出")
+_WORD_ROLE = {"人员经费": PERSONNEL, "公用经费": PUBLIC, "基本支出": BASIC, "项目支出": PROJECT, "小计": BASIC}
+
+
+def _positional_roles(header_lines: Sequence[str], classification: str) -> Optional[list[str]]:
+    """Roles in the order the header prints its words, or None when the header does not say.
+
+    One line of titles gives the order directly; two lines give it when the second splits the
+    first's 基本支出 into 小计 / 人员经费 / 公用经费. Anything else (PDF-broken headers) is None.
+    """
+    lines = []
+    for line in header_lines:
+        words = [w for w in _ROLE_WORD.findall(_compact(line)) if not (classification == C.ECONOMIC and w == "基本支出")]
+        if words:
+            lines.append([_WORD_ROLE.get(w, TOTAL) for w in words])
+    if len(lines) == 1:
+        return None if "小计" in _compact("".join(header_lines)) else lines[0]
+    if len(lines) == 2 and lines[0].count(BASIC) == 1 and set(lines[1]) <= {BASIC, PERSONNEL, PUBLIC}:
+        at = lines[0].index(BASIC)
+        return lines[0][:at] + lines[1] + lines[0][at + 1:]
+    return None
+
+
+def header_roles(header_lines: Sequence[str], classification: str) -> list[str]:
+    """The roles of a space/PDF header: in printed order when the header's words give one that
+    names the same columns as the national template, else in the template's order.
+
+    Regions print 项目支出 before 基本支出 (or 合计 last); the header words say so.
+    """
+    national = stream_columns("".join(header_lines), classification)
+    printed = _positional_roles(header_lines, classification)
+    if printed is not None and sorted(printed) == sorted(national) and OTHER not in national:
+        return printed
+    return national
+
+
 # --------------------------------------------------------------------------------------
 # Lines -> events
 # --------------------------------------------------------------------------------------
@@ -163,10 +199,14 @@ class _Event:
 
 
 def _code_prefix(cells: list[str], classification: str) -> tuple[Optional[str], int]:
-    """(code, number of cells it used) at the start of a row: ``2080505`` or ``208 05 05``."""
+    """(code, number of cells it used) at the start of a row: ``2080505`` or ``208 05 05``
+    (as separate cells, or as one tab cell holding the columns)."""
     if not cells:
         return None, 0
     first = cells[0]
+    if re.fullmatch(r"\d{3}(?:\s+\d{2}){1,2}", first):
+        joined = C.join_code_parts(first.split(), classification)
+        return (joined, 1) if joined else (None, 0)
     if not first.isdigit():
         return None, 0
     if len(first) == 3 and len(cells) > 1 and len(cells[1]) == 2 and cells[1].isdigit():
@@ -178,7 +218,7 @@ def _code_prefix(cells: list[str], classification: str) -> tuple[Optional[str], 
             joined = C.join_code_parts(parts, classification)
             if joined:
                 return joined, len(parts)
-    if 3 <= len(first) <= 7 and first[0] in "23":
+    if 3 <= len(first) <= 7 and first[0] in "23" and C.plausible_class(first):
         return first, 1
     return None, 0
 
@@ -222,16 +262,25 @@ def _line_events(
     classification: str,
     decimals: Optional[int],
     columns: Optional[dict[int, str]],
+    serial: bool = False,
 ) -> list[_Event]:
-    """Events of one table line: an optional code, name text and a group of amounts."""
+    """Events of one table line: an optional code, name text and a group of amounts.
+
+    ``serial``: the header prints a 序号/行次 column, whose leading number is neither code nor amount.
+    """
     events: list[_Event] = []
     if "\t" in text and columns is not None:
         cells = [c.strip() for c in text.split("\t")]
         nonempty_index = next((i for i, c in enumerate(cells) if c), None)
         if nonempty_index is None:
             return events
-        code, used = _code_prefix([c for c in cells[nonempty_index:] if c][:3], classification)
         skip: set[int] = set()
+        if serial and nonempty_index not in columns and re.fullmatch(r"\d{1,3}", cells[nonempty_index]):
+            skip.add(nonempty_index)  # the 序号 cell: neither code nor name
+            nonempty_index = next((i for i, c in enumerate(cells) if c and i > nonempty_index), None)
+            if nonempty_index is None:
+                return events
+        code, used = _code_prefix([c for c in cells[nonempty_index:] if c][:3], classification)
         if code:
             events.append(_Event("code", number, code=code))
             k, seen = nonempty_index, 0
@@ -269,6 +318,10 @@ def _line_events(
             events.append(_Event("text", number, text=name))
         return events
     tokens = _join_split(_split_tokens(text.split(), decimals), decimals)
+    if serial and len(tokens) > 1 and re.fullmatch(r"\d{1,3}", tokens[0]) and (
+        not is_amount(tokens[1]) or _code_prefix(tokens[1:4], classification)[0]
+    ):
+        tokens = tokens[1:]  # the 序号 before a code or a name
     code, used = _code_prefix(tokens[:3], classification)
     rest = tokens[used:]
     if code:
@@ -667,6 +720,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
     if columns is not None and not any(r in (TOTAL,) for r in columns.values()):
         columns = None
     roles = _table_roles(columns, header, ctx.classification)
+    serial = any(re.search(r"序\s*号|行\s*次", h) for h in header)
     events: list[_Event] = []
     for number, text in body:
         if _NOTE_LINE.match(text) or is_empty_note(text):
@@ -675,7 +729,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         if re.match(r"^\s*栏次", text):
             ctx.cover(number, "header")
             continue
-        events.extend(_line_events(number, text, ctx.classification, decimals, columns))
+        events.extend(_line_events(number, text, ctx.classification, decimals, columns, serial))
     rows, leftovers = _pair_events(events)
     for event in leftovers:
         if event.kind == "text":
@@ -717,7 +771,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
 def _table_roles(columns: Optional[dict[int, str]], header: list[str], classification: str) -> list[str]:
     if columns is not None:
         return [columns[j] for j in sorted(columns)]
-    return stream_columns("".join(header), classification)
+    return header_roles(header, classification)
 
 
 def _parse_grouped(ctx: _Context, header: list[str], known: dict[str, set[str]]) -> list[ExpenditureLine]:

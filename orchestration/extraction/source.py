@@ -56,6 +56,8 @@ _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_BOLD = re.compile(r"\*\*|__")
 _LATEX_MATH = re.compile(r"\$([^$\n]*)\$")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_FIGURE_MARK = re.compile(r"(?<=\d)([．，])(?=\d)|－(?=\d)")
 _LATEX_WORDS = [
     (re.compile(r"\\geq?(?![a-zA-Z])"), "≥"),
     (re.compile(r"\\leq?(?![a-zA-Z])"), "≤"),
@@ -80,9 +82,22 @@ def _latex_to_text(match: re.Match) -> str:
     return body.strip()
 
 
+def ascii_figures(text: str) -> str:
+    """Full-width digits (１２３) and the full-width point, comma and minus inside a figure as ASCII.
+
+    Some regions' PDFs print figures and codes in full-width forms; every parser reads ASCII
+    digits, and a full-width figure would otherwise be read as name text (a silent loss).
+    Full-width brackets and other text are kept as printed.
+    """
+    if not re.search("[０-９]", text):
+        return text
+    text = text.translate(_FULLWIDTH_DIGITS)
+    return _FULLWIDTH_FIGURE_MARK.sub(lambda m: {"．": ".", "，": ","}.get(m.group(1) or "", "-"), text)
+
+
 def clean_line(text: str) -> str:
     """Strip markup (HTML, Markdown, LaTeX) and stray separators; keep tabs and cell spacing."""
-    text = _SEPARATORS.sub(" ", text)
+    text = ascii_figures(_SEPARATORS.sub(" ", text))
     if "<" in text:
         text = _CHECKED.sub("☑", text)
         text = _UNCHECKED.sub("☐", text)

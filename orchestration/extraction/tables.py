@@ -58,8 +58,11 @@ _PERFORMANCE_KINDS = frozenset(TABLE_KINDS[14:])
 
 # A table label printed on its own line (maybe followed by the unit):
 # 表 3 | 表3 | 表 5-1 | 表10 | 附表 4-3 | 附表4-9 | 公开表3 | 公开 03 表 | 公开01表 | 预算 13表
+# | 表三 | 附表十 | 预算公开表3 | 部门决算公开表 3 (Chinese numerals: not 表一般…, a title's first word)
 _LABEL = re.compile(
-    r"^\s*(?P<label>(?:附表|公开表|表)\s*\d{1,2}(?:\s*[-－—–]\s*\d{1,2})?(?!\d)|(?:公开|预算)\s*\d{1,2}\s*表)"
+    r"^\s*(?P<label>(?:附表|(?:部门)?(?:预算|决算)?公开表|表)\s*"
+    r"(?:\d{1,2}(?:\s*[-－—–]\s*\d{1,2})?(?!\d)|[一二三四五六七八九十]{1,3}(?![一二三四五六七八九十般]))"
+    r"|(?:公开|预算)\s*\d{1,2}\s*表)"
     r"(?P<rest>.*)$"
 )
 _CAPTION_SEP = re.compile(r"^\s*[.．、:：]\s*")
@@ -69,6 +72,11 @@ _LIST_PREFIX = re.compile(
 _PART_HEADING = re.compile(r"^\s*(?:#+\s*)?第[一二三四五六七八九十]+部分")
 _PROSE_MARK = re.compile(r"[。，；;]|详见|见附|如下")
 _AMOUNT_CELL = re.compile(r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.])")
+# An integer printed with thousands separators (元 tables: 5,873,551): a figure, never a code or a year.
+_GROUPED_INTEGER = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?![\d.,])")
+_INTEGER_CELL = re.compile(r"-?\d+")
+_DASH_CELL = re.compile(r"[-－—–]{1,2}")
+_TOTAL_CELL = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|本年支出合计|支出合计|收入合计|本年收入合计)$")
 
 # Title patterns, most specific first. Matched against the line with spaces and quotes removed.
 _TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
@@ -155,11 +163,39 @@ def _is_standalone_label(rest: str) -> bool:
 
 
 def is_data_line(text: str) -> bool:
-    """A line that prints figures: a decimal amount, or a code followed by more cells."""
-    if _AMOUNT_CELL.search(text):
+    """A line that prints figures: a decimal amount, a grouped integer (5,873,551), a code followed
+    by more cells, or a row label (合计, a name) followed only by whole-number figures.
+
+    Regions that print 元 print whole numbers without decimals; a 合计 row of such a table must
+    not be mistaken for a header line (it would be lost and shift the column roles).
+    """
+    if _AMOUNT_CELL.search(text) or _GROUPED_INTEGER.search(text):
         return True
     cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
-    return len(cells) >= 2 and bool(re.fullmatch(r"\d{3,7}", cells[0])) and not _is_column_numbers(text)
+    if len(cells) >= 2 and bool(re.fullmatch(r"\d{3,7}", cells[0])) and not _is_column_numbers(text):
+        return True
+    return _integer_figures_row(cells)
+
+
+def _integer_figures_row(cells: list[str]) -> bool:
+    """Label cells, then whole-number figures (or dashes) only: ``合计 5873551 3873551 -``.
+
+    One figure after a plain name could be a page number of a table of contents; a 合计 label,
+    or two figures or more, make it a row.
+    """
+    figures = 0
+    for index in range(len(cells) - 1, -1, -1):
+        cell = cells[index]
+        if _INTEGER_CELL.fullmatch(cell):
+            figures += 1
+        elif not _DASH_CELL.fullmatch(cell):
+            break
+    else:
+        return False
+    labels = cells[:index + 1]
+    if not figures or not re.search(r"[\u4e00-\u9fff]", labels[-1]) or _is_column_numbers(" ".join(cells)):
+        return False
+    return bool(_TOTAL_CELL.match("".join(labels))) or figures >= 2
 
 
 def _is_column_numbers(text: str) -> bool:
@@ -175,7 +211,7 @@ def is_header_line(text: str) -> bool:
     """A line of column titles: one header-only word, or two words headers print together."""
     if _is_column_numbers(text):
         return True
-    if _AMOUNT_CELL.search(text) or _PROSE_MARK.search(text):
+    if _AMOUNT_CELL.search(text) or _GROUPED_INTEGER.search(text) or _PROSE_MARK.search(text):
         return False
     if len([c for c in text.split("\t") if c.strip()]) >= 3 and not is_data_line(text):
         return True
@@ -214,8 +250,17 @@ class _Anchor:
     unit: Optional[str]
 
 
+_UNIT_PHRASE = re.compile(r"[\s（(]*(?:金额)?单位\s*[:：]\s*(?:万\s*元|元)[)）]?\s*$")
+
+
+def without_unit(text: str) -> str:
+    """A title line without the unit printed at its end (``支出总表    金额单位：万元``)."""
+    return _UNIT_PHRASE.sub("", text)
+
+
 def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
-    """An anchor line: a label, a caption (label + title) or a title."""
+    """An anchor line: a label, a caption (label + title) or a title; the unit may end the line."""
+    unit = unit_of(text)
     parsed = parse_label(text)
     if parsed:
         label, rest = parsed
@@ -223,13 +268,13 @@ def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
             return _Anchor(number, label, None, None, True, unit_of(rest))
         caption = _CAPTION_SEP.sub("", rest, count=1) if _CAPTION_SEP.match(rest) or rest[:1].isspace() else None
         if caption is not None:
-            found = _title_candidate(caption, loose=False)
+            found = _title_candidate(without_unit(caption), loose=False)
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
         return None
-    found = _title_candidate(text, loose=after_label)
+    found = _title_candidate(without_unit(text) if unit else text, loose=after_label)
     if found:
-        return _Anchor(number, None, found[1], found[0], False, None)
+        return _Anchor(number, None, found[1], found[0], False, unit)
     return None
 
 

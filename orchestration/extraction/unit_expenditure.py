@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 from . import codes as C
 from .expenditure import (
-    BASIC, PERSONNEL, PROJECT, PUBLIC, TOTAL, _header_lines, _identities_hold, stream_columns, tab_columns,
+    BASIC, PERSONNEL, PROJECT, PUBLIC, TOTAL, _header_lines, _identities_hold, header_roles, tab_columns,
 )
 from .model import CoverageLine, Finding, UnitExpenditureLine
 from .numbers import to_wan, tolerance_wan
@@ -34,7 +34,7 @@ def unit_columns(doc: SourceDocument, block: TableBlock) -> list[Optional[str]]:
         first = label_width(doc, block)
         width = max(roles, default=first - 1) - first + 1
         return [roles.get(first + i) for i in range(max(width, 0))]
-    return list(stream_columns("".join(header), C.FUNCTIONAL))
+    return list(header_roles(header, C.FUNCTIONAL))
 
 
 def _by_role(columns: Sequence[Optional[str]], values: Sequence[Decimal]) -> dict[str, Decimal]:

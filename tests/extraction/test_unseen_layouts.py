@@ -1,0 +1,413 @@
+"""Layouts other regions print, generated from logical tables: the same facts, or a finding.
+
+Each test builds a small but realistic document from a *logical* table (codes, names and
+amounts known exactly) — hand-written here or taken from a seed's real table — renders it
+along the axes DOMAIN.md names and others regions use (元 integers with or without ``,``,
+万元 with 2 or 4 decimals, ``-`` or blank for zero, codes as columns, names wrapped above or
+below, full-width digits, a 序号 column, columns in another order, the 合计 row last,
+prefixed titles, other labels, the unit on the title line, mixed units) and parses it.
+
+The contract is the product's: either the facts of the logical table come back exactly
+(in 万元), or an error finding says the layout could not be read. A silent wrong number is
+the one outcome no test here accepts.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional, Sequence
+
+import pytest
+
+from orchestration.extraction import extract_document
+from orchestration.extraction.expenditure import extract_expenditure
+from orchestration.extraction.source import read_source, source_from_text
+from orchestration.extraction.tables import find_tables
+
+RAW = Path(__file__).resolve().parents[2] / "raw"
+D = Decimal
+
+# --------------------------------------------------------------------------------------
+# Logical tables
+# --------------------------------------------------------------------------------------
+
+WORDS = {"total": "合计", "basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费"}
+ROLES = ("total", "basic", "project", "personnel", "public")
+
+
+@dataclass(frozen=True)
+class Row:
+    code: Optional[str]  # None on the 合计 row
+    name: str
+    values: dict  # role -> Decimal in 元 (whole 元)
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: str  # expenditure_summary | general_public_functional | general_public_basic_economic
+    number: int  # printed table number
+    title: str
+    roles: tuple[str, ...]  # amount columns in the national order
+    rows: tuple[Row, ...]  # 合计 row first
+
+    @property
+    def classification(self) -> str:
+        return "economic" if self.kind == "general_public_basic_economic" else "functional"
+
+
+def _row(code: Optional[str], name: str, roles: Sequence[str], *amounts: int) -> Row:
+    return Row(code, name, {r: D(a) for r, a in zip(roles, amounts)})
+
+
+def _summary_table() -> Table:
+    """支出总表 of an education bureau, amounts in whole 元, multiples of 100 (exact in 万元 .2f)."""
+    roles = ("total", "basic", "project")
+    rows = [
+        (None, "合计", 5873500, 3873500, 2000000),
+        ("205", "教育支出", 5210300, 3210300, 2000000),
+        ("20501", "教育管理事务", 3710300, 3210300, 500000),
+        ("2050101", "行政运行", 3210300, 3210300, 0),
+        ("2050199", "其他教育管理事务支出", 500000, 0, 500000),
+        ("20502", "普通教育", 1500000, 0, 1500000),
+        ("2050201", "学前教育", 1500000, 0, 1500000),
+        ("208", "社会保障和就业支出", 421400, 421400, 0),
+        ("20805", "行政事业单位养老支出", 421400, 421400, 0),
+        ("2080505", "机关事业单位基本养老保险缴费支出", 280900, 280900, 0),
+        ("2080506", "机关事业单位职业年金缴费支出", 140500, 140500, 0),
+        ("221", "住房保障支出", 241800, 241800, 0),
+        ("22102", "住房改革支出", 241800, 241800, 0),
+        ("2210201", "住房公积金", 241800, 241800, 0),
+    ]
+    return Table("expenditure_summary", 3, "支出总表", roles, tuple(_row(*r[:2], roles, *r[2:]) for r in rows))
+
+
+def _functional_table() -> Table:
+    """一般公共预算支出表 with 基本支出 split into 人员经费 and 公用经费."""
+    roles = ("total", "basic", "personnel", "public", "project")
+    rows = [
+        (None, "合计", 5873500, 3873500, 3500000, 373500, 2000000),
+        ("205", "教育支出", 5210300, 3210300, 2836800, 373500, 2000000),
+        ("20501", "教育管理事务", 3710300, 3210300, 2836800, 373500, 500000),
+        ("2050101", "行政运行", 3210300, 3210300, 2836800, 373500, 0),
+        ("2050199", "其他教育管理事务支出", 500000, 0, 0, 0, 500000),
+        ("20502", "普通教育", 1500000, 0, 0, 0, 1500000),
+        ("2050201", "学前教育", 1500000, 0, 0, 0, 1500000),
+        ("208", "社会保障和就业支出", 421400, 421400, 421400, 0, 0),
+        ("20805", "行政事业单位养老支出", 421400, 421400, 421400, 0, 0),
+        ("2080505", "机关事业单位基本养老保险缴费支出", 280900, 280900, 280900, 0, 0),
+        ("2080506", "机关事业单位职业年金缴费支出", 140500, 140500, 140500, 0, 0),
+        ("221", "住房保障支出", 241800, 241800, 241800, 0, 0),
+        ("22102", "住房改革支出", 241800, 241800, 241800, 0, 0),
+        ("2210201", "住房公积金", 241800, 241800, 241800, 0, 0),
+    ]
+    return Table("general_public_functional", 5, "一般公共预算支出表", roles,
+                 tuple(_row(*r[:2], roles, *r[2:]) for r in rows))
+
+
+def _economic_table() -> Table:
+    """一般公共预算基本支出表: economic codes, 合计 = 人员经费 + 公用经费."""
+    roles = ("total", "personnel", "public")
+    rows = [
+        (None, "合计", 3873500, 3500000, 373500),
+        ("301", "工资福利支出", 3300000, 3300000, 0),
+        ("30101", "基本工资", 1200000, 1200000, 0),
+        ("30102", "津贴补贴", 1400000, 1400000, 0),
+        ("30108", "机关事业单位基本养老保险缴费", 280900, 280900, 0),
+        ("30113", "住房公积金", 419100, 419100, 0),
+        ("302", "商品和服务支出", 373500, 0, 373500),
+        ("30201", "办公费", 123500, 0, 123500),
+        ("30211", "差旅费", 50000, 0, 50000),
+        ("30228", "工会经费", 200000, 0, 200000),
+        ("303", "对个人和家庭的补助", 200000, 200000, 0),
+        ("30302", "退休费", 200000, 200000, 0),
+    ]
+    return Table("general_public_basic_economic", 6, "一般公共预算基本支出表", roles,
+                 tuple(_row(*r[:2], roles, *r[2:]) for r in rows))
+
+
+def _odd_yuan_table() -> Table:
+    """The reported 支出总表 in odd whole 元 (5,873,551): exact only in 元 or 万元 with 4 decimals."""
+    roles = ("total", "basic", "project")
+    rows = [
+        (None, "合计", 5873551, 3873551, 2000000),
+        ("205", "教育支出", 5873551, 3873551, 2000000),
+        ("20501", "教育管理事务", 5873551, 3873551, 2000000),
+        ("2050101", "行政运行", 3873551, 3873551, 0),
+        ("2050199", "其他教育管理事务支出", 2000000, 0, 2000000),
+    ]
+    return Table("expenditure_summary", 3, "支出总表", roles, tuple(_row(*r[:2], roles, *r[2:]) for r in rows))
+
+
+HAND_TABLES = {"summary": _summary_table(), "functional": _functional_table(), "economic": _economic_table()}
+
+
+# --------------------------------------------------------------------------------------
+# Layouts
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    unit: str = "元"  # 元 | 万元
+    decimals: int = 0  # printed decimals (元: 0 or 2; 万元: 2 or 4)
+    separators: bool = False  # 5,873,551
+    zero: str = "0"  # how a zero prints: "0" (formatted), "-", "" (blank)
+    tabs: bool = True  # tab cells, else runs of spaces
+    code_columns: bool = False  # 205 01 01 / 301 01
+    wrap: Optional[str] = None  # None | "above" (name above the code line) | "below" (name below)
+    fullwidth: bool = False  # full-width digits in figures and codes, （） in names
+    serial: bool = False  # a leading 序号 column
+    order: Optional[tuple[str, ...]] = None  # amount columns in this order (by header words)
+    total_last: bool = False  # the 合计 row printed after the subjects
+    title: str = "plain"  # plain | prefixed (某某县教育局2024年部门支出总表)
+    label: str = "表{n}"  # format of the label: 表{n}, 表{cn}, 附表{n}, 预算公开表{n}, 公开{n:02d}表
+    unit_on_title: bool = False  # 金额单位：元 printed on the title line
+
+    def describe(self) -> str:
+        default = Layout()
+        return ",".join(f"{k}={v}" for k, v in self.__dict__.items() if getattr(default, k) != v) or "default"
+
+
+_CN = "零一二三四五六七八九十"
+_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def fmt_amount(yuan: Decimal, layout: Layout) -> str:
+    """One figure as the layout prints it."""
+    if yuan == 0 and layout.zero != "0":
+        return layout.zero
+    value = yuan if layout.unit == "元" else yuan / D(10000)
+    text = f"{value:,.{layout.decimals}f}" if layout.separators else f"{value:.{layout.decimals}f}"
+    return text.translate(_FULL) if layout.fullwidth else text
+
+
+def fmt_code(code: Optional[str], layout: Layout) -> list[str]:
+    if code is None:
+        return [""]
+    parts = [code[:3]] + [code[i:i + 2] for i in range(3, len(code), 2)] if layout.code_columns else [code]
+    text = " ".join(parts)
+    return [text.translate(_FULL) if layout.fullwidth else text]
+
+
+def fmt_label(number: int, layout: Layout) -> str:
+    return layout.label.format(n=number, cn=_CN[number] if number <= 10 else str(number))
+
+
+def fmt_title(table: Table, layout: Layout) -> str:
+    title = table.title
+    if layout.title == "prefixed":
+        title = "某某县教育局2024年部门" + title
+    return title
+
+
+def render(table: Table, layout: Layout) -> str:
+    """The table as text: label, title, unit line, header, rows."""
+    order = layout.order or table.roles
+    sep = "\t" if layout.tabs else "   "
+    unit_line = f"金额单位：{layout.unit}"
+    head = [fmt_label(table.number, layout)]
+    if layout.unit_on_title:
+        head.append(f"{fmt_title(table, layout)}{sep}{unit_line}")
+    else:
+        head += [fmt_title(table, layout), unit_line]
+    code_word = "科目编码"
+    labels = (["序号"] if layout.serial else []) + [code_word, "科目名称"]
+    header = labels + [WORDS[r] for r in order]
+    if table.classification == "functional" and "personnel" in order:
+        # two header lines: 基本支出 spans 小计 人员经费 公用经费
+        top = labels + [("基本支出" if r in ("basic", "personnel", "public") else WORDS[r]) for r in order]
+        sub = [""] * len(labels) + [("小计" if r == "basic" else WORDS[r] if r in ("personnel", "public") else "")
+                                    for r in order]
+        spanned = [c if i == 0 or c != top[i - 1] else "" for i, c in enumerate(top)]
+        header_lines = ([sep.join(spanned), sep.join(sub)] if layout.tabs
+                        else [sep.join(_dedupe(top)), sep.join(c for c in sub if c)])
+    else:
+        header_lines = [sep.join(header)]
+    rows = list(table.rows)
+    if layout.total_last:
+        rows = rows[1:] + rows[:1]
+    body: list[str] = []
+    for index, row in enumerate(rows, 1):
+        name = row.name
+        if layout.fullwidth:
+            name = name.replace("(", "（").replace(")", "）")
+        figures = [fmt_amount(row.values.get(r, D(0)), layout) for r in order]
+        serial = [str(index).translate(_FULL) if layout.fullwidth else str(index)] if layout.serial else []
+        code = fmt_code(row.code, layout)
+        if layout.tabs:
+            cells = serial + code + [name] + figures
+            line = "\t".join(cells)
+        else:
+            cells = serial + code + [name] + figures
+            line = sep.join(c for c in cells if c)
+        if layout.wrap and row.code is not None and len(name) > 4:
+            rest_cells = serial + code + [name[4:]] + figures if layout.wrap == "above" else serial + code + [name[:-3]] + figures
+            line = (("\t" if layout.tabs else sep).join(rest_cells) if layout.tabs
+                    else sep.join(c for c in rest_cells if c))
+            if layout.wrap == "above":
+                body += [name[:4], line]
+            else:
+                body += [line, name[-3:]]
+            continue
+        body.append(line)
+    return "\n".join(head + header_lines + body)
+
+
+def _dedupe(cells: list[str]) -> list[str]:
+    """Space layouts print a spanning title once."""
+    out: list[str] = []
+    for cell in cells:
+        if not out or cell != out[-1]:
+            out.append(cell)
+    return out
+
+
+def document(*tables: str, cover: str = "某某县教育局2024年部门预算") -> str:
+    return "\n".join([cover, "", *("\n\n".join(tables).split("\n"))]) + "\n"
+
+
+# --------------------------------------------------------------------------------------
+# Expected facts and the check
+# --------------------------------------------------------------------------------------
+
+Facts = dict  # (row_kind, code) -> tuple of amounts (万元 or None), one per ROLE
+
+
+def expected_facts(table: Table) -> Facts:
+    out: Facts = {}
+    for row in table.rows:
+        key = ("total" if row.code is None else "subject", row.code)
+        out[key] = tuple((row.values[r] / D(10000)) if r in table.roles else None for r in _fact_roles(table))
+    return out
+
+
+def _fact_roles(table: Table) -> tuple[str, ...]:
+    """The ExpenditureLine columns a table fills (an economic table has no 基本/项目 columns)."""
+    return ROLES
+
+
+def parsed_facts(lines) -> Facts:
+    return {
+        (r.row_kind, r.subject_code): (r.amount_total, r.amount_basic, r.amount_project, r.amount_personnel,
+                                       r.amount_public)
+        for r in lines
+    }
+
+
+def errors(findings) -> list:
+    return [f for f in findings if f.severity == "error"]
+
+
+def _comparable(facts: Facts, table: Table) -> Facts:
+    """Facts with None where the table has no such column (basic/project on an economic table)."""
+    keep = {r: r in table.roles for r in ROLES}
+    out = {}
+    for key, values in facts.items():
+        out[key] = tuple(v if keep[r] and v is not None else None for r, v in zip(ROLES, values))
+    return out
+
+
+def check_same_or_flagged(text: str, table: Table, *, flag_ok: bool = False, layout: Optional[Layout] = None) -> None:
+    """The same facts as the logical table (exactly, in 万元), or — when flag_ok — an error finding.
+
+    With ``layout``, every row also keeps the printed label and unit of its table.
+    """
+    _, lines, _, findings = extract_expenditure(source_from_text(text, "unseen.txt"))
+    lines = [line for line in lines if line.table_kind == table.kind]
+    got = _comparable(parsed_facts(lines), table)
+    want = _comparable(expected_facts(table), table)
+    if errors(findings):
+        assert flag_ok, (errors(findings), text)
+        return
+    assert got == want, _diff(got, want, text)
+    kinds = {line.table_kind for line in lines}
+    assert kinds == {table.kind}
+    if layout is not None:
+        assert {(line.source_table, line.source_unit) for line in lines} == {(fmt_label(table.number, layout),
+                                                                            layout.unit)}
+
+
+def _diff(got: Facts, want: Facts, text: str) -> str:
+    missing = {k: v for k, v in want.items() if got.get(k) != v}
+    extra = {k: v for k, v in got.items() if k not in want or want[k] != v}
+    return f"\nwant (differing): {missing}\ngot (differing): {extra}\n--- text ---\n{text}"
+
+
+# --------------------------------------------------------------------------------------
+# The axes, combined
+# --------------------------------------------------------------------------------------
+
+NUMBER_FORMS = [
+    Layout(unit="元", decimals=0, separators=False),
+    Layout(unit="元", decimals=0, separators=True),
+    Layout(unit="元", decimals=2, separators=False),
+    Layout(unit="元", decimals=2, separators=True),
+    Layout(unit="万元", decimals=2, separators=False),
+    Layout(unit="万元", decimals=2, separators=True),
+    Layout(unit="万元", decimals=4, separators=False),
+]
+ZEROS = ["0", "-", ""]
+SHAPES = [
+    {},
+    {"tabs": False},
+    {"code_columns": True},
+    {"code_columns": True, "tabs": False},
+    {"wrap": "above", "tabs": False},
+    {"wrap": "below", "tabs": False},
+    {"wrap": "above"},
+    {"fullwidth": True},
+    {"fullwidth": True, "tabs": False},
+    {"serial": True},
+    {"serial": True, "tabs": False},
+    {"total_last": True},
+    {"total_last": True, "tabs": False},
+    {"title": "prefixed"},
+    {"label": "表{cn}"},
+    {"label": "附表{n}"},
+    {"label": "预算公开表{n}"},
+    {"label": "公开{n:02d}表"},
+    {"unit_on_title": True},
+    {"unit_on_title": True, "tabs": False, "title": "prefixed"},
+]
+
+
+def _layouts() -> list[Layout]:
+    """Every number form x zero form on the plain shape, and every shape on a few number forms."""
+    out = [replace(n, zero=z) for n in NUMBER_FORMS for z in ZEROS]
+    for shape, number in itertools.product(SHAPES, (NUMBER_FORMS[0], NUMBER_FORMS[1], NUMBER_FORMS[4])):
+        out.append(replace(number, **shape))
+    seen, unique = set(), []
+    for layout in out:
+        if layout not in seen:
+            seen.add(layout)
+            unique.append(layout)
+    return unique
+
+
+LAYOUTS = _layouts()
+
+
+@pytest.mark.parametrize("name", sorted(HAND_TABLES))
+@pytest.mark.parametrize("layout", LAYOUTS, ids=Layout.describe)
+def test_hand_table_in_layout(name, layout):
+    table = HAND_TABLES[name]
+    check_same_or_flagged(document(render(table, layout)), table, layout=layout)
+
+
+def test_reported_tab_yuan_table_with_separators():
+    """The case found in the field: tab cells, 元 integers with ``,``; 合计 row and every column kept."""
+    table = _odd_yuan_table()
+    for layout in (Layout(separators=True), Layout(separators=False), Layout(separators=True, tabs=False),
+                   Layout(separators=False, tabs=False), Layout(unit="万元", decimals=4)):
+        check_same_or_flagged(document(render(table, layout)), table)
+
+
+@pytest.mark.parametrize("name", sorted(HAND_TABLES))
+@pytest.mark.parametrize("tabs", [True, False])
+def test_columns_in_another_order_named_by_header_words(name, tabs):
+    table = HAND_TABLES[name]
+    order = tuple(reversed(table.roles[1:])) + table.roles[:1]  # 项目支出 before 基本支出, 合计 last
+    check_same_or_flagged(document(render(table, Layout(order=order, tabs=tabs))), table)
