@@ -104,6 +104,14 @@ def _require_complete(doc: SourceDocument, blocks) -> None:
                                            f"({last.title}) with no table or section after it", last_text)
 
 
+def _prints_amounts(text: str, unit: str | None) -> bool:
+    """A line that prints figures: decimals or separators anywhere; in a 元 table also whole
+    numbers in row form (元 regions print 5873551 with no decimals)."""
+    from .tables import is_data_line
+
+    return bool(_PRINTED_AMOUNT.search(text)) or unit == "元" and is_data_line(text)
+
+
 def unaccounted_lines(doc: SourceDocument, blocks, coverage: list[CoverageLine]) -> list[Finding]:
     """The safety net under every table parser: a printed amount that no parser accounted for is an error."""
     covered = {(line.source_line) for line in coverage}
@@ -113,7 +121,7 @@ def unaccounted_lines(doc: SourceDocument, blocks, coverage: list[CoverageLine])
             continue
         for number in range(block.header_end_line + 1, block.end_line + 1):
             text = doc.line(number)
-            if number not in covered and _PRINTED_AMOUNT.search(text):
+            if number not in covered and _prints_amounts(text, block.unit):
                 findings.append(Finding(
                     doc.document_id, "unaccounted_line", "error",
                     f"{doc.file_name}:{number} {block.label} {block.title}: a line with printed amounts that no "

@@ -18,9 +18,10 @@ from .model import ClassTotalLine, CoverageLine, Finding, IncomeLine, ProjectLin
 from .source import SourceDocument
 from .tables import TableBlock
 
-# An amount: thousands separators allowed, at most two decimals (money), so that
-# "0.004.00" (two cells glued by the PDF) reads as 0.00 and 4.00.
-_AMOUNT = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?"
+# An amount: thousands separators allowed, two decimals (money) so that "0.004.00" (two cells
+# glued by the PDF) reads as 0.00 and 4.00 — or four decimals standing alone (万元 printed to the
+# 元, 587.3551), which must not be cut into 587.35 and a stray 51.
+_AMOUNT = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?:\d{4}(?![\d.])|\d{1,2}))?"
 _TOKEN = re.compile(
     rf"(?P<code>\d+[A-Z]\d*)|(?P<num>{_AMOUNT})|(?P<text>[^\s\d]+(?:\d+[^\s\d]+)*)"
 )

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Optional
 
 from .model import CoverageLine, Finding, ProjectLine
-from .numbers import parse_amount, to_wan
+from .numbers import is_blank_cell, parse_amount, to_wan
 from .other_tables import (
     Token,
     coverage,
@@ -130,19 +130,30 @@ def _tab_rows(doc, block, lines, width) -> list[Row]:
     return rows
 
 
+def _is_figure(token: Token, row: Row, whole: bool) -> bool:
+    """A figure of the row: a decimal amount; in a table of whole numbers (元) also an integer or a
+    dash once the row's name has been read (codes come before the name)."""
+    if token.kind == "amount":
+        return True
+    if not whole or not row.texts:
+        return False
+    return token.kind == "int" or is_blank_cell(token.text)
+
+
 def _stream_rows(lines, width) -> tuple[list[Row], list[Token]]:
     """Rows of space or PDF text: a row closes when it has one figure per amount column."""
     tokens: list[Token] = []
     for number, text in lines:
         tokens.extend(tokenize(text, number))
     tokens = repair_split_numbers(tokens)
+    whole = not any(t.kind == "amount" and "." in t.text for t in tokens)
     rows: list[Row] = []
     current: Optional[Row] = None
     for token in tokens:
         if current is None:
             current = Row(token.line)
         current.lines.append(token.line)
-        if token.kind == "amount":
+        if _is_figure(token, current, whole):
             current.values.append(token.text)
         elif token.kind in ("code", "int"):
             current.code_parts.append(token.text)
@@ -163,6 +174,18 @@ def _rejoin_codes(rows: list[Row]) -> None:
         while _code_incomplete(before.code) and after.order and after.order[0] == "c":
             before.code_parts.append(after.code_parts.pop(0))
             after.order.pop(0)
+
+
+_UNIT_NAME_END = re.compile(r"(?:局|院|中心|所|站|委员会|办公室|学校|小学|中学|幼儿园|馆|队|处|厅|社|部|委|办|会|校)(?:本级)?$")
+
+
+def _take_unit_cell(row: Row) -> None:
+    """In space text the 项目单位 cell is the last text piece of a project row when it reads as a
+    unit's name (…局, …中心, …学校); otherwise the unit stays woven into the name and is removed
+    later by the unit rows' names (remove_unit)."""
+    if row.unit_cell is None and len(row.texts) >= 2 and re.search(r"[A-Z]", row.code):
+        if _UNIT_NAME_END.search(row.texts[-1]) and len(row.texts[-1]) >= 3:
+            row.unit_cell = row.texts.pop()
 
 
 def remove_unit(text: str, unit: str) -> str:
@@ -221,6 +244,9 @@ def parse_projects(
         rows, leftover = _tab_rows(doc, block, lines, width), []
     else:
         rows, leftover = _stream_rows(lines, width)
+        if re.search(r"名称.*单位", header_text(doc, block)):
+            for row in rows:
+                _take_unit_cell(row)
     for number in sorted({t.line for t in leftover}):
         cover.append(coverage(doc, block, number, "finding", "figures that do not fill a whole row"))
         findings.append(Finding(doc.document_id, "unreadable_line", "error",

@@ -174,7 +174,7 @@ def is_data_line(text: str) -> bool:
     cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
     if len(cells) >= 2 and bool(re.fullmatch(r"\d{3,7}", cells[0])) and not _is_column_numbers(text):
         return True
-    return _integer_figures_row(cells)
+    return _integer_figures_row(cells) or _named_figures(cells) >= 2
 
 
 def _integer_figures_row(cells: list[str]) -> bool:
@@ -196,6 +196,15 @@ def _integer_figures_row(cells: list[str]) -> bool:
     if not figures or not re.search(r"[\u4e00-\u9fff]", labels[-1]) or _is_column_numbers(" ".join(cells)):
         return False
     return bool(_TOTAL_CELL.match("".join(labels))) or figures >= 2
+
+
+def _named_figures(cells: list[str]) -> int:
+    """How many cells print a whole number right after a name (``一、教育支出 5210300``): the
+    two-sided 收支总表 prints its items this way, name and figure side by side."""
+    return sum(
+        1 for name, figure in zip(cells, cells[1:])
+        if re.search(r"[\u4e00-\u9fff]", name) and _INTEGER_CELL.fullmatch(figure)
+    )
 
 
 def _is_column_numbers(text: str) -> bool:

@@ -8,11 +8,12 @@ this table's own (a 三公 table may print 万元 beside tables in 元).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Optional
 
 from .model import CoverageLine, Finding, ThreePublicLine
-from .numbers import parse_amount, to_wan
+from .numbers import is_blank_cell, parse_amount, to_wan
 from .other_tables import (
     coverage,
     data_lines,
@@ -96,7 +97,8 @@ def _row_values(text: str, line: int, width: int) -> Optional[list[Optional[str]
         values = [squash(c) or None for c in cells]
         values += [None] * (width - len(values))
         return values if len(values) == width else None
-    tokens = repair_split_numbers(tokenize(text, line))
+    tokens = [t if not is_blank_cell(t.text) else replace(t, kind="int", text="0")  # ``-`` prints a zero
+              for t in repair_split_numbers(tokenize(text, line))]
     values = [t.text for t in tokens if t.kind in ("amount", "int")]
     if len(values) != len(tokens) or len(values) != width:
         return None
@@ -143,7 +145,13 @@ def parse_three_public(
             continue
         for index, value in enumerate(values):
             stage = stages[index // len(leaves)]
-            amount = parse_amount(value) if value else Decimal(0)
+            amount = Decimal(0) if not value or is_blank_cell(value) else parse_amount(value)
+            if amount is None:
+                reason = f"三公 cell {value!r} is not a figure"
+                cover.append(coverage(doc, block, number, "finding", reason))
+                findings.append(Finding(doc.document_id, "unreadable_line", "error",
+                                        f"{doc.file_name}:{number} {block.label} {block.title}: {reason}", number))
+                continue
             rows.append(ThreePublicLine(doc.document_id, _item_name(stage, doc_stage, leaves[index % len(leaves)]),
                                         to_wan(amount, unit), unit, block.label, number))
         cover.append(coverage(doc, block, number, "fact", f"三公 figures ({len(values)} columns)"))
@@ -163,6 +171,21 @@ def _row_item(text: str) -> Optional[str]:
     return None
 
 
+def _figures_after_name(tokens) -> list[str]:
+    """The figures of a space-separated vertical row: decimals anywhere, whole numbers (元 tables)
+    once the item name has been read; a dash is a zero."""
+    figures: list[str] = []
+    named = False
+    for token in tokens:
+        if token.kind == "amount" or token.kind == "int" and named:
+            figures.append(token.text)
+        elif is_blank_cell(token.text) and named:
+            figures.append("0")
+        elif token.kind == "text":
+            named = True
+    return figures
+
+
 def _vertical_row(doc, block, number, text, unit, stages, doc_stage) -> Optional[list[ThreePublicLine]]:
     """A vertical row's figure(s); a printed item with a blank cell is 0."""
     item = _row_item(text)
@@ -172,8 +195,8 @@ def _vertical_row(doc, block, number, text, unit, stages, doc_stage) -> Optional
     rest = text[len(label):] if label is not None else text
     figures = [t.text for t in tokenize(rest, number) if t.kind == "amount"
                or (t.kind == "int" and label is not None)]
-    if label is None:  # space layout: drop an enumerator such as "1." or "(2)"
-        figures = [t.text for t in tokenize(_ROW_PREFIX.sub("", squash(text)), number) if t.kind == "amount"]
+    if label is None:  # space layout: drop an enumerator such as "1." or "(2)"; figures follow the name
+        figures = _figures_after_name(tokenize(_ROW_PREFIX.sub("", text.strip()), number))
     if not figures:
         figures = ["0"]
     out = []

@@ -266,7 +266,9 @@ def _dedupe(cells: list[str]) -> list[str]:
 
 
 def document(*tables: str, cover: str = "某某县教育局2024年部门预算") -> str:
-    return "\n".join([cover, "", *("\n\n".join(tables).split("\n"))]) + "\n"
+    """A cover line, the tables, and a closing section (a text ending inside a table is cut short)."""
+    closing = ["", "第三部分 名词解释", "一、财政拨款收入：指本级财政当年拨付的资金。"]
+    return "\n".join([cover, "", *("\n\n".join(tables).split("\n")), *closing]) + "\n"
 
 
 # --------------------------------------------------------------------------------------
@@ -411,3 +413,217 @@ def test_columns_in_another_order_named_by_header_words(name, tabs):
     table = HAND_TABLES[name]
     order = tuple(reversed(table.roles[1:])) + table.roles[:1]  # 项目支出 before 基本支出, 合计 last
     check_same_or_flagged(document(render(table, Layout(order=order, tabs=tabs))), table)
+
+
+# --------------------------------------------------------------------------------------
+# Harder combinations: blank cells that vanish, wrapped names and whole-元 figures together
+# --------------------------------------------------------------------------------------
+
+COMBINED = [
+    Layout(tabs=False, zero="", separators=True),
+    Layout(tabs=False, zero="-", separators=False),
+    Layout(tabs=False, zero="", wrap="above"),
+    Layout(tabs=False, zero="-", wrap="below", code_columns=True),
+    Layout(tabs=False, zero="", unit="万元", decimals=2, total_last=True),
+    Layout(tabs=False, zero="-", unit="万元", decimals=4, serial=True, fullwidth=True),
+    Layout(tabs=True, zero="", separators=True, serial=True, total_last=True, title="prefixed", label="附表{n}"),
+    Layout(tabs=True, zero="-", code_columns=True, wrap="above", unit_on_title=True, label="表{cn}"),
+]
+
+
+@pytest.mark.parametrize("name", sorted(HAND_TABLES))
+@pytest.mark.parametrize("layout", COMBINED, ids=Layout.describe)
+def test_hand_table_in_combined_layouts(name, layout):
+    """Where space text drops blank cells, the row's identities and its parent place the figures;
+    where they cannot, an error says so — never a figure in the wrong column."""
+    table = HAND_TABLES[name]
+    check_same_or_flagged(document(render(table, layout)), table, layout=layout)
+
+
+# --------------------------------------------------------------------------------------
+# The seeds' real tables, re-rendered
+# --------------------------------------------------------------------------------------
+
+SEED_TABLES = [
+    ("000_df7f9757fe457667", "表 3"), ("000_df7f9757fe457667", "表 5-1"), ("000_df7f9757fe457667", "表 6"),
+    ("004_f083e30e185bc13b", "表3"), ("004_f083e30e185bc13b", "表5"), ("004_f083e30e185bc13b", "表6"),
+    ("002_59fd46f20b32f4cf", "公开表3"), ("002_59fd46f20b32f4cf", "公开表5"), ("002_59fd46f20b32f4cf", "公开表6"),
+]
+_NUMBERS = {"表 3": 3, "表3": 3, "公开表3": 3, "表 5-1": 5, "表5": 5, "公开表5": 5, "表 6": 6, "表6": 6, "公开表6": 6}
+
+
+def seed_table(stem: str, label: str) -> Table:
+    """A seed's parsed expenditure table as a logical table (figures in whole 元)."""
+    _, lines, _, findings = extract_expenditure(read_source(RAW / f"{stem}.txt"))
+    lines = sorted((line for line in lines if line.source_table == label), key=lambda line: line.source_line)
+    assert lines and not errors(f for f in findings if f"({label})" in f.detail)
+    first = lines[0]
+    present = [r for r, v in zip(ROLES, (first.amount_total, first.amount_basic, first.amount_project,
+                                         first.amount_personnel, first.amount_public)) if v is not None]
+    roles = tuple(r for r in ("total", "basic", "personnel", "public", "project") if r in present)
+    rows = []
+    for line in lines:
+        values = dict(zip(ROLES, (line.amount_total, line.amount_basic, line.amount_project, line.amount_personnel,
+                                  line.amount_public)))
+        rows.append(Row(line.subject_code, line.subject_name or "合计", {r: values[r] * 10000 for r in roles}))
+    rows.sort(key=lambda row: row.code is not None)  # the 合计 row first, as the template prints it
+    titles = {"expenditure_summary": "支出总表", "general_public_functional": "一般公共预算支出表",
+              "general_public_basic_economic": "一般公共预算基本支出表"}
+    return Table(first.table_kind, _NUMBERS[label], titles[first.table_kind], roles, tuple(rows))
+
+
+SEED_LAYOUTS = [
+    Layout(separators=True), Layout(), Layout(tabs=False), Layout(unit="万元", decimals=2, separators=True),
+    Layout(unit="万元", decimals=4, zero="-"), Layout(code_columns=True, tabs=False), Layout(serial=True),
+    Layout(total_last=True, title="prefixed", label="预算公开表{n}"), Layout(fullwidth=True, zero=""),
+]
+
+
+@pytest.mark.parametrize("stem, label", SEED_TABLES)
+@pytest.mark.parametrize("layout", SEED_LAYOUTS, ids=Layout.describe)
+def test_seed_table_in_layout(stem, label, layout):
+    table = seed_table(stem, label)
+    check_same_or_flagged(document(render(table, layout)), table, layout=layout)
+
+
+# --------------------------------------------------------------------------------------
+# 收支总表, 三公 and 项目支出表, alone and in one document with mixed units
+# --------------------------------------------------------------------------------------
+
+INCOME = [  # (printed item, income_source, 元)
+    ("一、一般公共预算拨款收入", "general_public_budget", 5873500),
+    ("二、政府性基金预算拨款收入", "government_fund", 0),
+    ("三、国有资本经营预算拨款收入", "state_capital", 0),
+    ("四、事业收入", "business", 0),
+    ("五、其他收入", "other", 0),
+]
+CLASSES = [("一、教育支出", "205", 5210300), ("二、社会保障和就业支出", "208", 421400), ("三、住房保障支出", "221", 241800)]
+INCOME_TOTAL = 5873500
+
+
+def render_income_summary(layout: Layout) -> str:
+    """收支总表: income items left, class totals right, 本年收入合计 / 本年支出合计 at the foot."""
+    sep = "\t" if layout.tabs else "   "
+    amount = lambda v: fmt_amount(D(v), layout)  # noqa: E731
+    head = [fmt_label(1, layout)]
+    title = ("某某县教育局2024年部门" if layout.title == "prefixed" else "") + "收支总表"
+    head += [f"{title}{sep}金额单位：{layout.unit}"] if layout.unit_on_title else [title, f"单位：{layout.unit}"]
+    header = [sep.join(["收入", "", "支出", ""]) if layout.tabs else "收入   支出",
+              sep.join(["项目", "预算数", "项目", "预算数"])]
+    body = []
+    for index in range(max(len(INCOME), len(CLASSES))):
+        cells: list[str] = []
+        cells += [INCOME[index][0], amount(INCOME[index][2])] if index < len(INCOME) else ["", ""]
+        cells += [CLASSES[index][0], amount(CLASSES[index][2])] if index < len(CLASSES) else ["", ""]
+        body.append(sep.join(cells) if layout.tabs else sep.join(c for c in cells if c))
+    foot = ["本年收入合计", amount(INCOME_TOTAL), "本年支出合计", amount(INCOME_TOTAL)]
+    body.append(sep.join(foot))
+    return "\n".join(head + header + body)
+
+
+THREE_PUBLIC = [("total", 35000), ("outbound", 0), ("vehicle", 20000), ("vehicle_purchase", 0),
+                ("vehicle_operation", 20000), ("reception", 15000)]
+
+
+def render_three_public(layout: Layout) -> str:
+    """Horizontal 三公 table: titles over two header lines, one data row."""
+    sep = "\t" if layout.tabs else "   "
+    title = ("某某县教育局2024年部门" if layout.title == "prefixed" else "") + "一般公共预算“三公”经费支出表"
+    head = [fmt_label(7, layout)]
+    head += [f"{title}{sep}金额单位：{layout.unit}"] if layout.unit_on_title else [title, f"单位：{layout.unit}"]
+    if layout.tabs:
+        header = ["合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费", "\t\t小计\t公务用车购置费\t公务用车运行费\t"]
+    else:
+        header = ["合计   因公出国（境）费   公务用车购置及运行费   公务接待费", "小计   公务用车购置费   公务用车运行费"]
+    figures = [fmt_amount(D(v), layout) for _, v in THREE_PUBLIC]
+    row = "\t".join(figures) if layout.tabs else sep.join(f for f in figures if f)
+    return "\n".join(head + header + [row])
+
+
+PROJECTS = [  # (code, name, 元 total = 一般公共预算)
+    ("42108124205T000000001", "学前教育发展专项", 1500000),
+    ("42108124205T000000002", "教育信息化建设", 500000),
+]
+
+
+def render_projects(layout: Layout) -> str:
+    """项目支出表: code, name, unit, 合计 and the fund columns; the 合计 row first or last."""
+    sep = "\t" if layout.tabs else "   "
+    title = ("某某县教育局2024年部门" if layout.title == "prefixed" else "") + "项目支出表"
+    head = [fmt_label(10, layout)]
+    head += [f"{title}{sep}金额单位：{layout.unit}"] if layout.unit_on_title else [title, f"单位：{layout.unit}"]
+    header = [sep.join(["项目编码", "项目名称", "项目单位", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"])]
+    unit_name = "某某县教育局"
+    amount = lambda v: fmt_amount(D(v), layout)  # noqa: E731
+    total = sum(v for _, _, v in PROJECTS)
+    rows = [["", "合计", "", amount(total), amount(total), amount(0), amount(0)]]
+    rows += [[code, name, unit_name, amount(v), amount(v), amount(0), amount(0)] for code, name, v in PROJECTS]
+    if layout.total_last:
+        rows = rows[1:] + rows[:1]
+    body = [sep.join(r) if layout.tabs else sep.join(c for c in r if c) for r in rows]
+    return "\n".join(head + header + body)
+
+
+def _other_facts(extraction) -> dict:
+    income = {line.income_source: line.amount for line in extraction.income_lines}
+    classes = {line.subject_code: line.amount for line in extraction.class_total_lines}
+    three = {line.item: line.amount for line in extraction.three_public_lines}
+    projects = {(p.project_code, p.project_name): (p.amount_total, p.amount_general_public_budget)
+                for p in extraction.project_lines}
+    return {"income": income, "classes": classes, "three": three, "projects": projects}
+
+
+def _expected_other(units: dict) -> dict:
+    wan = lambda v: D(v) / D(10000)  # noqa: E731
+    return {
+        "income": {**{source: wan(v) for _, source, v in INCOME}, "total": wan(INCOME_TOTAL)},
+        "classes": {code: wan(v) for _, code, v in CLASSES},
+        "three": {item: wan(v) for item, v in THREE_PUBLIC},
+        "projects": {(code, name): (wan(v), wan(v)) for code, name, v in PROJECTS},
+    }
+
+
+OTHER_LAYOUTS = [
+    Layout(), Layout(separators=True), Layout(tabs=False), Layout(tabs=False, separators=True),
+    Layout(unit="万元", decimals=2), Layout(unit="万元", decimals=4, tabs=False), Layout(zero="-"),
+    Layout(zero="", separators=True), Layout(tabs=False, zero="-"), Layout(fullwidth=True),
+    Layout(title="prefixed", label="附表{n}"), Layout(label="表{cn}", unit_on_title=True),
+    Layout(total_last=True, tabs=False, label="预算公开表{n}"),
+]
+
+
+@pytest.mark.parametrize("layout", OTHER_LAYOUTS, ids=Layout.describe)
+def test_other_tables_in_layout(layout):
+    """收支总表, 三公 and 项目支出表 in one layout: the same facts, no error."""
+    text = document(render_income_summary(layout), render_three_public(layout), render_projects(layout),
+                    render(HAND_TABLES["summary"], layout))
+    extraction = extract_document(source_from_text(text, "other.txt"))
+    assert not errors(extraction.findings), (errors(extraction.findings), text)
+    got = _other_facts(extraction)
+    want = _expected_other({})
+    for part in want:
+        got_part = {k: v for k, v in got[part].items() if k in want[part]}
+        assert got_part == want[part], (part, got[part], text)
+
+
+@pytest.mark.parametrize("tabs", [True, False])
+def test_mixed_units_in_one_document(tabs):
+    """三公 printed in 万元 beside tables in 元: each table read in its own unit."""
+    yuan = Layout(tabs=tabs, separators=True)
+    wan = Layout(tabs=tabs, unit="万元", decimals=2)
+    text = document(render_income_summary(yuan), render_three_public(wan), render_projects(yuan),
+                    render(HAND_TABLES["summary"], yuan), render(HAND_TABLES["economic"], wan))
+    extraction = extract_document(source_from_text(text, "mixed.txt"))
+    assert not errors(extraction.findings), errors(extraction.findings)
+    got, want = _other_facts(extraction), _expected_other({})
+    for part in want:
+        assert {k: v for k, v in got[part].items() if k in want[part]} == want[part], part
+    assert {line.source_unit for line in extraction.three_public_lines} == {"万元"}
+    assert {line.source_unit for line in extraction.project_lines} == {"元"}
+    by_kind = {}
+    for line in extraction.expenditure_lines:
+        by_kind.setdefault(line.table_kind, set()).add(line.source_unit)
+    assert by_kind == {"expenditure_summary": {"元"}, "general_public_basic_economic": {"万元"}}
+    for table in (HAND_TABLES["summary"], HAND_TABLES["economic"]):
+        lines = [line for line in extraction.expenditure_lines if line.table_kind == table.kind]
+        assert _comparable(parsed_facts(lines), table) == _comparable(expected_facts(table), table)
