@@ -627,3 +627,52 @@ def test_mixed_units_in_one_document(tabs):
     for table in (HAND_TABLES["summary"], HAND_TABLES["economic"]):
         lines = [line for line in extraction.expenditure_lines if line.table_kind == table.kind]
         assert _comparable(parsed_facts(lines), table) == _comparable(expected_facts(table), table)
+
+
+# --------------------------------------------------------------------------------------
+# Vertical 三公, ambiguity and the safety net
+# --------------------------------------------------------------------------------------
+
+VERTICAL_NAMES = {"total": "“三公”经费合计", "outbound": "1.因公出国（境）费", "vehicle": "2.公务用车购置及运行费",
+                  "vehicle_purchase": "其中：公务用车购置费", "vehicle_operation": "公务用车运行费", "reception": "3.公务接待费"}
+
+
+@pytest.mark.parametrize("layout", [Layout(), Layout(tabs=False), Layout(tabs=False, separators=True, zero="-"),
+                                    Layout(unit="万元", decimals=2, tabs=False), Layout(tabs=False, fullwidth=True)],
+                         ids=Layout.describe)
+def test_vertical_three_public(layout):
+    """One row per item (项目 / 预算数): whole 元, dashes and full-width figures read in space text too."""
+    sep = "\t" if layout.tabs else "   "
+    rows = [f"{VERTICAL_NAMES[item]}{sep}{fmt_amount(D(v), layout)}".rstrip() for item, v in THREE_PUBLIC]
+    table = "\n".join(["表7", "“三公”经费支出表", f"单位：{layout.unit}", f"项目{sep}预算数", *rows])
+    extraction = extract_document(source_from_text(document(table, render(HAND_TABLES["summary"], layout)), "v.txt"))
+    assert not errors(extraction.findings), errors(extraction.findings)
+    assert {line.item: line.amount for line in extraction.three_public_lines} == {i: D(v) / 10000 for i, v in THREE_PUBLIC}
+
+
+def test_unreadable_whole_yuan_line_is_an_error():
+    """A line of whole-元 figures that no parser can place is reported, never dropped."""
+    text = render(_odd_yuan_table(), Layout(separators=True, tabs=False))
+    text += "\n说不清的一行   1,234   5,678"
+    extraction = extract_document(source_from_text(document(text), "n.txt"))
+    assert [f for f in errors(extraction.findings) if f.source_line == 12]
+
+
+def test_space_row_whose_blank_cells_cannot_be_placed_is_not_silent():
+    """项目支出 and 基本支出 equal, blank cells vanished: 1000 could sit in either column. The parent
+    settles it where it can; where it cannot, the read is reported (warning or error), never silent."""
+    table = "\n".join([
+        "表3", "支出总表", "单位：元", "科目编码   科目名称   合计   基本支出   项目支出",
+        "合计   2000   1000   1000",
+        "205   教育支出   2000   1000   1000",
+        "20501   教育管理事务   2000   1000   1000",
+        "2050101   行政运行   1000   1000",
+        "2050102   一般行政管理事务   1000   1000",
+    ])
+    _, lines, _, findings = extract_expenditure(source_from_text(document(table), "a.txt"))
+    leaves = {line.subject_code: (line.amount_basic, line.amount_project) for line in lines
+              if line.subject_code in ("2050101", "2050102")}
+    assert all(D("0.1") in v for v in leaves.values())
+    flagged = {f.source_line for f in findings if f.check == "ambiguous_columns"}
+    placed_right = sorted(leaves.values()) == sorted([(D("0.1"), D("0")), (D("0"), D("0.1"))])
+    assert placed_right or len(flagged) == 2, (leaves, findings)
