@@ -64,8 +64,15 @@ def store_root(published: Path) -> Path:
     return published.parent / (published.stem + ".extracted")
 
 
-def read_reviewed(path: Path = REVIEWED_FILE) -> list[dict]:
+def reviewed_file() -> Path:
+    """The reviewed list: expectations/known_source_inconsistencies.csv, or $BUDGET_REVIEWED_INCONSISTENCIES."""
+    configured = os.environ.get("BUDGET_REVIEWED_INCONSISTENCIES")
+    return Path(configured).expanduser().resolve() if configured else REVIEWED_FILE
+
+
+def read_reviewed(path: Path | None = None) -> list[dict]:
     """The reviewed list of inconsistencies that are really in the source documents."""
+    path = path or reviewed_file()
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:

@@ -44,22 +44,30 @@ def bench_extraction(repeat: int) -> None:
           f"{rows} rows; peak RSS {peak_rss_mb():.0f} MB")
 
 
-def make_corpus(folder: Path, count: int) -> None:
+def make_corpus(folder: Path, count: int, reviewed: Path | None = None) -> None:
+    """Copies of the seeds; the reviewed inconsistencies of a seed are reviewed for its copies too."""
     seeds = sorted((REPO / "raw").glob("*.txt"))
+    source = (REPO / "expectations" / "known_source_inconsistencies.csv").read_text("utf-8").splitlines()
+    header = [line for line in source if line.startswith("#") or line.startswith("document_id,")]
+    entries = [line for line in source if line and line not in header]
+    copies = []
     for number in range(count):
         seed = seeds[number % len(seeds)]
         marker = "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in f"{number:04d}")
         text = seed.read_text("utf-8").replace("医疗保障局", f"医疗保障{marker}局")
         (folder / f"bench_{number:05d}.txt").write_text(text, "utf-8")
+        copies += [f"bench_{number:05d}" + e[len(seed.stem):] for e in entries if e.startswith(seed.stem + ",")]
+    if reviewed is not None:
+        reviewed.write_text("\n".join(header + copies) + "\n", "utf-8")
 
 
 def bench_pipeline(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "raw").mkdir()
-        make_corpus(root / "raw", count)
+        make_corpus(root / "raw", count, root / "reviewed.csv")
         env = {**os.environ, "BUDGET_RAW_DIR": str(root / "raw"), "BUDGET_WAREHOUSE": str(root / "wh" / "budget.duckdb"),
-               "DAGSTER_HOME": str(root / "home")}
+               "DAGSTER_HOME": str(root / "home"), "BUDGET_REVIEWED_INCONSISTENCIES": str(root / "reviewed.csv")}
         started = time.perf_counter()
         completed = subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env,
                                    capture_output=True, text=True)
