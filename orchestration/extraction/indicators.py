@@ -1108,14 +1108,36 @@ def leading_basis(previous: list[Fragment], row: list[Fragment], trailers: set[s
     if "basis" not in roles or "prior_1" in roles:
         return 0
     before, split = stream_cells(previous, trailers), stream_cells(row, trailers)
-    if before is None or split is None or not is_target_like(before[2]) or not split[1]:
+    if before is None or split is None or not is_target_like(before[2]):
         return 0
     name = before[0]
     if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
         return 0
+    if not split[1]:
+        # basis and name both wrapped, read as one name: two cells by printed width (19 18 / 16 6)
+        cut = _two_cells(split[0]) if split[2] and is_target_like(split[2]) else 0
+        return row.index(split[0][cut - 1]) + 1 if cut else 0
     if not _one_cell(split[0]) or any(is_target_like(f.text) for f in split[1]):
         return 0
     return row.index(split[0][-1]) + 1
+
+
+def _wrapped_cell(parts: list[Fragment]) -> bool:
+    """One wrapped cell by printed width: every line but the last as wide as the widest."""
+    if len({f.line for f in parts}) != len(parts):
+        return False
+    widths = [display_width(f.text) for f in parts]
+    return all(w >= max(widths) - 1 for w in widths[:-1])
+
+
+def _two_cells(parts: list[Fragment]) -> int:
+    """Where fragments that are not one wrapped cell split into exactly two (0 if not, or not one way):
+    the basis text left below the previous row, then this row's wrapped name."""
+    if len(parts) < 3 or _wrapped_cell(parts):
+        return 0
+    cuts = [i for i in range(1, len(parts)) if _wrapped_cell(parts[:i]) and _wrapped_cell(parts[i:])
+            and len(parts[i:]) >= 2]
+    return cuts[0] if len(cuts) == 1 else 0
 
 
 def _one_cell(parts: list[Fragment]) -> bool:
@@ -1228,12 +1250,18 @@ def stream_cells(row: list[Fragment], trailers: set[str]):
 def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
     """Name, value and trailing cells of a row rebuilt from its fragments."""
     closing = [f for f in row if squash(f.text) in trailers]
+    roles = list(state.roles)
+    if (roles and not closing and len({f.line for f in row}) == 1 and len(row) == 1 + len(roles) >= 3
+            and not any(is_target_like(f.text) for f in row)):
+        # one line of exactly as many cells as the header has columns (基层党建考核 优秀 上级考核)
+        draft = Draft(row[0].line, state.l1, state.l2, [squash(f.text) for f in row], roles, [row[0].line],
+                      l1_printed=state.l1_printed)
+        return build_indicator(state, draft)
     split = stream_cells(row, trailers)
     if split is None:
         return None
     name_parts, middle, value = split
     name = "".join(squash(f.text) for f in name_parts)
-    roles = list(state.roles)
     values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
     if middle and "prior_1" in roles:
         on_value_line = _priors_beside_value(row, name_parts, middle)

@@ -451,3 +451,15 @@ def test_name_end_printed_in_the_level2_column(parsed):
     assert (row.indicator_name, row.target_text, row.prior_targets, row.basis) == (
         "资金使用规范性", "100%", "前年=100%; 上年=100%", None)
     assert find(rows, 539).indicator_name == "缴纳期限"  # a wrapped name in its own column stays a continuation
+
+
+def test_stream_basis_and_next_name_both_wrapped_and_one_line_of_all_columns(parsed):
+    rows, _, _ = parsed["002"]
+    # 医疗保障宣传经费 annual: 85% alone (1810) closes 群众医疗保障政策认知度; its 指标说明 (1811-1812,
+    # 10 characters wide) and the next name (1814-1815, 8 wide) read as one cell before; widths split them
+    assert find(rows, 1807).basis == "医疗救助政策、打击欺诈骗保宣传效果调查"
+    row = find(rows, 1814)
+    assert (row.indicator_name, row.target_text, row.basis) == ("相关工作人员政策掌握度", "100%", "2021年底前完成")
+    assert len([r for r in rows if r.project_name == "医疗保障宣传经费"]) == 9
+    row = find(rows, 1209)  # 基层党建考核 优秀 上级考核: name, qualitative value, basis on one line
+    assert (row.indicator_name, row.target_text, row.target_op, row.basis) == ("基层党建考核", "优秀", None, "上级考核")
