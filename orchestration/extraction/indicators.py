@@ -1243,6 +1243,11 @@ def stream_cells(row: list[Fragment], trailers: set[str]):
     if value_index is not None and value_index > 0:
         name_parts, middle = _split_name(body[:value_index])
         return name_parts, middle, body[value_index].text
+    closing_lines = {f.line for f in row if squash(f.text) in trailers}
+    if (len(body) >= 2 and body[-1].line in closing_lines and body[-1].first_on_line
+            and body[-2].line != body[-1].line):
+        # a text value alone before its basis (全年 2021年底前完成) below a wrapped name
+        return body[:-1], [], body[-1].text
     name_parts, rest = _split_name(body)
     return name_parts, [], " ".join(f.text for f in rest) if rest else None
 
@@ -1314,6 +1319,8 @@ def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
         return parts, []
     if parts[0].line == parts[-1].line:
         return parts[:1], parts[1:]
+    if len(parts) >= 4 and _one_cell(parts[1:]) and len(squash(parts[0].text)) >= len(squash(parts[1].text)) + 2:
+        return parts[:1], parts[1:]  # a one-line name, then a narrower column's text wrapped over many lines
     widest = 0
     for index in range(len(parts) - 1):
         width = len(squash(parts[index].text))

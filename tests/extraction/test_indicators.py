@@ -463,3 +463,9 @@ def test_stream_basis_and_next_name_both_wrapped_and_one_line_of_all_columns(par
     assert len([r for r in rows if r.project_name == "医疗保障宣传经费"]) == 9
     row = find(rows, 1209)  # 基层党建考核 优秀 上级考核: name, qualitative value, basis on one line
     assert (row.indicator_name, row.target_text, row.target_op, row.basis) == ("基层党建考核", "优秀", None, "上级考核")
+    row = find(rows, 983)  # 完成各类学习、培训 / 、结对帮扶等工作 / 全年 2021年底前完成: 全年 is the value
+    assert (row.indicator_name, row.target_text, row.basis) == ("完成各类学习、培训、结对帮扶等工作", "全年", "2021年底前完成")
+    assert find(rows, 868).target_text == "全年"
+    row = find(rows, 1608)  # a one-line name (10 wide), then the value wrapped 8 wide over eight lines
+    assert row.indicator_name == "对社区居民群众的宣传"
+    assert row.target_text.startswith("通过张贴宣传海报、宣传标语") and row.target_text.endswith("解读扶贫救助有关政策")
