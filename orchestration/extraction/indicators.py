@@ -1130,14 +1130,19 @@ def _wrapped_cell(parts: list[Fragment]) -> bool:
     return all(w >= max(widths) - 1 for w in widths[:-1])
 
 
-def _two_cells(parts: list[Fragment]) -> int:
+def _two_cells(parts: list[Fragment], prefer_one_line: bool = False) -> int:
     """Where fragments that are not one wrapped cell split into exactly two (0 if not, or not one way):
     the basis text left below the previous row, then this row's wrapped name."""
     if len(parts) < 3 or _wrapped_cell(parts):
         return 0
     cuts = [i for i in range(1, len(parts)) if _wrapped_cell(parts[:i]) and _wrapped_cell(parts[i:])
             and len(parts[i:]) >= 2]
-    return cuts[0] if len(cuts) == 1 else 0
+    if len(cuts) == 1:
+        return cuts[0]
+    widths = [display_width(f.text) for f in parts]
+    if cuts and cuts[0] == 1 and prefer_one_line and widths[0] >= max(widths[1:]) + 2:
+        return 1  # a one-line name in the wider column, the narrower text below it is the value
+    return 0
 
 
 def _one_cell(parts: list[Fragment]) -> bool:
@@ -1249,6 +1254,8 @@ def stream_cells(row: list[Fragment], trailers: set[str]):
         # a text value alone before its basis (全年 2021年底前完成) below a wrapped name
         return body[:-1], [], body[-1].text
     name_parts, rest = _split_name(body)
+    if not rest and (cut := _two_cells(body, prefer_one_line=True)):
+        name_parts, rest = body[:cut], body[cut:]  # a one-line name above a text value (20 / 17 16 13)
     return name_parts, [], " ".join(f.text for f in rest) if rest else None
 
 
@@ -1323,13 +1330,14 @@ def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
         return parts[:1], parts[1:]  # a one-line name, then a narrower column's text wrapped over many lines
     widest = 0
     for index in range(len(parts) - 1):
-        width = len(squash(parts[index].text))
+        width = display_width(parts[index].text)
         widest = max(widest, width)
-        following = len(squash(parts[index + 1].text))
-        if following > width or (width < widest and following >= width):
+        following = display_width(parts[index + 1].text)
+        if following > width + 1 or (width < widest - 1 and following >= width):
             return parts[: index + 1], parts[index + 1:]
-        if parts[index + 1].line == parts[index].line:
-            return parts[: index + 1], parts[index + 1:]
+        if parts[index + 1].line == parts[index].line or (
+                parts[index + 1].line_tokens >= 2 and is_target_like(parts[index + 1].text)):
+            return parts[: index + 1], parts[index + 1:]  # (a value line 95% 95% … opens the next cell)
     return parts, []
 
 

@@ -469,3 +469,25 @@ def test_stream_basis_and_next_name_both_wrapped_and_one_line_of_all_columns(par
     row = find(rows, 1608)  # a one-line name (10 wide), then the value wrapped 8 wide over eight lines
     assert row.indicator_name == "对社区居民群众的宣传"
     assert row.target_text.startswith("通过张贴宣传海报、宣传标语") and row.target_text.endswith("解读扶贫救助有关政策")
+
+
+def test_stream_name_ends_by_printed_width(parsed):
+    rows, _, _ = parsed["001"]
+    # CJK characters print twice as wide as punctuation: 进一步扩大参保覆盖 / 面，确保应保尽保，提 are
+    # the same width (18), so the name runs on to 率; the value 加强扩面宣传… follows
+    row = find(rows, 9789)
+    assert (row.indicator_name, row.target_text) == (
+        "进一步扩大参保覆盖面，确保应保尽保，提高基本医疗保险参保率", "加强扩面宣传，优化经办服务，协同税务部门丰富参保缴费渠道")
+    row = find(rows, 9858)  # one line of the name column (20 wide), the value 17 / 16 / 13 below it
+    assert (row.indicator_name, row.target_text, row.basis) == (
+        "强化医保服务数字赋能", "推行医保码“一码通办”、提升群众医保体验感、获得感", "计划标准")
+    row = find(rows, 10138)
+    assert (row.indicator_name, row.prior_targets) == (
+        "推进医疗保障服务领域“高效办成一件事”", "前年=做实“15分钟医保服务圈”; 上年=截至目前累计直接便民利民20000余人次")
+    assert (find(rows, 11868).indicator_name, find(rows, 11868).prior_targets) == ("各级财政补助标准(元)", None)
+    assert find(rows, 12212).indicator_name == "是否按政策准确、及时资助"
+    assert find(rows, 12249).indicator_name == "解决了特殊群体的医疗费用问题，维护了社会稳定"
+    row = find(rows, 13305)
+    assert (row.indicator_name, row.target_text) == ("提高运维工作效率，优化日常运维工作流程", "明确工作职责要求，规范各类需求单的填报和报送要求")
+    row = find(rows, 13789)  # 医保政策 / 知晓率 / 95% 95% 95%: the value line opens the next cells
+    assert (row.indicator_name, row.target_text, row.prior_targets) == ("医保政策知晓率", "95%", "前年=95%; 上年=95%")
