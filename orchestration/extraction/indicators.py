@@ -317,6 +317,7 @@ class TableState:
     in_table: bool = False
     l1_printed: Optional[str] = None
     known_names: frozenset[str] = frozenset()  # names the document's other tables print
+    seen_texts: set[str] = field(default_factory=set)  # names, values and priors read so far (stream)
     name_column: int = -1  # the header's 三级指标 column (cell layouts)
 
     @property
@@ -938,6 +939,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
             else:
                 indicators.append(result)
                 cover.append(coverage(state, row[0].line, "fact", result.indicator_name))
+                state.seen_texts.update(squash(t) for t in (result.indicator_name, result.target_text) if t)
             for fragment in row:
                 accounted.add(fragment.line)
         row, closed = [], False
@@ -1281,6 +1283,8 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
             name = "".join(squash(f.text) for f in row[: row.index(on_value_line[0])]
                            if squash(f.text) not in trailers)
             values["prior_2"], values["prior_1"] = on_value_line[0].text, on_value_line[1].text
+        elif (cells := _prior_text_cells(state, name_parts + middle)) is not None:
+            name, values["prior_2"], values["prior_1"] = cells
         else:
             groups = _width_groups(middle)
             if len(groups) >= 2:
@@ -1298,6 +1302,110 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
     if not roles:
         return None
     return build_indicator(state, draft)
+
+
+def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tuple[str, Optional[str], str]]:
+    """(name, 前年, 上年) of a row whose name and 前年 print in narrow columns and 上年 in a wide one,
+    all as wrapped text before the value (PDF text: 持续深化 / 医保支付 / … / 督促区域内相关医 / …).
+
+    Lines are narrow or wide by printed width. The narrow text is the name then 前年: it splits at a
+    short line inside it, at narrow text the wide column prints again later (前年 and 上年 often
+    say the same), at a name or text read before, or where another band of the row began (wide lines
+    between). A narrow run with no such place is the name alone, 前年 left empty rather than guessed.
+    Single characters left after the cells (平 / 平, 务) finish the cells still open."""
+    lines: list[list[str]] = []
+    last_line = None
+    for fragment in parts:
+        if fragment.line == last_line:
+            lines[-1].append(fragment.text)
+        else:
+            lines.append([fragment.text])
+            last_line = fragment.line
+    texts = ["".join(squash(t) for t in line) for line in lines]
+    # punctuation alone on a line (”) ends the line before it
+    merged: list[str] = []
+    for text in texts:
+        if merged and text and all(not ("\u4e00" <= ch <= "\u9fff") and not ch.isalnum() for ch in text):
+            merged[-1] += text
+        else:
+            merged.append(text)
+    texts = merged
+    if len(texts) < 3:
+        return None
+    widths = [display_width(t) for t in texts]
+    wide = max(widths)
+    narrow_full = max((w for w in widths if w <= wide * 0.65), default=0)
+    if wide < 14 or narrow_full < 6:
+        return None
+    tiny = [len(t) == 1 for t in texts]
+    kind = ["t" if tiny[i] else ("W" if widths[i] > narrow_full + 1 else "N") for i in range(len(texts))]
+    # runs of N and W (tiny lines set aside with their position)
+    runs: list[list] = []  # [kind, [indexes]]
+    for i, k in enumerate(kind):
+        if k == "t":
+            runs.append(["t", [i]])
+        elif runs and runs[-1][0] == k:
+            runs[-1][1].append(i)
+        else:
+            runs.append([k, [i]])
+    # a short narrow line closing a wide run (回医保账户, 浓厚宣传氛围) is that wide cell's last line
+    cleaned: list[list] = []
+    for index, run in enumerate(runs):
+        following = runs[index + 1][0] if index + 1 < len(runs) else None
+        if (run[0] == "N" and len(run[1]) == 1 and cleaned and cleaned[-1][0] == "W"
+                and following in (None, "W", "t")):
+            cleaned[-1][1].extend(run[1])
+            continue
+        cleaned.append(run)
+    runs = cleaned
+    wide_runs = [r for r in runs if r[0] == "W"]
+    narrow_runs = [r for r in runs if r[0] == "N"]
+    if not wide_runs or not narrow_runs or runs[0][0] != "N":
+        return None
+    wide_text = "".join(texts[i] for r in wide_runs for i in r[1])
+    known = state.known_names | state.seen_texts
+
+    def cells_of_run(indexes: list[int]) -> list[list[int]]:
+        short = [n for n, i in enumerate(indexes[:-1]) if widths[i] <= narrow_full * 0.6]
+        if len(short) == 1:
+            return [indexes[: short[0] + 1], indexes[short[0] + 1:]]
+        cuts = []
+        for k in range(1, len(indexes)):
+            head = "".join(texts[i] for i in indexes[:k])
+            tail = "".join(texts[i] for i in indexes[k:])
+            common = 0
+            while common < min(len(tail), len(wide_text)) and tail[common] == wide_text[common]:
+                common += 1
+            if common >= 4 or head in known or (tail in known and len(tail) >= 4):
+                cuts.append(k)
+        if len(cuts) == 1:
+            return [indexes[: cuts[0]], indexes[cuts[0]:]]
+        return [indexes]
+
+    cells: list[list[int]] = []
+    for run in narrow_runs:
+        cells.extend(cells_of_run(run[1]))
+    if len(cells) > 2:
+        return None
+    texts_of = [[texts[i] for i in cell] for cell in cells]
+    wide_cell = [texts[i] for r in wide_runs for i in r[1]]
+    leftovers = [texts[i] for r in runs if r[0] == "t" for i in r[1]]
+    wide_open = display_width(wide_cell[-1]) >= max(display_width(t) for t in wide_cell) - 2
+    if leftovers:
+        positions = [i for r in runs if r[0] == "t" for i in r[1]]
+        first_wide = min(i for r in wide_runs for i in r[1])
+        if len(leftovers) == len(texts_of) and all(p < first_wide for p in positions):
+            for cell, piece in zip(texts_of, leftovers):
+                cell.append(piece)  # 化水 / 务水 … 平 / 平: one character left for each narrow cell
+        elif len(leftovers) == 1 and wide_open and positions[0] > first_wide:
+            wide_cell.append(leftovers[0])  # 结算服 … 务
+        elif all(p < first_wide for p in positions) and len(leftovers) == 1:
+            texts_of[-1].append(leftovers[0])  # 回医保账 / 户 before the wide column
+        else:
+            return None
+    name = "".join(texts_of[0])
+    prior_2 = "".join(texts_of[1]) if len(texts_of) == 2 else None
+    return name, prior_2, "".join(wide_cell)
 
 
 def _priors_beside_value(row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment]) -> list[Fragment]:

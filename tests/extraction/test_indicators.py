@@ -491,3 +491,27 @@ def test_stream_name_ends_by_printed_width(parsed):
     assert (row.indicator_name, row.target_text) == ("提高运维工作效率，优化日常运维工作流程", "明确工作职责要求，规范各类需求单的填报和报送要求")
     row = find(rows, 13789)  # 医保政策 / 知晓率 / 95% 95% 95%: the value line opens the next cells
     assert (row.indicator_name, row.target_text, row.prior_targets) == ("医保政策知晓率", "95%", "前年=95%; 上年=95%")
+
+
+def test_stream_narrow_name_and_prior_then_wide_prior(parsed):
+    rows, _, _ = parsed["001"]
+    # 中央财政医疗服务和保障能力提升补助 annual: 三级指标 and 前年 print 4-5 characters wide, 上年 8-9
+    row = find(rows, 9952)  # 前年 starts where the wide 上年 prints the same words (发放各类宣传资料)
+    assert (row.indicator_name, row.prior_targets) == (
+        "综合运用“报、网、端、微、屏”等平台，加大待遇保障、医药服务等医保政策宣传力度",
+        "前年=发放各类宣传资料及电视媒体类宣传; 上年=发放各类宣传资料30000余份，形成上下联动、同频共振的浓厚宣传氛围")
+    row = find(rows, 10167)  # 加大检查整治力度 is the name read at 9931
+    assert (row.indicator_name, row.prior_targets) == (
+        "加大检查整治力度", "前年=定期检查各机构使用医保基金情况; 上年=涉及违规使用医保基金，已全部足额退回医保账户")
+    row = find(rows, 10189)  # bands: name, 上年 begun, 前年, then 务 finishing 上年
+    assert (row.indicator_l2, row.indicator_name, row.target_text, row.prior_targets) == (
+        "社会效益指标", "推行医保码“一码通办”", "100%",
+        "前年=提升群众医保体验感、获得感; 上年=截至目前已在12家定点医疗机构开通“IOT”刷脸结算服务")
+    row = find(rows, 10213)  # 化水 / … / 务水 / 平 / 平: one character left for each narrow cell
+    assert (row.indicator_name, row.prior_targets) == (
+        "经办工作落实，深化经办内控管理，提高经办标准化水平",
+        "前年=进一步提升保障服务水平; 上年=开展经办系统比武练兵，加强经办队伍专业化建设")
+    # 持续深化 / 医保支付 / 方式改革 / 逐步推进: four full narrow lines, nothing says where 前年 begins;
+    # 上年 is whole and 前年 is left empty rather than guessed
+    row = find(rows, 9911)
+    assert row.prior_targets == "上年=督促区域内相关医疗机构在规定时间节点完成了DIP历史数据的采集和上报"
