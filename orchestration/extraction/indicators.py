@@ -913,6 +913,19 @@ def parse_stream_region(state: TableState, start: int, end: int):
 
     def flush():
         nonlocal row, closed, previous
+        if (row and indicators and _adjacent(fragments, previous, row) and len(row) >= 2
+                and all(f.line_tokens == 1 and _is_char_line(f.text) for f in row)
+                and (indicators[-1].prior_targets or "").startswith("前年=")):
+            # the one-character 前年 column running on after its row closed (… 填 / 报 / 和 / 报 | 送 / 要 / 求)
+            tail = "".join(squash(f.text) for f in row)
+            first, _, second = indicators[-1].prior_targets.partition("; 上年=")
+            priors = first + tail + (f"; 上年={second}" if second else "")
+            indicators[-1] = replace(indicators[-1], prior_targets=priors)
+            cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                         for line in sorted({f.line for f in row}))
+            accounted.update(f.line for f in row)
+            row, closed = [], False
+            return
         if row and indicators and _adjacent(fragments, previous, row):
             spill = spilled_cell(previous, row, trailers, "basis" in state.roles and indicators[-1].basis is None)
             if spill:
@@ -985,7 +998,8 @@ def parse_stream_region(state: TableState, start: int, end: int):
         if not state.in_table:
             cover.append(coverage(state, number, "note", "outside an indicator table"))
             continue
-        if _is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts):
+        if _is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts) and not (
+                row and not closed and len(flat) == 1 and flat not in ("标", "指")):  # 类 inside 各 / 类 / 宣
             cover.append(coverage(state, number, "header", "column header continued"))
             continue  # (长期绩效 / 目标 1 is a goal label broken over lines, joined into one piece)
         if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
@@ -1271,6 +1285,13 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
         draft = Draft(row[0].line, state.l1, state.l2, [squash(f.text) for f in row], roles, [row[0].line],
                       l1_printed=state.l1_printed)
         return build_indicator(state, draft)
+    if "prior_1" in roles and (column := _char_column_row([f for f in row if squash(f.text) not in trailers])):
+        name, prior_2, prior_1, target = column
+        values = {"prior_2": prior_2, "prior_1": prior_1, "target": target,
+                  "basis": "".join(squash(f.text) for f in closing) or None}
+        draft = Draft(row[0].line, state.l1, state.l2, [name] + [values.get(r) or "" for r in roles], roles,
+                      [f.line for f in row], l1_printed=state.l1_printed)
+        return build_indicator(state, draft)
     split = stream_cells(row, trailers)
     if split is None:
         return None
@@ -1279,7 +1300,11 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
     values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
     if middle and "prior_1" in roles:
         on_value_line = _priors_beside_value(row, name_parts, middle)
-        if on_value_line:
+        broken = _broken_prior(name_parts + middle)
+        if broken:
+            name = "".join(squash(f.text) for f in broken[0])
+            values["prior_2"], values["prior_1"] = broken[1], broken[2]
+        elif on_value_line:
             name = "".join(squash(f.text) for f in row[: row.index(on_value_line[0])]
                            if squash(f.text) not in trailers)
             values["prior_2"], values["prior_1"] = on_value_line[0].text, on_value_line[1].text
@@ -1406,6 +1431,72 @@ def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tupl
     name = "".join(texts_of[0])
     prior_2 = "".join(texts_of[1]) if len(texts_of) == 2 else None
     return name, prior_2, "".join(wide_cell)
+
+
+def _is_char_line(text: str) -> bool:
+    """One character and its punctuation (明, 求，): a line of a column one character wide."""
+    return len(re.sub(r"[，、。；：）（“”]", "", squash(text))) == 1
+
+
+def _char_column_row(body: list[Fragment]) -> Optional[tuple[str, str, str, Optional[str]]]:
+    """(name, 前年, 上年, target) of a row whose 前年 prints one character per line (按 / 政 / 策 …):
+    the name before that run, 上年 the wide text after it, then the value; a text value prints in
+    a narrower column after 上年 (全面梳理贯标平台， … then 全面梳 / 理贯标 …)."""
+    lines: list[list[Fragment]] = []
+    for fragment in body:
+        if lines and lines[-1][-1].line == fragment.line:
+            lines[-1].append(fragment)
+        else:
+            lines.append([fragment])
+    texts = ["".join(squash(f.text) for f in line) for line in lines]
+    single = [len(line) == 1 and _is_char_line(t) for line, t in zip(lines, texts)]
+    start = next((i for i in range(len(texts) - 2) if all(single[i: i + 3])), None)
+    if start is None or start == 0:
+        return None
+    end = start
+    while end < len(texts) and single[end]:
+        end += 1
+    name_widths = [display_width(t) for t in texts[:start]]
+    if start >= 2 and name_widths[-1] >= max(name_widths) - 1 and end - start > 3:
+        start += 1  # 民性的宣 / 传: the name's last character, its line still full before it
+    name = "".join(texts[:start])
+    prior_2 = "".join(texts[start: end])
+    rest = texts[end:]
+    if not rest:
+        return None
+    value = rest[-1] if is_target_like(rest[-1]) and lines[-1][0].line_tokens >= 1 else None
+    if value is not None:
+        return name, prior_2, "".join(rest[:-1]), value
+    widths = [display_width(t) for t in rest]
+    wide = max(widths)
+    split = next((i for i in range(1, len(rest)) if all(w <= wide * 0.5 for w in widths[i:])), None)
+    if split is None:
+        return None
+    return name, prior_2, "".join(rest[:split]), "".join(rest[split:])
+
+
+_OP_ALONE = re.compile(r"^[≥≤<>=＞＜]+$")
+
+
+def _broken_prior(parts: list[Fragment]) -> Optional[tuple[list[Fragment], str, str]]:
+    """(name, 前年, 上年) when 前年 is a value broken over lines of its own (＞ / 60 / %, 100 / %) just
+    before the line printing 上年 beside the target (＞80% ＞90% 上年数据)."""
+    if len(parts) < 3 or parts[-1].line_tokens < 2 or not is_target_like(parts[-1].text):
+        return None
+    if len([f for f in parts if f.line == parts[-1].line]) != 1:
+        return None
+    index = len(parts) - 1
+    pieces: list[Fragment] = []
+    while index > 0 and parts[index - 1].line_tokens == 1 and len(pieces) < 3 and (
+            _OP_ALONE.match(squash(parts[index - 1].text)) or _NUMBER.match(squash(parts[index - 1].text))
+            or re.fullmatch(r"[%％]", squash(parts[index - 1].text))):
+        index -= 1
+        pieces.insert(0, parts[index])
+    text = "".join(squash(f.text) for f in pieces)
+    if len(pieces) < 2 or not _NUMBER.match(squash(pieces[0].text).lstrip("≥≤<>=＞＜")) and not _OP_ALONE.match(
+            squash(pieces[0].text)) or not is_target_like(text) or index == 0:
+        return None
+    return parts[:index], text, parts[-1].text
 
 
 def _priors_beside_value(row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment]) -> list[Fragment]:

@@ -515,3 +515,29 @@ def test_stream_narrow_name_and_prior_then_wide_prior(parsed):
     # 上年 is whole and 前年 is left empty rather than guessed
     row = find(rows, 9911)
     assert row.prior_targets == "上年=督促区域内相关医疗机构在规定时间节点完成了DIP历史数据的采集和上报"
+
+
+def test_stream_prior_column_one_character_wide(parsed):
+    rows, _, _ = parsed["001"]
+    # 医保信息建设和维护经费 annual (13423-13792), by hand one row per 三级指标: 经济成本 2 + 社会成本 1
+    # + (生态环境成本 empty) + 数量 1 + 质量 1 + 时效 1 + 经济效益 1 + 社会效益 1 + 生态效益 1 + 满意度 1 = 10.
+    # 前年 prints one character per line (按 / 政 / 策 / 要 / 求 / 落 / 实), 上年 wide, a text value 4 wide.
+    annual = [r for r in rows if r.project_name == "医保信息建设和维护经费" and r.horizon == "annual"]
+    assert len(annual) == 10
+    row = find(rows, 13476)
+    assert (row.indicator_name, row.target_text) == ("落实医保编码应用工作", "100%")
+    assert row.prior_targets.startswith("前年=按政策要求落实; 上年=全面梳理贯标平台")
+    row = find(rows, 13518)  # 类 alone on a line inside the column is text, not the header's 指标分类
+    assert (row.indicator_name, row.prior_targets.split("; ")[0]) == (
+        "加强对医保政策惠民性的宣传", "前年=线下发放各类宣传资料及电视媒体类宣传")
+    row = find(rows, 13574)  # ＞ / 60 / % then ＞80% ＞90% 上年数据
+    assert (row.indicator_name, row.target_text, row.prior_targets) == ("职工医保码激活率", "＞90%", "前年=＞60%; 上年=＞80%")
+    row = find(rows, 13587)  # 前年 runs on after 上年数据 (送 / 要 / 求): no row of its own
+    text = "明确工作职责要求，规范各类需求单的填报和报送要求"
+    assert (row.indicator_name, row.target_text, row.prior_targets, row.basis) == (
+        "提高运维工作效率，优化日常运维工作流程", text, f"前年={text}; 上年={text}", "上年数据")
+    assert (find(rows, 13675).indicator_name, find(rows, 13675).prior_targets) == (
+        "召开全区医保业务综合服务终端推广应用", "前年=按政策要求落实; 上年=加快IOT设备部署进度")
+    row = find(rows, 13708)
+    assert (row.indicator_name, row.target_text) == (
+        "落实医保编码应用工作", "全面梳理贯标平台，对信息不一致、不规范、不准确的两定机构，督促其进行维护修改，提高数据质量")
