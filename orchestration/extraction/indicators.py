@@ -935,6 +935,14 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 accounted.update(f.line for f in row)
                 row, closed = [], False
                 return
+            lead = leading_target(previous, row, trailers) if indicators[-1].target_op is None else 0
+            if lead:  # the text value ran on after the basis printed beside its middle (…取一个号， 计划标准 排一次队…)
+                text = tidy((indicators[-1].target_text or "") + "".join(squash(f.text) for f in row[:lead]))
+                indicators[-1] = replace(indicators[-1], target_text=text)
+                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                             for line in sorted({f.line for f in row[:lead]}))
+                accounted.update(f.line for f in row[:lead])
+                row = row[lead:]
             lead = leading_basis(previous, row, trailers, state.roles) if indicators[-1].basis is None else 0
             if lead:
                 indicators[-1] = _with_spill(indicators[-1], "basis", row[:lead], trailers)
@@ -1067,7 +1075,8 @@ def parse_stream_region(state: TableState, start: int, end: int):
             row.append(part)
             fresh = False
             if part is parts[-1] and is_target_like(part.text) and (part.line_tokens >= 2 or len(row) >= 2 and (
-                    not _NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts):
+                    not _NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts) and (
+                    not _inside_text(row, parts)):
                 closed = True  # the value ends its row, also alone below a wrapped name (not 100 / % broken)
             if part is parts[-1] and opened_whole_line:
                 closed = True
@@ -1084,6 +1093,22 @@ def _inside_prior(state: TableState, row: list[Fragment], parts: list[Fragment])
     if "prior_1" not in state.roles or len(parts) != 2 or is_target_like(parts[0].text):
         return False
     return row.index(parts[0]) > 0 if parts[0] in row else False
+
+
+def _inside_text(row: list[Fragment], parts: list[Fragment]) -> bool:
+    """'信息查询等 12项医' inside a wrapped text cell: the line is as wide as the full lines before it,
+    so the number is part of a sentence running on (…等 18项医保服务事 / 项的就近办理), not the value."""
+    if len(parts) < 2 or is_target_like(parts[0].text) or parts[0] not in row or row.index(parts[0]) == 0:
+        return False
+    before = [f for f in row if f.line < parts[0].line]
+    by_line: dict[int, str] = {}
+    for fragment in before:
+        by_line[fragment.line] = by_line.get(fragment.line, "") + squash(fragment.text)
+    widths = [display_width(t) for _, t in sorted(by_line.items())]
+    if len(widths) < 3:
+        return False
+    here = display_width("".join(squash(p.text) for p in parts))
+    return widths[-1] >= max(widths[-3:]) - 1 and widths[-2] >= max(widths[-3:]) - 1 and here >= widths[-1] - 1
 
 
 def _adjacent(fragments: list[Fragment], previous: list[Fragment], row: list[Fragment]) -> bool:
@@ -1136,6 +1161,27 @@ def leading_basis(previous: list[Fragment], row: list[Fragment], trailers: set[s
     if not _one_cell(split[0]) or any(is_target_like(f.text) for f in split[1]):
         return 0
     return row.index(split[0][-1]) + 1
+
+
+def leading_target(previous: list[Fragment], row: list[Fragment], trailers: set[str]) -> int:
+    """How many leading fragments of a row end the previous row's text value: that value's last line was
+    full (the cell ran on), these lines are as wide at most, the last of them short, and a row follows."""
+    before = stream_cells(previous, trailers)
+    if before is None or before[1] or not before[2] or is_target_like(before[2]):
+        return 0
+    body = [f for f in previous if squash(f.text) not in trailers]
+    value = body[len(before[0]):]
+    if len(value) < 2 or len({f.line for f in value}) != len(value):
+        return 0
+    widths = [display_width(f.text) for f in value]
+    if widths[-1] < max(widths) - 1:
+        return 0
+    for index, fragment in enumerate(row):
+        if fragment.line_tokens != 1 or display_width(fragment.text) > max(widths) + 1 or is_target_like(fragment.text):
+            return 0
+        if display_width(fragment.text) < max(widths) - 2:
+            return index + 1 if index + 1 < len(row) else 0
+    return 0
 
 
 def _wrapped_cell(parts: list[Fragment]) -> bool:
@@ -1260,7 +1306,9 @@ def stream_cells(row: list[Fragment], trailers: set[str]):
     if not body:
         return None
     value_index = next((i for i in range(len(body) - 1, -1, -1)
-                        if is_target_like(body[i].text) and (i > 0 or len(body) == 1)), None)
+                        if is_target_like(body[i].text) and (i > 0 or len(body) == 1)
+                        and not (i < len(body) - 1 and not body[i].first_on_line
+                                 and body[i + 1].line != body[i].line)), None)  # 信息查询等 12项医 / 保事项
     if value_index is not None and value_index > 0:
         name_parts, middle = _split_name(body[:value_index])
         return name_parts, middle, body[value_index].text
@@ -1320,6 +1368,11 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
             name, values = _repeated_prior(name, values)
     elif middle:
         values["target"] = "".join(squash(f.text) for f in middle) + (value or "")
+    if "prior_1" not in roles and values.get("target"):
+        flat = squash(values["target"])
+        half = len(flat) // 2
+        if len(flat) >= 16 and len(flat) % 2 == 0 and flat[:half] == flat[half:]:
+            values["target"] = flat[:half]  # the same text printed in two columns (名称 cell's second paragraph)
     cells = [name]
     for role in roles:
         cells.append(values.get(role) or "")

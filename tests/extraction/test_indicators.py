@@ -541,3 +541,21 @@ def test_stream_prior_column_one_character_wide(parsed):
     row = find(rows, 13708)
     assert (row.indicator_name, row.target_text) == (
         "落实医保编码应用工作", "全面梳理贯标平台，对信息不一致、不规范、不准确的两定机构，督促其进行维护修改，提高数据质量")
+
+
+def test_stream_text_values_running_on(parsed):
+    rows, _, _ = parsed["001"]
+    # 医保信息建设和维护经费 long-term (13170-13416), by hand one row per 三级指标: 经济成本 2 + 社会成本 2
+    # + (生态环境成本 empty) + 数量 2 + 质量 2 + 时效 2 + 经济效益 1 + 社会效益 1 + 生态效益 1 + 满意度 1 = 14
+    long_term = [r for r in rows if r.project_name == "医保信息建设和维护经费" and r.horizon == "long_term"]
+    assert len(long_term) == 14
+    row = find(rows, 13214)  # 计划标准 printed beside the middle of the value, which runs on (排一次队…)
+    assert (row.indicator_name, row.target_text, row.basis) == (
+        "优化业务经办流程", "已实现医保业务“进一扇门，取一个号，排一次队”通收通办。", "计划标准")
+    assert find(rows, 13229).indicator_name == "做实职工门诊共济保障制度改革"
+    row = find(rows, 13319)  # 等 18项医保服务事 / … 等 12项医: numbers inside full lines of a sentence
+    assert row.target_text.endswith("等18项医保服务事项的就近办理，服务点可办理个人参保信息查询等12项医保事项")
+    assert (row.target_op, row.basis) == (None, "计划标准")
+    row = find(rows, 13369)  # the value printed twice (a narrow and a wide copy) is read once
+    assert (row.indicator_name, row.target_text) == (
+        "落实医保编码应用工作", "全面梳理贯标平台，对信息不一致、不规范、不准确的两定机构，督促其进行维护修改，提高数据质量")
