@@ -969,6 +969,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
     opened_whole_line = False
     header_open = False
     fresh = False  # l1/l2 set and no row read since
+    l2_cut = False  # the last level 2 printed cut (数量指), its 标 still to come
     position_of = {id(f): i for i, f in enumerate(fragments)}
     for number, parts in lines:
         text = state.doc.line(number)
@@ -1031,7 +1032,9 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 continue
             if l1 and (part.first_on_line or not row):
                 flush()
-                state.l1, state.l2 = l1, state.l2 if after_l2 else None
+                # a level 2 cut before this level 1 (数量指 / 产出指标 / 标) is this row's level 2
+                keep = after_l2 or (fresh and l2_cut and state.l2 is not None)
+                state.l1, state.l2 = l1, state.l2 if keep else None
                 state.l1_printed = word
                 fresh = True
                 continue
@@ -1047,6 +1050,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 flush()
                 if not (fresh and state.l2 and is_vocab_tail(word)):
                     state.l2 = l2
+                    l2_cut = word.endswith("指")
                 fresh = True
                 continue
             after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))
@@ -1344,6 +1348,12 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
     if split is None:
         return None
     name_parts, middle, value = split
+    if (len(name_parts) >= 2 and not middle and closing and name_parts[-1].line_tokens == 1
+            and name_parts[-1].line != name_parts[-2].line and squash(name_parts[-1].text).startswith(_BASIS_OPENERS)
+            and any(f.line == closing[0].line and is_target_like(f.text) for f in row)):
+        # 根据退役军人事务 / 100% 局提供人员名单: the basis begun above the value line, ended beside it
+        closing = [name_parts[-1]] + closing
+        name_parts = name_parts[:-1]
     name = "".join(squash(f.text) for f in name_parts)
     values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
     if middle and "prior_1" in roles:
@@ -1358,6 +1368,8 @@ def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str])
             values["prior_2"], values["prior_1"] = on_value_line[0].text, on_value_line[1].text
         elif (cells := _prior_text_cells(state, name_parts + middle)) is not None:
             name, values["prior_2"], values["prior_1"] = cells
+        elif _same_column(name_parts, middle):
+            name += "".join(squash(f.text) for f in middle)  # 医疗费是否 / 按政策准 / 确、及时支 / 付到位
         else:
             groups = _width_groups(middle)
             if len(groups) >= 2:
@@ -1528,6 +1540,20 @@ def _char_column_row(body: list[Fragment]) -> Optional[tuple[str, str, str, Opti
     return name, prior_2, "".join(rest[:split]), "".join(rest[split:])
 
 
+def _same_column(name_parts: list[Fragment], middle: list[Fragment]) -> bool:
+    """Text after a name's short line that is as wide as the name's lines, one cell, with no other value
+    column beside it: the name itself wrapping unevenly (a line one character short), not a prior."""
+    if not name_parts or not middle or len(_width_groups(middle)) != 1:
+        return False
+    if any(f.line_tokens != 1 for f in name_parts + middle):
+        return False
+    name_widths = [display_width(f.text) for f in name_parts]
+    widths = [display_width(f.text) for f in middle]
+    return len(name_widths) >= 2 and max(widths) <= max(name_widths) + 1 and max(widths) >= max(name_widths) - 2 and (
+        min(name_widths) >= max(name_widths) - 2)
+
+
+_BASIS_OPENERS = ("根据", "依据", "按照")
 _OP_ALONE = re.compile(r"^[≥≤<>=＞＜]+$")
 
 

@@ -559,3 +559,25 @@ def test_stream_text_values_running_on(parsed):
     row = find(rows, 13369)  # the value printed twice (a narrow and a wide copy) is read once
     assert (row.indicator_name, row.target_text) == (
         "落实医保编码应用工作", "全面梳理贯标平台，对信息不一致、不规范、不准确的两定机构，督促其进行维护修改，提高数据质量")
+
+
+def test_stream_uneven_name_cut_level2_and_basis_begun_above_value(parsed):
+    rows, _, _ = parsed["001"]
+    # 医疗费是否 / 按政策准 / 确、及时支 / 付到位: one name wrapping unevenly, not a name and a 上年 text
+    for line in (10506, 10831):
+        assert (find(rows, line).indicator_name, find(rows, line).prior_targets) == ("医疗费是否按政策准确、及时支付到位", None)
+    row = find(rows, 10738)  # 数量指 / 产出指标 / 标 伤残军人… / 根据退役军人事务 / 100% 局提供人员名单
+    assert (row.indicator_l1, row.indicator_l2, row.indicator_name, row.target_text, row.basis) == (
+        "产出指标", "数量指标", "伤残军人财政负担人数", "100%", "根据退役军人事务局提供人员名单")
+    # hand counts (one row per 三级指标 value): 城乡居民医疗保险地方配套 long-term 11761-11834 经济成本 1
+    # + 数量 2 + 质量 1 + 时效 1 + 经济效益 1 + 社会效益 2 + 满意度 1 = 9, annual 11838-11935 the same but
+    # 社会效益 1 (看病就医方便程度 not printed) = 8; 特殊群体人员资助参保 12106-12172 and 12176-12269: 7 and 7;
+    # 财政医疗救助补助资金 12762-12842: 1 + 2 + 2 + 1 + 1 + 2 + 1 = 10, annual 12848-13001:
+    # 1 + 2 + 2 + 1 + 1 + 社会效益 3 + 可持续 2 + 1 = 13
+    for project, expected in (("城乡居民医疗保险地方配套", {"long_term": 9, "annual": 8}),
+                              ("特殊群体人员资助参保", {"long_term": 7, "annual": 7}),
+                              ("财政医疗救助补助资金", {"long_term": 10, "annual": 13})):
+        assert Counter(r.horizon for r in rows if r.project_name == project) == expected, project
+    assert (find(rows, 11923).indicator_name, find(rows, 11935).target_text) == ("参保人员医疗费用负担减轻程度", "90%")
+    assert (find(rows, 12122).indicator_name, find(rows, 12122).basis) == ("资助参保人数", "根据各部门提供特殊群体资助人员名单确定人数")
+    assert (find(rows, 12989).indicator_l2, find(rows, 12989).indicator_name) == ("可持续影响指标", "对健全医疗保障制度体系的作用")
