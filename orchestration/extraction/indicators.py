@@ -56,6 +56,7 @@ L2_ALIASES = {
     "生态效益": "生态效益指标",
     "可持续影响": "可持续影响指标",
     "服务对象满意度": "服务对象满意度指标",
+    "社会公众或服务对象满意度": "社会公众或服务对象满意度指标",
 }
 
 TABLE_KINDS = ("department_target", "project_target", "department_self_eval", "project_self_eval")
@@ -970,6 +971,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
     header_open = False
     fresh = False  # l1/l2 set and no row read since
     l2_cut = False  # the last level 2 printed cut (数量指), its 标 still to come
+    l2_partial = False  # the last level 2 printed as the start of a longer word (社会公众或)
     position_of = {id(f): i for i, f in enumerate(fragments)}
     for number, parts in lines:
         text = state.doc.line(number)
@@ -1038,7 +1040,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 state.l1_printed = word
                 fresh = True
                 continue
-            if l2 and fresh and l2 == state.l2 and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
+            if l2 and fresh and state.l2 and (l2 == state.l2 or l2 in state.l2 and not l2_partial) and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
                 l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
             following = fragments[position_of[id(part)] + 1] if position_of[id(part)] + 1 < len(fragments) else None
             if l2 and row and not closed and part.first_on_line and not any(
@@ -1049,8 +1051,10 @@ def parse_stream_region(state: TableState, start: int, end: int):
             if l2 and (part.first_on_line or not row):
                 flush()
                 if not (fresh and state.l2 and is_vocab_tail(word)):
-                    state.l2 = l2
+                    continued = fresh and l2_partial and state.l2 and l2 in state.l2  # 社会公众或 / 服务对象满
+                    state.l2 = state.l2 if continued else l2
                     l2_cut = word.endswith("指")
+                    l2_partial = not continued and word not in L2_CANONICAL and word not in L2_ALIASES
                 fresh = True
                 continue
             after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))

@@ -581,3 +581,14 @@ def test_stream_uneven_name_cut_level2_and_basis_begun_above_value(parsed):
     assert (find(rows, 11923).indicator_name, find(rows, 11935).target_text) == ("参保人员医疗费用负担减轻程度", "90%")
     assert (find(rows, 12122).indicator_name, find(rows, 12122).basis) == ("资助参保人数", "根据各部门提供特殊群体资助人员名单确定人数")
     assert (find(rows, 12989).indicator_l2, find(rows, 12989).indicator_name) == ("可持续影响指标", "对健全医疗保障制度体系的作用")
+
+
+def test_level2_printed_as_public_or_service_object_satisfaction(parsed):
+    rows, _, _ = parsed["001"]
+    # 社会公众或 / 服务对象满 / 意度 (also broken around the row: 11170-11177) is one level 2, and the
+    # name 服务对象满 / 意程度 under it is a name; 10788 prints that phrase as the name under 服务对象满意度指标
+    for line in (10891, 11173, 12172, 12269, 12499):
+        assert find(rows, line).indicator_l2 == "社会公众或服务对象满意度指标", line
+    assert (find(rows, 11173).indicator_name, find(rows, 11173).target_text) == ("服务对象的满意程度", "95%")
+    assert (find(rows, 10788).indicator_l2, find(rows, 10788).indicator_name) == (
+        "服务对象满意度指标", "社会公众或服务对象对项目实施的满意程度")
