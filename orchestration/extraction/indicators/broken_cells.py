@@ -1,0 +1,462 @@
+"""Broken-cell reader: PDF text with every cell broken over many lines.
+
+Used for tables whose header mentions 指标分类; the closing columns (指标值确定依据,
+指标分类) are template vocabularies re-joined from their pieces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Optional
+from ..model import CoverageLine, Finding, IndicatorLine
+from ..source import SourceDocument
+
+from .vocabulary import (
+    is_target_like, L1_ALIASES, L1_CANONICAL, match_l1, match_l2, squash, _STOP_WORDS, tidy,
+)
+from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
+from .regions import _HEADER_TEXT, _header_text, _header_words, Region, title_kind
+from .rows import build_indicator, coverage, Draft, header_roles, is_header_line, TableState
+
+# --------------------------------------------------------------------------- PDF text with every cell broken
+
+# Template vocabularies of the closing columns (指标值确定依据, 指标分类): PDF text breaks
+# them into pieces (预算支出 / 标准, 绩 / 效 / 基 / 本 / 型) that are re-joined here.
+BASIS_WORDS = ("预算支出标准", "计划标准", "行业标准", "历史标准", "其他标准", "上年数据")
+CLASS_WORDS = ("绩效基本型", "绩效创新型")
+_SECTION_WORDS = {"长期绩效指标": "long_term", "年度绩效指标": "annual",
+                  "长期目标：": None, "年度目标：": None, "长期目标:": None, "年度目标:": None}
+
+
+def closing_progress(text: str, words: tuple[str, ...], last: tuple[str, ...]) -> Optional[tuple[bool, str]]:
+    """(row complete, unfinished piece) when text is a run of closing words, else None."""
+    complete = False
+    ordered = sorted(words, key=len, reverse=True)
+    while text:
+        word = next((w for w in ordered if text.startswith(w)), None)
+        if word:
+            text, complete = text[len(word):], word in last
+            continue
+        if any(w.startswith(text) for w in ordered):
+            return False, text
+        return None
+    return complete, ""
+
+
+@dataclass
+class BrokenRow:
+    """A row of a broken-cell table: fragments in print order, closing text, split cells."""
+
+    line: int
+    l1: Optional[str]
+    l1_printed: Optional[str]
+    l2: Optional[str]
+    frags: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells) before the closing
+    closing: str = ""
+    complete: bool = False
+    cells: dict[str, list[str]] = field(default_factory=dict)  # name / prior / target / basis
+    band2: list[str] = field(default_factory=list)  # value text printed once the closing has begun
+    spilled: int = 0  # pieces returned to a cell after the closing
+    known: frozenset[str] = frozenset()  # names the document's other tables print
+
+
+def split_broken_row(row: BrokenRow, two_values: bool) -> dict[str, list[str]]:
+    """Name and value cells of a row from its fragments (line structure first, widths last)."""
+    flat: list[tuple[int, str, int]] = []  # (index of its line, cell, cells on the line)
+    for index, (_, cells) in enumerate(row.frags):
+        for cell in cells:
+            flat.append((index, cell, len(cells)))
+    if not flat:
+        return {"name": [], "prior": [], "target": []}
+    start = _known_name_end(flat, row.known) or _value_start(flat)
+    name = [c for _, c, _ in flat[:start]]
+    values = flat[start:]
+    if two_values:
+        band1 = [c for _, c, _ in values]
+        twin = _twin_split(band1, row.band2) or _twin_split(band1, row.band2, partial=True)
+        if twin is not None:
+            return {"name": name, "prior": twin[0], "target": twin[1]}
+    values = values + [(len(row.frags) + k, c, 1) for k, c in enumerate(row.band2)]
+    prior, target = _split_values(values, two_values)
+    return {"name": name, "prior": prior, "target": target}
+
+
+def _twin_split(band1: list[str], band2: list[str], partial: bool = False):
+    """(prior, target) when the two value columns print the same text (近两年 = 当年).
+
+    PDF text prints a tall row in bands: the wide column's lines, then the narrow
+    column's, per band. The split is where the prior pieces of each band, joined,
+    equal the target pieces; partial accepts a target that is still a proper prefix
+    of the prior (the rest of the narrow column is still to come)."""
+    for i in range(1, len(band1)):
+        for j in range(len(band2) + 1):
+            prior, target = band1[:i] + band2[:j], band1[i:] + band2[j:]
+            first, second = squash("".join(prior)), squash("".join(target))
+            if len(second) < 2 or not first.startswith(second):
+                continue
+            if first == second or (partial and not is_target_like(second)):
+                return prior, target
+    return None
+
+
+def _continues_twin(row: BrokenRow, cell: str) -> bool:
+    """A piece printed after a closed row whose narrow twin column is still shorter than the
+    wide one: it continues one of them as long as the two columns can still be equal."""
+    if twin_complete(row):
+        return False
+    return _twin_split(_value_band(row), row.band2 + [cell], partial=True) is not None
+
+
+def _value_band(row: BrokenRow) -> list[str]:
+    """The value pieces printed before the row's closing (its first band)."""
+    flat = [(index, c, len(parts)) for index, (_, parts) in enumerate(row.frags) for c in parts]
+    return [c for _, c, _ in flat[_known_name_end(flat, row.known) or _value_start(flat):]]
+
+
+def _known_name_end(flat: list[tuple[int, str, int]], known: frozenset[str]) -> int:
+    """Pieces that spell a name printed whole elsewhere in the document (the longest), or 0."""
+    text, end = "", 0
+    for k, (_, cell, _) in enumerate(flat[:-1]):
+        text += squash(cell)
+        if text in known:
+            end = k + 1
+    return end
+
+
+def twin_complete(row: BrokenRow) -> bool:
+    """Both value columns printed in full and equal: nothing after the closing is theirs."""
+    return _twin_split(_value_band(row), row.band2) is not None
+
+
+def _value_start(flat: list[tuple[int, str, int]]) -> int:
+    """Index of the first value piece: the line structure (name and values on one line,
+    a quantitative value, an enumeration or bracket opening a sentence) or, earlier, the
+    name's width (a wrapped name ends at its short line)."""
+    structural = _line_value_start(flat)
+    if _twin_split([c for _, c, _ in flat[structural:]], []) is not None:
+        return structural  # 不涉及 不涉及: both columns start and end there, the rest is name
+    return min(structural, _width_value_start(flat[:structural]))
+
+
+def _line_value_start(flat: list[tuple[int, str, int]]) -> int:
+    for k, (index, cell, count) in enumerate(flat):
+        opens_line = k == 0 or flat[k - 1][0] != index
+        if count >= 2 and opens_line:
+            line_cells = [c for i, c, _ in flat if i == index]
+            if k == 0:
+                return 1
+            if is_target_like(line_cells[0]) or len(set(map(squash, line_cells))) == 1:
+                return k
+            if all(is_target_like(c) for c in line_cells[1:]):
+                return k + 1
+        if k > 0 and opens_line and (is_target_like(cell) or re.match(r"^[(（①⑴1１]", squash(cell))):
+            return k
+    return len(flat)
+
+
+def _width_value_start(flat: list[tuple[int, str, int]]) -> int:
+    """A name wraps at its column's width: it ends at a short line, or before a wider one."""
+    widths = [display_width(c) for _, c, _ in flat]
+    limit = 18
+    for k in range(1, len(flat)):
+        if flat[k][0] == flat[k - 1][0]:
+            continue
+        if (widths[k] > limit or widths[k] > widths[k - 1] + 1 or widths[k - 1] < max(widths[:k]) - 2
+                or widths[k - 1] < limit - 2):
+            return k
+    return len(flat)
+
+
+def _split_values(values: list[tuple[int, str, int]], two_values: bool) -> tuple[list[str], list[str]]:
+    cells = [c for _, c, _ in values]
+    if not two_values or len(cells) < 2:
+        return [], cells
+    if _value_alone_after_text(values):
+        return cells[:-1], cells[-1:]
+    first_line = [c for i, c, _ in values if i == values[0][0]]
+    if len(first_line) >= 2:
+        rest = cells[len(first_line):]
+        prior, target = [first_line[0]], [" ".join(first_line[1:])]
+        if rest:
+            more_prior, more_target = _split_by_width(rest)
+            prior, target = prior + more_prior, target + more_target
+        return prior, target
+    return _split_by_width(cells)
+
+
+def _value_alone_after_text(values: list[tuple[int, str, int]]) -> bool:
+    """Wrapped prior-year text, then a value alone on the last line (…计划相匹配 / 100%): the
+    value is the current target, unless the text before it leads into it (达到 / 60%)."""
+    (*before, last) = values
+    if last[2] != 1 or before[-1][0] == last[0] or not is_target_like(last[1]):
+        return False
+    if any(is_target_like(c) for _, c, _ in before):
+        return False
+    return not re.search(r"(达到|达|为|于|超过|[≥≤<>=＞＜])$", squash(before[-1][1]))
+
+
+def _split_by_width(cells: list[str]) -> tuple[list[str], list[str]]:
+    """A wide column printed before a narrow one: the narrow one is the longest even suffix."""
+    widths = [display_width(c) for c in cells]
+    widest = max(widths)
+    for start in range(1, len(cells)):
+        tail = widths[start:]
+        body = tail[:-1] or tail
+        if max(tail) < 0.7 * widest and min(body) >= max(tail) - 2:
+            return cells[:start], cells[start:]
+    return cells, []
+
+
+def _overflow_target(row: BrokenRow, cell: str, following: Optional[str] = None,
+                     known: frozenset[str] = frozenset()) -> Optional[str]:
+    """The cell of a finished row a fragment printed after its closing belongs to, or None.
+
+    A short first piece followed by a wider one is the next row's name before its value text,
+    not the end of a cell (that ends a sentence, or follows the cell's first wrapped line)."""
+    width = display_width(cell)
+    word = squash(cell)
+    if len(word) >= 4 and any(name.startswith(word) for name in known):
+        return None  # the opening of a name the department's other table prints whole
+    if not row.spilled and following and display_width(following) > width + 1 and not re.search(
+            r"[。；]$", squash(cell)):
+        return None
+    open_cells = [(max(display_width(f) for f in row.cells[key]), key) for key in ("target", "prior")
+                  if row.cells.get(key) and _is_unfinished(row.cells[key])]
+    fitting = sorted((w, key) for w, key in open_cells if width <= w + 1)
+    if fitting:
+        return fitting[0][1]
+    if _SENTENCE.search(cell):
+        texts = [key for key in ("prior", "target") if row.cells.get(key) and not is_target_like(row.cells[key][0])]
+        if texts:
+            return texts[0]
+    return None
+
+
+def _section_runs(doc: SourceDocument, start: int, end: int) -> dict[int, tuple[int, str]]:
+    """Lines that with the next ones spell a section word (长期绩 / 效指标): first line -> (last line, word)."""
+    lines = [(n, squash(t)) for n, t in doc.numbered(start, end) if squash(t)]
+    runs: dict[int, tuple[int, str]] = {}
+    for index in range(len(lines)):
+        text = ""
+        for width in range(3):
+            if index + width >= len(lines):
+                break
+            text += lines[index + width][1]
+            if text in _SECTION_WORDS:
+                runs[lines[index][0]] = (lines[index + width][0], text)
+                break
+    return runs
+
+
+def is_broken_layout(doc: SourceDocument, region: Region) -> bool:
+    """PDF text whose header announces the closing 指标分类 column (cells broken over lines)."""
+    for number, text in doc.numbered(region.start, region.end):
+        if is_header_line(text) and "\t" not in text:
+            return "指标分类" in _header_text(doc, number)
+    return False
+
+
+def parse_broken_region(state: TableState, start: int, end: int):
+    """Rows of a table printed as PDF text with every cell broken over lines.
+
+    A row is the fragments from its first name (or l1/l2) piece to the closing
+    columns, recognised by their template words; wrapped text printed after the
+    closing (PDF lines are ordered by height) goes back to the cell it continues.
+    """
+    indicators: list[IndicatorLine] = []
+    cover: list[CoverageLine] = []
+    findings: list[Finding] = []
+    sections = _section_runs(state.doc, start, end)
+    words = BASIS_WORDS + CLASS_WORDS
+    last = CLASS_WORDS
+    row: Optional[BrokenRow] = None
+    l2_parts: list[str] = []
+    two_values = False
+    skip_to = 0
+    header_until = 0
+
+    def finish():
+        nonlocal row
+        if row is None:
+            return
+        if not row.cells:
+            row.cells = split_broken_row(row, two_values)
+        built = build_broken_row(state, row)
+        if built is None:
+            cover.append(coverage(state, row.line, "note", "placeholder row (……) without an indicator"))
+        else:
+            indicators.append(built)
+            cover.append(coverage(state, row.line, "fact", built.indicator_name))
+        row = None
+
+    tokens = [(number, cell) for number, text in state.doc.numbered(start, end)
+              for cell in _split_single_spaces(" ".join(text.split()))]
+    placeholder = False
+    placeholder_closing = ""
+    skip_token = -1
+    for position, (number, cell) in enumerate(tokens):
+        text = state.doc.line(number)
+        flat = squash(text)
+        first = position == 0 or tokens[position - 1][0] != number
+        if position == skip_token:
+            continue
+        if first and number <= skip_to:
+            cover.append(coverage(state, number, "header", "section word"))
+            continue
+        if number <= skip_to:
+            continue
+        if first and number in sections:
+            skip_to, word = sections[number]
+            horizon = _SECTION_WORDS[word]
+            if horizon:
+                state.horizon = horizon
+            else:
+                finish()
+                state.in_table = False
+            cover.append(coverage(state, number, "header", "section word"))
+            continue
+        if first and is_header_line(text):
+            finish()
+            state.roles = header_roles(_header_words(state.doc, number))
+            two_values = "前年" in _header_text(state.doc, number) or "近两年" in _header_text(state.doc, number)
+            state.in_table, state.l1, state.l2, l2_parts = True, None, None, []
+            header_until = _header_end(state.doc, number, end)
+            cover.append(coverage(state, number, "header", "column header"))
+            continue
+        if number <= header_until or not state.in_table:
+            if first:
+                cover.append(coverage(state, number, "header" if state.in_table else "note",
+                                      "column header continued" if state.in_table else "outside an indicator table"))
+            continue
+        if first and (flat.startswith(_STOP_WORDS) or title_kind(text)):
+            finish()
+            state.in_table = False
+            cover.append(coverage(state, number, "note", "end of indicator table"))
+            continue
+        if first:
+            cover.append(coverage(state, number, "fact", "row fragment"))
+        word = squash(cell)
+        following = [squash(c) for _, c in tokens[position + 1: position + 3]]
+        l1 = _l1_at(word, following, not l2_parts)
+        if l1:
+            finish()
+            state.l1, state.l2, state.l1_printed, placeholder = l1[0], None, l1[1], False
+            if l1[2]:
+                skip_token = position + 1
+            continue
+        if row is not None and row.frags and not row.complete:
+            progress = closing_progress(row.closing + word, words, last)
+            if progress is not None:
+                row.closing += word
+                if progress[0]:
+                    row.complete = True
+                    row.cells = split_broken_row(row, two_values)
+                    row.cells["basis"] = [_basis_of(row.closing)]
+                continue
+            if row.closing:
+                row.band2.append(cell)  # a tall row's next band, printed inside its closing cells
+            else:
+                _add_fragment(row, number, cell)
+            continue
+        if row is not None and row.complete and two_values and _continues_twin(row, cell):
+            row.band2.append(cell)
+            basis = row.cells.get("basis")
+            row.cells = {**split_broken_row(row, two_values), "basis": basis}
+            continue
+        short = display_width(word) <= 6 and not is_target_like(word)
+        if re.fullmatch(r"[.…]+", word):
+            finish()
+            if l2_parts:
+                state.l2, l2_parts = _l2_of(l2_parts), []
+            placeholder, placeholder_closing = True, ""
+            continue
+        if placeholder and closing_progress(placeholder_closing + word, words, last) is not None:
+            placeholder_closing += word
+            continue  # the closing cells of a placeholder row
+        two_short = short and following and display_width(following[0]) <= 6
+        if row is not None and row.complete and not l2_parts and not two_short and not (
+                two_values and twin_complete(row)):
+            key = _overflow_target(row, cell, following[0] if following else None, state.known_names)
+            if key:
+                row.cells[key].append(cell)
+                row.spilled += 1
+                continue
+            if closing_progress(word, words, last) is not None:
+                continue  # the rest of a closing broken around overflow text
+        if short or (l2_parts and re.fullmatch(r"\d+", word)):
+            finish()
+            l2_parts.append(word)
+            placeholder = False
+            continue
+        finish()
+        if l2_parts:
+            state.l2, l2_parts = _l2_of(l2_parts), []
+        elif placeholder:
+            state.l2 = None
+        placeholder = False
+        row = BrokenRow(number, state.l1, state.l1_printed, state.l2, known=state.known_names)
+        _add_fragment(row, number, cell)
+    finish()
+    return indicators, cover, findings
+
+
+def _l1_at(word: str, following: list[str], may_open: bool) -> Optional[tuple[str, str, bool]]:
+    """(canonical l1, printed l1, joins the next piece) when a piece is a level-1 cell (可持续发展能 / 力)."""
+    if not may_open:
+        return None
+    if following and len(word) >= 3:
+        joined = word + following[0]
+        if joined in L1_ALIASES or joined in L1_CANONICAL:
+            return match_l1(joined), joined, True
+    found = match_l1(word, next_is_l2=True) if len(word) >= 3 else None
+    return (found, word, False) if found else None
+
+
+def _l2_of(parts: list[str]) -> Optional[str]:
+    joined = "".join(parts)
+    return match_l2(joined) or joined
+
+
+def _add_fragment(row: BrokenRow, number: int, cell: str) -> None:
+    if row.frags and row.frags[-1][0] == number:
+        row.frags[-1][1].append(cell)
+    else:
+        row.frags.append((number, [cell]))
+
+
+def _basis_of(closing: str) -> str:
+    for word in sorted(BASIS_WORDS, key=len, reverse=True):
+        if closing.startswith(word):
+            return word
+    return closing
+
+
+def _header_end(doc: SourceDocument, number: int, end: int) -> int:
+    """Last line of a header broken over lines (指标值确 / 定依据, 前 年 上 年)."""
+    last = number
+    vocabulary = _HEADER_TEXT + "|近两年指标值|预期当年实现值|前年上年|指标值指标"
+    for line, text in doc.numbered(number + 1, min(end, number + 40)):
+        flat = squash(text)
+        if not flat:
+            continue
+        if flat in vocabulary or all(t in vocabulary for t in text.split()):
+            last = line
+            continue
+        break
+    return last
+
+
+def build_broken_row(state: TableState, row: BrokenRow) -> Optional[IndicatorLine]:
+    name = "".join(squash(c) for c in row.cells.get("name", []))
+    name = re.sub(r"^[.…]+", "", name)
+    if not name or re.fullmatch(r"[.…]+", name):
+        return None
+    roles = ["prior_1", "target", "basis"]
+    cells = [name, " ".join(row.cells.get("prior", [])), " ".join(row.cells.get("target", [])),
+             " ".join(row.cells.get("basis", []))]
+    built = build_indicator(state, Draft(row.line, row.l1, row.l2, cells, roles, [row.line]))
+    if built is None:
+        return None
+    prior = tidy(" ".join(row.cells.get("prior", [])))
+    return replace(built, prior_targets=f"近两年={prior}" if prior else None,
+                   indicator_l1_printed=row.l1_printed if row.l1_printed != built.indicator_l1 else None)

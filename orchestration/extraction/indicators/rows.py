@@ -1,0 +1,236 @@
+"""Row assembly shared by the three readers: table state, drafts, header roles,
+IndicatorLine building, coverage lines, findings and project identity.
+
+Every reader ends a row by handing a Draft to build_indicator; this module is that
+common ground.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+from ..model import CoverageLine, Finding, IndicatorLine
+from ..source import SourceDocument
+from ..targets import parse_target
+
+from .vocabulary import consistent_l1, _NUMBER, _PROJECT_CODE, split_weight, squash, tidy
+from .regions import Region
+
+# --------------------------------------------------------------------------- state
+
+
+@dataclass
+class TableState:
+    """What a row inherits: the project, the horizon, the goal, merged l1/l2 cells, the columns."""
+
+    doc: SourceDocument
+    region: Region
+    project_code: Optional[str] = None
+    project_name: Optional[str] = None
+    horizon: Optional[str] = None
+    goal: Optional[str] = None
+    l1: Optional[str] = None
+    l2: Optional[str] = None
+    roles: list[str] = field(default_factory=list)
+    in_table: bool = False
+    l1_printed: Optional[str] = None
+    known_names: frozenset[str] = frozenset()  # names the document's other tables print
+    seen_texts: set[str] = field(default_factory=set)  # names, values and priors read so far (stream)
+    name_column: int = -1  # the header's 三级指标 column (cell layouts)
+
+    @property
+    def scope(self) -> str:
+        return "department" if self.region.table_kind.startswith("department") else "project"
+
+    @property
+    def self_eval(self) -> bool:
+        return self.region.table_kind.endswith("self_eval")
+
+
+@dataclass
+class Draft:
+    """An indicator row being assembled from one or more printed lines."""
+
+    line: int
+    l1: Optional[str]
+    l2: Optional[str]
+    cells: list[str]  # name first, then one cell per role
+    roles: list[str]
+    lines: list[int] = field(default_factory=list)
+    l1_printed: Optional[str] = None  # the level-1 cell as printed (项目产出)
+
+
+def header_roles(cells: Iterable[str]) -> list[str]:
+    """Column roles after the name column, from the header words (前年 / 上年 refine 指标值)."""
+    roles: list[str] = []
+    for cell in cells:
+        text = squash(cell)
+        if not text:
+            continue
+        if "实际完成" in text:
+            roles.append("actual")
+        elif text.startswith("得分"):
+            roles.append("score")
+        elif text in ("分值", "权重", "指标权重"):
+            roles.append("weight")
+        elif "依据" in text or "说明" in text:
+            roles.append("basis")
+        elif "指标分类" in text:
+            roles.append("class")
+        elif text.startswith("指标值") or "目标值" in text or "当年实现" in text:
+            roles.append("target")
+    return roles
+
+
+def refine_roles(roles: list[str], sub_header: Iterable[str]) -> list[str]:
+    """A second header line (前年 上年 预计当年实现) splits 指标值 into three columns."""
+    words = [squash(c) for c in sub_header if squash(c)]
+    if not any(w in ("前年", "上年") for w in words) or "target" not in roles:
+        return roles
+    index = roles.index("target")
+    return roles[:index] + ["prior_2", "prior_1", "target"] + roles[index + 1:]
+
+
+def is_header_line(text: str) -> bool:
+    flat = squash(text)
+    if flat == "一级指标":
+        return True  # PDF text: the other header cells follow on their own lines
+    return "一级指标" in flat and ("二级指标" in flat or "三级" in flat or "指标值" in flat) or (
+        flat.startswith("一级") and "二级" in flat)
+
+
+def is_sub_header(cells: list[str]) -> bool:
+    words = [squash(c) for c in cells if squash(c)]
+    return bool(words) and all(
+        w in ("前年", "上年", "近两年指标值") or (len(w) >= 2 and w in "预计当年实现预期当年实现值")
+        for w in words)
+
+
+# --------------------------------------------------------------------------- output rows
+
+
+def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
+    """An IndicatorLine from an assembled row, or None when it has no name."""
+    values = dict(zip(draft.roles, draft.cells[1:]))
+    raw_name = squash(draft.cells[0]) if draft.cells else ""
+    name, weight = split_weight(raw_name)
+    name = re.sub(r"[（(]\s*\d*\s*分?\s*[)）]$", "", name) if weight is not None else name
+    if "weight" in values and weight is None and values["weight"]:
+        weight = _as_float(values["weight"])
+    if not name:
+        return None
+    target_text = tidy(values.get("target"))
+    target = parse_target(target_text)
+    priors = [(word, tidy(values.get(role))) for word, role in (("前年", "prior_2"), ("上年", "prior_1"))]
+    prior_text = "; ".join(f"{word}={value}" for word, value in priors if value) or None
+    l1 = consistent_l1(draft.l1, draft.l2)
+    if l1 is None:
+        return None
+    printed = draft.l1_printed if draft.l1_printed and draft.l1 else None
+    if printed and draft.l1.startswith(printed):
+        printed = draft.l1  # a word the PDF broke (产出 / 指标), not another name
+    return IndicatorLine(
+        document_id=state.doc.document_id,
+        table_kind=state.region.table_kind,
+        target_scope=state.scope,
+        project_code=state.project_code if state.scope == "project" else None,
+        project_name=state.project_name if state.scope == "project" else None,
+        horizon=state.horizon or ("annual" if state.self_eval else "long_term"),
+        goal_label=state.goal,
+        indicator_l1=l1,
+        indicator_l1_printed=printed if printed != l1 else None,
+        indicator_l2=draft.l2,
+        indicator_name=name,
+        indicator_weight=weight,
+        target_text=target_text,
+        target_op=target.op,
+        target_value=target.value,
+        target_unit=target.unit,
+        prior_targets=prior_text,
+        basis=tidy(values.get("basis")),
+        actual_text=tidy(values.get("actual")) if state.self_eval else None,
+        score=_as_float(values.get("score")) if state.self_eval else None,
+        source_table=state.region.label,
+        source_line=draft.line,
+    )
+
+
+def _as_float(text: Optional[str]) -> Optional[float]:
+    flat = squash(text)
+    return float(flat) if flat and _NUMBER.match(flat) else None
+
+
+def coverage(state: TableState, line: int, outcome: str, detail: Optional[str] = None) -> CoverageLine:
+    return CoverageLine(state.doc.document_id, state.region.table_kind, state.region.label, line, outcome, detail)
+
+
+def unreadable(state: TableState, line: int, reason: str) -> Finding:
+    return Finding(
+        document_id=state.doc.document_id,
+        check="unreadable_indicator",
+        severity="error",
+        detail=f"{state.doc.file_name}:{line}: {reason} in {state.region.label}",
+        source_line=line,
+    )
+
+
+# --------------------------------------------------------------------------- project identity
+
+
+def read_project_identity(state: TableState, number: int, cells: list[str]) -> bool:
+    """项目名称 / 项目编码 cells (or lines) set the project every later row belongs to."""
+    flat_cells = [squash(c) for c in cells]
+    found = False
+    for index, text in enumerate(flat_cells):
+        if text.startswith("项目名称"):
+            rest = text[len("项目名称"):].lstrip(":：")
+            value = rest or next((c for c in flat_cells[index + 1:] if c), "")
+            value = re.split(r"项目编码|年度预算金额|项目类别|项目总预算", value)[0]
+            if value:
+                state.project_name = value
+            elif state.project_name is None:
+                state.project_name = _following_text(state.doc, number)
+            state.project_code = state.project_code if found else None
+            found = True
+        if "项目编码" in text:
+            code = _code_after(flat_cells, index, text) or _code_in_lines(state.doc, number)
+            if code:
+                state.project_code = code
+            found = True
+    return found
+
+
+def _code_after(cells: list[str], index: int, text: str) -> Optional[str]:
+    rest = text.split("项目编码", 1)[1]
+    for candidate in [rest] + cells[index + 1:]:
+        match = _PROJECT_CODE.search(candidate)
+        if match:
+            return match.group(0)
+    return None
+
+
+def _code_in_lines(doc: SourceDocument, number: int) -> Optional[str]:
+    """PDF text prints the code a few lines below 项目编码, sometimes split over lines."""
+    joined = ""
+    for _, text in doc.numbered(number + 1, number + 6):
+        flat = squash(text)
+        if flat and not re.fullmatch(r"[0-9A-Z]+", flat):
+            break  # the next field: the code, if any, is complete
+        joined += flat
+    match = _PROJECT_CODE.search(joined)
+    return match.group(0) if match else None
+
+
+def _following_text(doc: SourceDocument, number: int) -> Optional[str]:
+    """A project name printed on the lines after 项目名称, up to 项目编码."""
+    parts: list[str] = []
+    for _, text in doc.numbered(number + 1, number + 6):
+        flat = squash(text)
+        if not flat:
+            continue
+        if "项目编码" in flat:
+            parts.append(flat.split("项目编码")[0])
+            break
+        parts.append(flat)
+    name = "".join(parts)
+    return name or None

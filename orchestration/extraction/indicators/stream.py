@@ -1,0 +1,835 @@
+"""Stream reader: space-separated text and PDF text, rebuilt from fragments.
+
+A row is rebuilt from its fragments, ended by its value or by the basis column that
+closes it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Optional
+from ..model import CoverageLine, Finding, IndicatorLine
+from ..source import SourceDocument
+from ..targets import parse_target
+
+from .vocabulary import (
+    _GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L2_ALIASES,
+    L2_CANONICAL, match_l1, match_l2, _NARRATIVE, _NUMBER, squash, _STOP_WORDS, tidy,
+)
+from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
+from .regions import _header_text, _header_words, _is_header_fragment, title_kind
+from .rows import (
+    build_indicator, coverage, Draft, header_roles, is_header_line, read_project_identity, refine_roles,
+    TableState, unreadable,
+)
+from .cells import _goal_from_line, _horizon_marker
+
+# --------------------------------------------------------------------------- stream layouts
+
+
+@dataclass
+class Fragment:
+    line: int
+    text: str
+    first_on_line: bool
+    line_tokens: int
+
+
+def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment]:
+    """Non-empty tokens of a text region, each with its line, vocabulary words re-joined.
+
+    A level-1/2 word broken over lines (满意度指 / 标, 经济成本指 / 标) is
+    joined back so that it is recognised; so is a goal label (长期绩效 / 目标 1).
+    """
+    raw: list[Fragment] = []
+    for number, text in doc.numbered(start, end):
+        tokens = [t for piece in re.split(r"\s{2,}|\t", text.strip()) if piece.strip()
+                  for t in _split_single_spaces(piece)]
+        for position, token in enumerate(tokens):
+            raw.append(Fragment(number, token.strip(), position == 0, len(tokens)))
+    return _join_vocab(raw)
+
+
+def _join_vocab(raw: list[Fragment]) -> list[Fragment]:
+    joined: list[Fragment] = []
+    index = 0
+    while index < len(raw):
+        best = None
+        for width in (3, 2):
+            if index + width > len(raw):
+                continue
+            text = "".join(squash(f.text) for f in raw[index: index + width])
+            if (text in L1_CANONICAL or text in L2_CANONICAL or text in L2_ALIASES or text in L1_ALIASES
+                    or re.fullmatch(r"(长期|年度)绩效目标\d*", text)):
+                best = (width, text)
+                break
+        if best:
+            width, text = best
+            first = raw[index]
+            joined.append(Fragment(first.line, text, first.first_on_line, first.line_tokens))
+            index += width
+        else:
+            joined.append(raw[index])
+            index += 1
+    return joined
+
+
+def trailer_words(fragments: list[Fragment]) -> set[str]:
+    """Values of the closing columns (指标值确定依据, 指标分类) of this region.
+
+    They repeat row after row (计划标准, 2021年底前完成, 绩效基本型): a short
+    single-cell line seen three times or more, or the last cell of a line whose
+    cell before it is a target.
+    """
+    counts = Counter(squash(f.text) for f in fragments if f.line_tokens == 1)
+    openers = {squash(f.text) for f in fragments if f.first_on_line and f.line_tokens > 1}
+    words = {w for w, n in counts.items() if n >= 3 and 2 <= len(w) <= 8 and not is_target_like(w)
+             and w not in openers
+             and not match_l1(w) and not match_l2(w) and not _GOAL.match(w)}
+    by_line: dict[int, list[Fragment]] = {}
+    for fragment in fragments:
+        by_line.setdefault(fragment.line, []).append(fragment)
+    closers = set()
+    for parts in by_line.values():
+        last = squash(parts[-1].text)
+        if len(parts) >= 2 and is_target_like(parts[-2].text) and not is_target_like(last) and _is_label(last):
+            closers.add(last)
+    ends = {squash(parts[-1].text) for parts in by_line.values() if len(parts) >= 2}
+    return closers | {w for w in words if w in ends}
+
+
+def _is_label(word: str) -> bool:
+    """A basis label (计划标准, 据实结算), not the rest of a sentence wrapped after a number (余份，形成上)."""
+    return 2 <= len(word) <= 12 and not _SENTENCE.search(word) and "、" not in word
+
+
+def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
+    """Level-2 names outside the vocabulary (党建工作, 监管工作) a document uses.
+
+    They open complete one-line rows (l2, name, value, basis); once learned
+    there, the same word alone on a line is an l2, not part of a name.
+    """
+    by_line: dict[int, list[Fragment]] = {}
+    for fragment in fragments:
+        by_line.setdefault(fragment.line, []).append(fragment)
+    learned = {squash(parts[0].text) for parts in by_line.values()
+               if len(parts) >= 4 and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers
+               and is_target_like(parts[-2].text) and _free_word(parts[0].text)}
+    if not learned:
+        return learned
+    # A table that uses free level-2 words: another short word alone on a line again and again is one too
+    # (宣传工作 only ever heads rows whose value is text); a name is printed twice at most (long-term, annual).
+    alone = Counter(squash(parts[0].text) for parts in by_line.values() if len(parts) == 1)
+    return learned | {w for w, n in alone.items() if n >= 3 and _free_word(w) and w not in trailers
+                      and not is_target_like(w) and not _GOAL.match(w) and len(w) >= 3}
+
+
+def _free_word(text: str) -> bool:
+    return not match_l1(text) and not match_l2(text) and len(squash(text)) <= 8
+
+
+def parse_stream_region(state: TableState, start: int, end: int):
+    """Rows of a region printed as text: fragments are gathered until the row closes."""
+    indicators: list[IndicatorLine] = []
+    cover: list[CoverageLine] = []
+    findings: list[Finding] = []
+    fragments = stream_fragments(state.doc, start, end)
+    trailers = trailer_words(fragments)
+    free_l2 = free_l2_words(fragments, trailers)
+    row: list[Fragment] = []
+    closed = False
+    accounted: set[int] = set()
+
+    previous: list[Fragment] = []  # the fragments of the last row read
+
+    def flush():
+        nonlocal row, closed, previous
+        if (row and indicators and _adjacent(fragments, previous, row) and len(row) >= 2
+                and all(f.line_tokens == 1 and _is_char_line(f.text) for f in row)
+                and (indicators[-1].prior_targets or "").startswith("前年=")):
+            # the one-character 前年 column running on after its row closed (… 填 / 报 / 和 / 报 | 送 / 要 / 求)
+            tail = "".join(squash(f.text) for f in row)
+            first, _, second = indicators[-1].prior_targets.partition("; 上年=")
+            priors = first + tail + (f"; 上年={second}" if second else "")
+            indicators[-1] = replace(indicators[-1], prior_targets=priors)
+            cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                         for line in sorted({f.line for f in row}))
+            accounted.update(f.line for f in row)
+            row, closed = [], False
+            return
+        if row and indicators and _adjacent(fragments, previous, row):
+            spill = spilled_cell(previous, row, trailers, "basis" in state.roles and indicators[-1].basis is None)
+            if spill:
+                indicators[-1] = _with_spill(indicators[-1], spill, row, trailers)
+                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                             for line in sorted({f.line for f in row}))
+                accounted.update(f.line for f in row)
+                row, closed = [], False
+                return
+            lead = leading_target(previous, row, trailers) if indicators[-1].target_op is None else 0
+            if lead:  # the text value ran on after the basis printed beside its middle (…取一个号， 计划标准 排一次队…)
+                text = tidy((indicators[-1].target_text or "") + "".join(squash(f.text) for f in row[:lead]))
+                indicators[-1] = replace(indicators[-1], target_text=text)
+                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                             for line in sorted({f.line for f in row[:lead]}))
+                accounted.update(f.line for f in row[:lead])
+                row = row[lead:]
+            lead = leading_basis(previous, row, trailers, state.roles) if indicators[-1].basis is None else 0
+            if lead:
+                indicators[-1] = _with_spill(indicators[-1], "basis", row[:lead], trailers)
+                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
+                             for line in sorted({f.line for f in row[:lead]}))
+                accounted.update(f.line for f in row[:lead])
+                row = row[lead:]
+        if row:
+            previous = list(row)
+            result = build_stream_row(state, row, trailers)
+            if result is None:
+                findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
+                                           "a level-1 indicator or a column header"))
+                cover.append(coverage(state, row[0].line, "finding", "unreadable fragments"))
+            else:
+                indicators.append(result)
+                cover.append(coverage(state, row[0].line, "fact", result.indicator_name))
+                state.seen_texts.update(squash(t) for t in (result.indicator_name, result.target_text) if t)
+            for fragment in row:
+                accounted.add(fragment.line)
+        row, closed = [], False
+
+    lines = _group_lines(fragments)
+    opened_whole_line = False
+    header_open = False
+    fresh = False  # l1/l2 set and no row read since
+    l2_cut = False  # the last level 2 printed cut (数量指), its 标 still to come
+    l2_partial = False  # the last level 2 printed as the start of a longer word (社会公众或)
+    position_of = {id(f): i for i, f in enumerate(fragments)}
+    for number, parts in lines:
+        text = state.doc.line(number)
+        flat = squash(text)
+        cells = [p.text for p in parts]
+        if read_project_identity(state, number, cells if len(cells) > 1 else [text]):
+            flush()
+            state.in_table, state.goal = False, None
+            cover.append(coverage(state, number, "header", "project identity"))
+            continue
+        if is_header_line(text):
+            flush()
+            state.roles = header_roles(_header_words(state.doc, number))
+            if _has_priors(state.doc, number):
+                state.roles = refine_roles(state.roles, ["前年", "上年"])
+            state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
+            state.l1 = state.l2 = state.l1_printed = None
+            state.in_table = True
+            header_open = True
+            cover.append(coverage(state, number, "header", "column header"))
+            continue
+        if header_open and continues_header(text):
+            cover.append(coverage(state, number, "header", "column header continued"))
+            continue
+        header_open = False
+        horizon = _horizon_marker(flat) or _stream_horizon(flat)
+        if horizon:
+            flush()
+            # 长期目标1： then 长期绩效指标 (the same horizon) keeps the goal; a new horizon drops it
+            state.horizon, state.goal = horizon, state.goal if horizon == state.horizon else None
+            state.in_table = False
+            _goal_from_line(state, [flat])
+            cover.append(coverage(state, number, "header", "horizon marker"))
+            continue
+        if not state.in_table:
+            cover.append(coverage(state, number, "note", "outside an indicator table"))
+            continue
+        if _is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts) and not (
+                row and not closed and len(flat) == 1 and flat not in ("标", "指")):  # 类 inside 各 / 类 / 宣
+            cover.append(coverage(state, number, "header", "column header continued"))
+            continue  # (长期绩效 / 目标 1 is a goal label broken over lines, joined into one piece)
+        if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
+                _NARRATIVE.match(flat)):
+            flush()
+            state.in_table = False
+            cover.append(coverage(state, number, "note", "end of indicator table"))
+            continue
+        for part in parts:
+            word = squash(part.text)
+            goal = goal_label(word, state.horizon)
+            # a level-1 piece printed after its row's level 2 (cells centred in their height)
+            after_l2 = fresh and state.l2 is not None and state.l1 is None
+            l1 = match_l1(word, next_is_l2=after_l2) if len(word) >= 3 else None
+            l2 = match_l2(word) if not l1 else None
+            if goal and part.first_on_line:
+                flush()
+                state.goal = goal
+                if not fresh:  # a goal centred in its merged cell can print after its first l1/l2
+                    state.l1 = state.l2 = None
+                continue
+            if l1 and (part.first_on_line or not row):
+                flush()
+                # a level 2 cut before this level 1 (数量指 / 产出指标 / 标) is this row's level 2
+                keep = after_l2 or (fresh and l2_cut and state.l2 is not None)
+                state.l1, state.l2 = l1, state.l2 if keep else None
+                state.l1_printed = word
+                fresh = True
+                continue
+            if l2 and fresh and state.l2 and (l2 == state.l2 or l2 in state.l2 and not l2_partial) and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
+                l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
+            following = fragments[position_of[id(part)] + 1] if position_of[id(part)] + 1 < len(fragments) else None
+            if l2 and row and not closed and part.first_on_line and not any(
+                    is_target_like(f.text) for f in row) and following is not None and len(
+                    squash(following.text)) <= 2 and not is_target_like(following.text):
+                state.l2 = l2  # printed beside the middle of the name it belongs to (准 / 质量指标 / 位)
+                continue
+            if l2 and (part.first_on_line or not row):
+                flush()
+                if not (fresh and state.l2 and is_vocab_tail(word)):
+                    continued = fresh and l2_partial and state.l2 and l2 in state.l2  # 社会公众或 / 服务对象满
+                    state.l2 = state.l2 if continued else l2
+                    l2_cut = word.endswith("指")
+                    l2_partial = not continued and word not in L2_CANONICAL and word not in L2_ALIASES
+                fresh = True
+                continue
+            after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))
+            if word in free_l2 and (part.first_on_line or after_l1) and (len(parts) == 1 or len(parts) >= 4):
+                flush()
+                state.l2 = word
+                continue
+            if word in trailers:
+                if row:
+                    row.append(part)
+                    closed = True
+                continue
+            if closed:
+                flush()
+            if not row and part.first_on_line and parts[-1] is not part and _learned_l2(state, word, parts):
+                continue
+            if not row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= 3:
+                opened_whole_line = True
+            if re.fullmatch(r"[.…]{2,}", word):
+                flush()  # a "……" template row: no indicator
+                continue
+            if not row and state.l2 and len(word) <= 3 and word in state.l2 and not is_target_like(word):
+                continue  # the tail of a level-2 cell printed after its first row (…满 / 意度)
+            if fresh and not row and is_vocab_tail(word):
+                continue  # the end of a level word broken around a goal label (成本指 / … / 标)
+            row.append(part)
+            fresh = False
+            if part is parts[-1] and is_target_like(part.text) and (part.line_tokens >= 2 or len(row) >= 2 and (
+                    not _NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts) and (
+                    not _inside_text(row, parts)):
+                closed = True  # the value ends its row, also alone below a wrapped name (not 100 / % broken)
+            if part is parts[-1] and opened_whole_line:
+                closed = True
+        opened_whole_line = False
+        if number not in accounted:
+            cover.append(coverage(state, number, "fact" if row else "note", "row fragment" if row else "label"))
+    flush()
+    return indicators, cover, findings
+
+
+def _inside_prior(state: TableState, row: list[Fragment], parts: list[Fragment]) -> bool:
+    """'截至目前已在 12家' inside a row already open, in a table with 前年 / 上年 columns: a number
+    ending a line of prior-year text, not the row's value (printed after the priors, or alone)."""
+    if "prior_1" not in state.roles or len(parts) != 2 or is_target_like(parts[0].text):
+        return False
+    return row.index(parts[0]) > 0 if parts[0] in row else False
+
+
+def _inside_text(row: list[Fragment], parts: list[Fragment]) -> bool:
+    """'信息查询等 12项医' inside a wrapped text cell: the line is as wide as the full lines before it,
+    so the number is part of a sentence running on (…等 18项医保服务事 / 项的就近办理), not the value."""
+    if len(parts) < 2 or is_target_like(parts[0].text) or parts[0] not in row or row.index(parts[0]) == 0:
+        return False
+    before = [f for f in row if f.line < parts[0].line]
+    by_line: dict[int, str] = {}
+    for fragment in before:
+        by_line[fragment.line] = by_line.get(fragment.line, "") + squash(fragment.text)
+    widths = [display_width(t) for _, t in sorted(by_line.items())]
+    if len(widths) < 3:
+        return False
+    here = display_width("".join(squash(p.text) for p in parts))
+    return widths[-1] >= max(widths[-3:]) - 1 and widths[-2] >= max(widths[-3:]) - 1 and here >= widths[-1] - 1
+
+
+def _adjacent(fragments: list[Fragment], previous: list[Fragment], row: list[Fragment]) -> bool:
+    """The row's first fragment directly follows the previous row's last: no label between them."""
+    if not previous or not row:
+        return False
+    ids = [id(f) for f in fragments]
+    return ids.index(id(row[0])) == ids.index(id(previous[-1])) + 1
+
+
+_VALUE_TAIL = re.compile(r"^(及?以上|及?以下|左右|以内)$")
+
+
+def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[str],
+                 basis_open: bool) -> Optional[str]:
+    """'name', 'target' or 'basis' when one cell of text without a value, printed right after a row
+    closed by its value, is the rest of that row: the end of a name whose value sat beside its
+    middle (the name's last line before the value is full), the end of the value (以上), or the
+    basis column printed below a one-line name and value."""
+    body = [f for f in row if squash(f.text) not in trailers]
+    before = stream_cells(previous, trailers)
+    if not body or before is None or not is_target_like(before[2]) or not _one_cell(body):
+        return None
+    if any(is_target_like(f.text) or re.match(r"^[≥≤<>=＞＜]", squash(f.text)) for f in body):
+        return None
+    text = "".join(squash(f.text) for f in body)
+    if _VALUE_TAIL.match(text):
+        return "target"
+    name = before[0]
+    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+        return "name"
+    return "basis" if basis_open else None
+
+
+def leading_basis(previous: list[Fragment], row: list[Fragment], trailers: set[str], roles: list[str]) -> int:
+    """How many leading fragments of a row are the basis of the row before it: a table without
+    prior columns reads text, name, value; the first cell is the basis left below a one-line row."""
+    if "basis" not in roles or "prior_1" in roles:
+        return 0
+    before, split = stream_cells(previous, trailers), stream_cells(row, trailers)
+    if before is None or split is None or not is_target_like(before[2]):
+        return 0
+    name = before[0]
+    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+        return 0
+    if not split[1]:
+        # basis and name both wrapped, read as one name: two cells by printed width (19 18 / 16 6)
+        cut = _two_cells(split[0]) if split[2] and is_target_like(split[2]) else 0
+        return row.index(split[0][cut - 1]) + 1 if cut else 0
+    if not _one_cell(split[0]) or any(is_target_like(f.text) for f in split[1]):
+        return 0
+    return row.index(split[0][-1]) + 1
+
+
+def leading_target(previous: list[Fragment], row: list[Fragment], trailers: set[str]) -> int:
+    """How many leading fragments of a row end the previous row's text value: that value's last line was
+    full (the cell ran on), these lines are as wide at most, the last of them short, and a row follows."""
+    before = stream_cells(previous, trailers)
+    if before is None or before[1] or not before[2] or is_target_like(before[2]):
+        return 0
+    body = [f for f in previous if squash(f.text) not in trailers]
+    value = body[len(before[0]):]
+    if len(value) < 2 or len({f.line for f in value}) != len(value):
+        return 0
+    widths = [display_width(f.text) for f in value]
+    if widths[-1] < max(widths) - 1:
+        return 0
+    for index, fragment in enumerate(row):
+        if fragment.line_tokens != 1 or display_width(fragment.text) > max(widths) + 1 or is_target_like(fragment.text):
+            return 0
+        if display_width(fragment.text) < max(widths) - 2:
+            return index + 1 if index + 1 < len(row) else 0
+    return 0
+
+
+def _wrapped_cell(parts: list[Fragment]) -> bool:
+    """One wrapped cell by printed width: every line but the last as wide as the widest."""
+    if len({f.line for f in parts}) != len(parts):
+        return False
+    widths = [display_width(f.text) for f in parts]
+    return all(w >= max(widths) - 1 for w in widths[:-1])
+
+
+def _two_cells(parts: list[Fragment], prefer_one_line: bool = False) -> int:
+    """Where fragments that are not one wrapped cell split into exactly two (0 if not, or not one way):
+    the basis text left below the previous row, then this row's wrapped name."""
+    if len(parts) < 3 or _wrapped_cell(parts):
+        return 0
+    cuts = [i for i in range(1, len(parts)) if _wrapped_cell(parts[:i]) and _wrapped_cell(parts[i:])
+            and len(parts[i:]) >= 2]
+    if len(cuts) == 1:
+        return cuts[0]
+    widths = [display_width(f.text) for f in parts]
+    if cuts and cuts[0] == 1 and prefer_one_line and widths[0] >= max(widths[1:]) + 2:
+        return 1  # a one-line name in the wider column, the narrower text below it is the value
+    return 0
+
+
+def _one_cell(parts: list[Fragment]) -> bool:
+    """Fragments one per line, every line but the last as long as the longest: one wrapped cell."""
+    if len({f.line for f in parts}) != len(parts):
+        return False
+    lengths = [len(squash(f.text)) for f in parts]
+    return all(n >= max(lengths) - 1 for n in lengths[:-1])
+
+
+def _with_spill(indicator: IndicatorLine, cell: str, row: list[Fragment], trailers: set[str]) -> IndicatorLine:
+    text = "".join(squash(f.text) for f in row if squash(f.text) not in trailers)
+    closing = "".join(squash(f.text) for f in row if squash(f.text) in trailers) or None
+    if cell == "name":
+        return replace(indicator, indicator_name=indicator.indicator_name + text, basis=indicator.basis or closing)
+    if cell == "target":
+        target_text = tidy(f"{indicator.target_text}{text}")
+        parsed = parse_target(target_text)
+        return replace(indicator, target_text=target_text, target_op=parsed.op, target_value=parsed.value,
+                       target_unit=parsed.unit, basis=indicator.basis or closing)
+    return replace(indicator, basis=tidy(text + (closing or "")))
+
+
+def _group_lines(fragments: list[Fragment]) -> list[tuple[int, list[Fragment]]]:
+    grouped: dict[int, list[Fragment]] = {}
+    for fragment in fragments:
+        grouped.setdefault(fragment.line, []).append(fragment)
+    return sorted(grouped.items())
+
+
+def _has_priors(doc: SourceDocument, number: int) -> bool:
+    return "前年" in _header_text(doc, number, 14)  # 前 / 年 broken over lines too
+
+
+# The value columns of a header as printed, in order: a line of a broken header is a run of it
+# (据前年 上年, 依据前年 上年, 前 / 年 / 预计当 / 年) even where PDF text cut it mid-word.
+_HEADER_RUNS = ("三级指标指标值指标值确定依据前年上年预计当年实现", "指标值近两年指标值预期当年实现值指标值确定依据指标分类",
+                "指标值指标值说明", "年初目标值实际完成值得分")
+
+
+def continues_header(text: str) -> bool:
+    """A line inside a header broken over lines: a run of the header's value-column words."""
+    flat = squash(text)
+    return bool(flat) and any(flat in run for run in _HEADER_RUNS) and not (len(flat) >= 2 and match_l2(flat))
+
+
+def _stream_horizon(flat: str) -> Optional[str]:
+    if flat in ("长期绩效指标", "长期绩效目标表") or re.fullmatch(r"长期目标\d*[:：]?", flat):
+        return "long_term"
+    if flat in ("年度绩效指标", "年度绩效目标表") or re.fullmatch(r"年度目标\d*[:：]?", flat):
+        return "annual"
+    return None
+
+
+def _learned_l2(state: TableState, word: str, parts: list[Fragment]) -> bool:
+    """A free-text l2 (党建工作, 监管工作) opening a line of four cells: name, value, basis follow."""
+    roles_after_name = len(state.roles)
+    if len(parts) == roles_after_name + 2 and not match_l2(word) and len(word) <= 8:
+        state.l2 = word
+        return True
+    if len(parts) == 1 and state.l2 and word == state.l2:
+        return True
+    return False
+
+
+def stream_cells(row: list[Fragment], trailers: set[str]):
+    """(name fragments, fragments between name and value, value text) of a stream row, None if empty."""
+    body = [f for f in row if squash(f.text) not in trailers]
+    if not body:
+        return None
+    value_index = next((i for i in range(len(body) - 1, -1, -1)
+                        if is_target_like(body[i].text) and (i > 0 or len(body) == 1)
+                        and not (i < len(body) - 1 and not body[i].first_on_line
+                                 and body[i + 1].line != body[i].line)), None)  # 信息查询等 12项医 / 保事项
+    if value_index is not None and value_index > 0:
+        name_parts, middle = _split_name(body[:value_index])
+        return name_parts, middle, body[value_index].text
+    closing_lines = {f.line for f in row if squash(f.text) in trailers}
+    if (len(body) >= 2 and body[-1].line in closing_lines and body[-1].first_on_line
+            and body[-2].line != body[-1].line):
+        # a text value alone before its basis (全年 2021年底前完成) below a wrapped name
+        return body[:-1], [], body[-1].text
+    name_parts, rest = _split_name(body)
+    if not rest and (cut := _two_cells(body, prefer_one_line=True)):
+        name_parts, rest = body[:cut], body[cut:]  # a one-line name above a text value (20 / 17 16 13)
+    return name_parts, [], " ".join(f.text for f in rest) if rest else None
+
+
+def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
+    """Name, value and trailing cells of a row rebuilt from its fragments."""
+    closing = [f for f in row if squash(f.text) in trailers]
+    roles = list(state.roles)
+    if (roles and not closing and len({f.line for f in row}) == 1 and len(row) == 1 + len(roles) >= 3
+            and not any(is_target_like(f.text) for f in row)):
+        # one line of exactly as many cells as the header has columns (基层党建考核 优秀 上级考核)
+        draft = Draft(row[0].line, state.l1, state.l2, [squash(f.text) for f in row], roles, [row[0].line],
+                      l1_printed=state.l1_printed)
+        return build_indicator(state, draft)
+    if "prior_1" in roles and (column := _char_column_row([f for f in row if squash(f.text) not in trailers])):
+        name, prior_2, prior_1, target = column
+        values = {"prior_2": prior_2, "prior_1": prior_1, "target": target,
+                  "basis": "".join(squash(f.text) for f in closing) or None}
+        draft = Draft(row[0].line, state.l1, state.l2, [name] + [values.get(r) or "" for r in roles], roles,
+                      [f.line for f in row], l1_printed=state.l1_printed)
+        return build_indicator(state, draft)
+    split = stream_cells(row, trailers)
+    if split is None:
+        return None
+    name_parts, middle, value = split
+    if (len(name_parts) >= 2 and not middle and closing and name_parts[-1].line_tokens == 1
+            and name_parts[-1].line != name_parts[-2].line and squash(name_parts[-1].text).startswith(_BASIS_OPENERS)
+            and any(f.line == closing[0].line and is_target_like(f.text) for f in row)):
+        # 根据退役军人事务 / 100% 局提供人员名单: the basis begun above the value line, ended beside it
+        closing = [name_parts[-1]] + closing
+        name_parts = name_parts[:-1]
+    name = "".join(squash(f.text) for f in name_parts)
+    values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
+    if middle and "prior_1" in roles:
+        on_value_line = _priors_beside_value(row, name_parts, middle)
+        broken = _broken_prior(name_parts + middle)
+        if broken:
+            name = "".join(squash(f.text) for f in broken[0])
+            values["prior_2"], values["prior_1"] = broken[1], broken[2]
+        elif on_value_line:
+            name = "".join(squash(f.text) for f in row[: row.index(on_value_line[0])]
+                           if squash(f.text) not in trailers)
+            values["prior_2"], values["prior_1"] = on_value_line[0].text, on_value_line[1].text
+        elif (cells := _prior_text_cells(state, name_parts + middle)) is not None:
+            name, values["prior_2"], values["prior_1"] = cells
+        elif _same_column(name_parts, middle):
+            name += "".join(squash(f.text) for f in middle)  # 医疗费是否 / 按政策准 / 确、及时支 / 付到位
+        else:
+            groups = _width_groups(middle)
+            if len(groups) >= 2:
+                values["prior_2"] = "".join(squash(f.text) for f in groups[0])
+                values["prior_1"] = "".join(squash(f.text) for g in groups[1:] for f in g)
+            else:
+                values["prior_1"] = "".join(squash(f.text) for f in middle)
+            name, values = _repeated_prior(name, values)
+    elif middle:
+        values["target"] = "".join(squash(f.text) for f in middle) + (value or "")
+    if "prior_1" not in roles and values.get("target"):
+        flat = squash(values["target"])
+        half = len(flat) // 2
+        if len(flat) >= 16 and len(flat) % 2 == 0 and flat[:half] == flat[half:]:
+            values["target"] = flat[:half]  # the same text printed in two columns (名称 cell's second paragraph)
+    cells = [name]
+    for role in roles:
+        cells.append(values.get(role) or "")
+    draft = Draft(row[0].line, state.l1, state.l2, cells, roles, [f.line for f in row], l1_printed=state.l1_printed)
+    if not roles:
+        return None
+    return build_indicator(state, draft)
+
+
+def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tuple[str, Optional[str], str]]:
+    """(name, 前年, 上年) of a row whose name and 前年 print in narrow columns and 上年 in a wide one,
+    all as wrapped text before the value (PDF text: 持续深化 / 医保支付 / … / 督促区域内相关医 / …).
+
+    Lines are narrow or wide by printed width. The narrow text is the name then 前年: it splits at a
+    short line inside it, at narrow text the wide column prints again later (前年 and 上年 often
+    say the same), at a name or text read before, or where another band of the row began (wide lines
+    between). A narrow run with no such place is the name alone, 前年 left empty rather than guessed.
+    Single characters left after the cells (平 / 平, 务) finish the cells still open."""
+    lines: list[list[str]] = []
+    last_line = None
+    for fragment in parts:
+        if fragment.line == last_line:
+            lines[-1].append(fragment.text)
+        else:
+            lines.append([fragment.text])
+            last_line = fragment.line
+    texts = ["".join(squash(t) for t in line) for line in lines]
+    # punctuation alone on a line (”) ends the line before it
+    merged: list[str] = []
+    for text in texts:
+        if merged and text and all(not ("\u4e00" <= ch <= "\u9fff") and not ch.isalnum() for ch in text):
+            merged[-1] += text
+        else:
+            merged.append(text)
+    texts = merged
+    if len(texts) < 3:
+        return None
+    widths = [display_width(t) for t in texts]
+    wide = max(widths)
+    narrow_full = max((w for w in widths if w <= wide * 0.65), default=0)
+    if wide < 14 or narrow_full < 6:
+        return None
+    tiny = [len(t) == 1 for t in texts]
+    kind = ["t" if tiny[i] else ("W" if widths[i] > narrow_full + 1 else "N") for i in range(len(texts))]
+    # runs of N and W (tiny lines set aside with their position)
+    runs: list[list] = []  # [kind, [indexes]]
+    for i, k in enumerate(kind):
+        if k == "t":
+            runs.append(["t", [i]])
+        elif runs and runs[-1][0] == k:
+            runs[-1][1].append(i)
+        else:
+            runs.append([k, [i]])
+    # a short narrow line closing a wide run (回医保账户, 浓厚宣传氛围) is that wide cell's last line
+    cleaned: list[list] = []
+    for index, run in enumerate(runs):
+        following = runs[index + 1][0] if index + 1 < len(runs) else None
+        if (run[0] == "N" and len(run[1]) == 1 and cleaned and cleaned[-1][0] == "W"
+                and following in (None, "W", "t")):
+            cleaned[-1][1].extend(run[1])
+            continue
+        cleaned.append(run)
+    runs = cleaned
+    wide_runs = [r for r in runs if r[0] == "W"]
+    narrow_runs = [r for r in runs if r[0] == "N"]
+    if not wide_runs or not narrow_runs or runs[0][0] != "N":
+        return None
+    wide_text = "".join(texts[i] for r in wide_runs for i in r[1])
+    known = state.known_names | state.seen_texts
+
+    def cells_of_run(indexes: list[int]) -> list[list[int]]:
+        short = [n for n, i in enumerate(indexes[:-1]) if widths[i] <= narrow_full * 0.6]
+        if len(short) == 1:
+            return [indexes[: short[0] + 1], indexes[short[0] + 1:]]
+        cuts = []
+        for k in range(1, len(indexes)):
+            head = "".join(texts[i] for i in indexes[:k])
+            tail = "".join(texts[i] for i in indexes[k:])
+            common = 0
+            while common < min(len(tail), len(wide_text)) and tail[common] == wide_text[common]:
+                common += 1
+            if common >= 4 or head in known or (tail in known and len(tail) >= 4):
+                cuts.append(k)
+        if len(cuts) == 1:
+            return [indexes[: cuts[0]], indexes[cuts[0]:]]
+        return [indexes]
+
+    cells: list[list[int]] = []
+    for run in narrow_runs:
+        cells.extend(cells_of_run(run[1]))
+    if len(cells) > 2:
+        return None
+    texts_of = [[texts[i] for i in cell] for cell in cells]
+    wide_cell = [texts[i] for r in wide_runs for i in r[1]]
+    leftovers = [texts[i] for r in runs if r[0] == "t" for i in r[1]]
+    wide_open = display_width(wide_cell[-1]) >= max(display_width(t) for t in wide_cell) - 2
+    if leftovers:
+        positions = [i for r in runs if r[0] == "t" for i in r[1]]
+        first_wide = min(i for r in wide_runs for i in r[1])
+        if len(leftovers) == len(texts_of) and all(p < first_wide for p in positions):
+            for cell, piece in zip(texts_of, leftovers):
+                cell.append(piece)  # 化水 / 务水 … 平 / 平: one character left for each narrow cell
+        elif len(leftovers) == 1 and wide_open and positions[0] > first_wide:
+            wide_cell.append(leftovers[0])  # 结算服 … 务
+        elif all(p < first_wide for p in positions) and len(leftovers) == 1:
+            texts_of[-1].append(leftovers[0])  # 回医保账 / 户 before the wide column
+        else:
+            return None
+    name = "".join(texts_of[0])
+    prior_2 = "".join(texts_of[1]) if len(texts_of) == 2 else None
+    return name, prior_2, "".join(wide_cell)
+
+
+def _is_char_line(text: str) -> bool:
+    """One character and its punctuation (明, 求，): a line of a column one character wide."""
+    return len(re.sub(r"[，、。；：）（“”]", "", squash(text))) == 1
+
+
+def _char_column_row(body: list[Fragment]) -> Optional[tuple[str, str, str, Optional[str]]]:
+    """(name, 前年, 上年, target) of a row whose 前年 prints one character per line (按 / 政 / 策 …):
+    the name before that run, 上年 the wide text after it, then the value; a text value prints in
+    a narrower column after 上年 (全面梳理贯标平台， … then 全面梳 / 理贯标 …)."""
+    lines: list[list[Fragment]] = []
+    for fragment in body:
+        if lines and lines[-1][-1].line == fragment.line:
+            lines[-1].append(fragment)
+        else:
+            lines.append([fragment])
+    texts = ["".join(squash(f.text) for f in line) for line in lines]
+    single = [len(line) == 1 and _is_char_line(t) for line, t in zip(lines, texts)]
+    start = next((i for i in range(len(texts) - 2) if all(single[i: i + 3])), None)
+    if start is None or start == 0:
+        return None
+    end = start
+    while end < len(texts) and single[end]:
+        end += 1
+    name_widths = [display_width(t) for t in texts[:start]]
+    if start >= 2 and name_widths[-1] >= max(name_widths) - 1 and end - start > 3:
+        start += 1  # 民性的宣 / 传: the name's last character, its line still full before it
+    name = "".join(texts[:start])
+    prior_2 = "".join(texts[start: end])
+    rest = texts[end:]
+    if not rest:
+        return None
+    value = rest[-1] if is_target_like(rest[-1]) and lines[-1][0].line_tokens >= 1 else None
+    if value is not None:
+        return name, prior_2, "".join(rest[:-1]), value
+    widths = [display_width(t) for t in rest]
+    wide = max(widths)
+    split = next((i for i in range(1, len(rest)) if all(w <= wide * 0.5 for w in widths[i:])), None)
+    if split is None:
+        return None
+    return name, prior_2, "".join(rest[:split]), "".join(rest[split:])
+
+
+def _same_column(name_parts: list[Fragment], middle: list[Fragment]) -> bool:
+    """Text after a name's short line that is as wide as the name's lines, one cell, with no other value
+    column beside it: the name itself wrapping unevenly (a line one character short), not a prior."""
+    if not name_parts or not middle or len(_width_groups(middle)) != 1:
+        return False
+    if any(f.line_tokens != 1 for f in name_parts + middle):
+        return False
+    name_widths = [display_width(f.text) for f in name_parts]
+    widths = [display_width(f.text) for f in middle]
+    return len(name_widths) >= 2 and max(widths) <= max(name_widths) + 1 and max(widths) >= max(name_widths) - 2 and (
+        min(name_widths) >= max(name_widths) - 2)
+
+
+_BASIS_OPENERS = ("根据", "依据", "按照")
+_OP_ALONE = re.compile(r"^[≥≤<>=＞＜]+$")
+
+
+def _broken_prior(parts: list[Fragment]) -> Optional[tuple[list[Fragment], str, str]]:
+    """(name, 前年, 上年) when 前年 is a value broken over lines of its own (＞ / 60 / %, 100 / %) just
+    before the line printing 上年 beside the target (＞80% ＞90% 上年数据)."""
+    if len(parts) < 3 or parts[-1].line_tokens < 2 or not is_target_like(parts[-1].text):
+        return None
+    if len([f for f in parts if f.line == parts[-1].line]) != 1:
+        return None
+    index = len(parts) - 1
+    pieces: list[Fragment] = []
+    while index > 0 and parts[index - 1].line_tokens == 1 and len(pieces) < 3 and (
+            _OP_ALONE.match(squash(parts[index - 1].text)) or _NUMBER.match(squash(parts[index - 1].text))
+            or re.fullmatch(r"[%％]", squash(parts[index - 1].text))):
+        index -= 1
+        pieces.insert(0, parts[index])
+    text = "".join(squash(f.text) for f in pieces)
+    if len(pieces) < 2 or not _NUMBER.match(squash(pieces[0].text).lstrip("≥≤<>=＞＜")) and not _OP_ALONE.match(
+            squash(pieces[0].text)) or not is_target_like(text) or index == 0:
+        return None
+    return parts[:index], text, parts[-1].text
+
+
+def _priors_beside_value(row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment]) -> list[Fragment]:
+    """前年 and 上年 printed on the value's line (95% 95% 95% 上年数据): those two cells, else []."""
+    values = [f for f in middle if f.line == middle[-1].line]
+    if len(values) == 2 and all(is_target_like(f.text) for f in values) and values[0].first_on_line:
+        return values
+    return []
+
+
+def _repeated_prior(name: str, values: dict[str, Optional[str]]) -> tuple[str, dict[str, Optional[str]]]:
+    """前年 and 上年 printing the same text in columns as narrow as the name's: the text read twice
+    at the end of name + priors is the two priors, what is before it the name."""
+    full = name + (values.get("prior_2") or "") + (values.get("prior_1") or "")
+    for size in range((len(full) - 2) // 2, 3, -1):
+        tail = full[-size:]
+        if full[-2 * size: -size] == tail:
+            return full[: -2 * size], {**values, "prior_2": tail, "prior_1": tail}
+    return name, values
+
+
+def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
+    """Name fragments first, the value after: PDF columns wrap at a fixed width, so the
+    name ends at its short last line (the first line followed by a longer one)."""
+    if len(parts) <= 1:
+        return parts, []
+    if parts[0].line == parts[-1].line:
+        return parts[:1], parts[1:]
+    if len(parts) >= 4 and _one_cell(parts[1:]) and len(squash(parts[0].text)) >= len(squash(parts[1].text)) + 2:
+        return parts[:1], parts[1:]  # a one-line name, then a narrower column's text wrapped over many lines
+    widest = 0
+    for index in range(len(parts) - 1):
+        width = display_width(parts[index].text)
+        widest = max(widest, width)
+        following = display_width(parts[index + 1].text)
+        if following > width + 1 or (width < widest - 1 and following >= width):
+            return parts[: index + 1], parts[index + 1:]
+        if parts[index + 1].line == parts[index].line or (
+                parts[index + 1].line_tokens >= 2 and is_target_like(parts[index + 1].text)):
+            return parts[: index + 1], parts[index + 1:]  # (a value line 95% 95% … opens the next cell)
+    return parts, []
+
+
+def _width_groups(parts: list[Fragment]) -> list[list[Fragment]]:
+    groups: list[list[Fragment]] = []
+    rest = parts
+    while rest:
+        head, rest = _split_name(rest)
+        groups.append(head)
+        if not head:
+            break
+    return groups

@@ -1,0 +1,213 @@
+"""Vocabularies of the indicator tables and the matching of cells against them.
+
+Level 1 / level 2 words and their aliases, the table kinds, and the patterns every
+reader uses (weights, goals, labels, stop and header words). Kept apart because all
+three readers and the region finder recognise cells by vocabulary, not by position.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+from ..targets import parse_target
+
+# --------------------------------------------------------------------------- vocabularies
+
+L1_CANONICAL = ("产出指标", "效益指标", "满意度指标", "成本指标")
+# Older and department-wide templates name level 1 differently; analysts need one set.
+L1_ALIASES = {
+    "项目产出": "产出指标",
+    "项目效益": "效益指标",
+    "项目成本": "成本指标",
+    "运行成本": "成本指标",
+    "管理效率": "产出指标",
+    "履职效能": "产出指标",
+    "社会效应": "效益指标",
+    "可持续发展能力": "效益指标",
+}
+L2_CANONICAL = (
+    "数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标",
+    "生态环境成本指标", "经济效益指标", "社会效益指标", "生态效益指标", "生态环境效益指标",
+    "可持续影响指标", "服务对象满意度指标", "社会公众或服务对象满意度指标", "社会公众满意度指标",
+)
+L2_ALIASES = {
+    "产出数量": "数量指标",
+    "产出质量": "质量指标",
+    "产出时效": "时效指标",
+    "完成时效": "时效指标",
+    "产出成本": "成本指标",
+    "成本控制": "成本指标",
+    "经济效益": "经济效益指标",
+    "社会效益": "社会效益指标",
+    "生态效益": "生态效益指标",
+    "可持续影响": "可持续影响指标",
+    "服务对象满意度": "服务对象满意度指标",
+    "社会公众或服务对象满意度": "社会公众或服务对象满意度指标",
+}
+
+TABLE_KINDS = ("department_target", "project_target", "department_self_eval", "project_self_eval")
+
+_SPACES = re.compile(r"\s+")
+_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+_WEIGHT_TAIL = re.compile(r"^[（(]?\s*\d*(?:\.\d+)?\s*分?\s*[)）]$")
+_GOAL = re.compile(r"^(长期|年度)?(绩效)?目标(\d*)(?:[:：]|（|\(|$)")
+_GOAL_CELL = re.compile(r"^(?:(长期|年度)(?:绩效)?目标|目标)\s*\d*\s*[:：]?\s*(?:[（(]\s*\d+\s*分?\s*[)）]?)?$")
+_PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
+_LABEL = re.compile(r"^(附表\s*[\d\-]+|公开\s*\d+\s*表|表\s*\d+(?:-\d+)?|附件?\s*\d+)\s*[.．、:：]?")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+# An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
+_NARRATIVE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
+
+_TITLES: tuple[tuple[str, re.Pattern], ...] = (
+    ("department_self_eval", re.compile(r"整体(支出)?绩效自评(表|结果)|部门整体.{0,12}自评表$")),
+    ("project_self_eval", re.compile(r"项目(支出)?(绩效)?自评表$|^自评表$")),
+    ("department_target", re.compile(r"整体(支出)?绩效目标(申报)?表")),
+    ("project_target", re.compile(r"项目(支出)?绩效目标(申报)?表|项目申报表|项目年度绩效目标表")),
+)
+# A department table whose title page was lost still opens with this block.
+_DEPARTMENT_OPENING = re.compile(r"^整体绩效总?目标")
+_TOC = re.compile(r"\.{4,}|…{2,}|^[-*]\s|^[一二三四五六七八九十]+、")
+
+_STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
+_HEADER_WORDS = (
+    "目标名称", "一级指标", "二级指标", "三级指标名称", "三级指标", "明细指标内容(三级指标）",
+    "明细指标内容（三级指标）", "指标值确定依据", "指标值说明", "指标说明", "指标值", "近两年指标值",
+    "前年", "上年", "预计当年实现", "预期当年实现值", "年初目标值(A)", "年初目标值（A）",
+    "实际完成值(B)", "实际完成值（B）", "得分", "分值", "权重", "指标分类", "长期绩效指标",
+    "年度绩效指标", "长期绩效目标", "年度绩效目标",
+)
+
+
+def squash(text: Optional[str]) -> str:
+    """Remove every space: PDF text breaks Chinese words with spaces and line ends."""
+    return _SPACES.sub("", text or "")
+
+
+def tidy(text: Optional[str]) -> Optional[str]:
+    """Spaces normalised for a printed value: none inside CJK text, one between words."""
+    if text is None:
+        return None
+    text = _SPACES.sub(" ", text).strip()
+    text = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text)
+    text = re.sub(r"(?<=[≥≤<>=])\s+", "", text)
+    text = re.sub(r"(?<=\d)\s+(?=[%％])", "", text)
+    return text or None
+
+
+# --------------------------------------------------------------------------- vocabulary matching
+
+
+def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
+    """Canonical level-1 name of a cell, or None. Short cut-off forms need an l2 beside them."""
+    text = squash(cell)
+    if not text:
+        return None
+    if text in L1_CANONICAL:
+        return text
+    if text in L1_ALIASES:
+        return L1_ALIASES[text]
+    if text.startswith("一级指标"):
+        return None
+    for word in L1_CANONICAL:
+        if len(text) >= 2 and word.startswith(text) and (len(text) >= 4 or next_is_l2):
+            return word
+    if text == "满意度" and next_is_l2:
+        return "满意度指标"
+    return None
+
+
+def match_l2(cell: str) -> Optional[str]:
+    """Canonical level-2 name of a cell (cut-off forms completed), or None."""
+    text = squash(cell)
+    if len(text) < 2:
+        return None
+    if text in L2_CANONICAL:
+        return text
+    words = (cell or "").split()
+    if len(words) >= 2 and all(w in L2_CANONICAL for w in words):
+        return words[0]  # merged cells of two levels, the second empty (社会效益指标 生态效益指标)
+    if text in L2_ALIASES:
+        return L2_ALIASES[text]
+    for word in L2_CANONICAL:
+        if word.startswith(text) and len(text) >= 2 and text not in ("满意度",):
+            return word
+    if text.endswith("指标") and 4 <= len(text) <= 12 and text not in L1_CANONICAL:
+        return text
+    return None
+
+
+def l2_kind(l2: Optional[str]) -> Optional[str]:
+    """output | cost | benefit | satisfaction: what a level-2 name measures."""
+    if not l2:
+        return None
+    if "满意" in l2:
+        return "satisfaction"
+    if "成本" in l2:
+        return "cost"
+    if "效益" in l2 or "影响" in l2:
+        return "benefit"
+    if any(word in l2 for word in ("数量", "质量", "时效")):
+        return "output"
+    return None
+
+
+def consistent_l1(l1: Optional[str], l2: Optional[str]) -> Optional[str]:
+    """The l1 a row really belongs to.
+
+    l1 is a merged cell inherited over many rows while l2 is printed on the
+    row itself, so when they disagree the inherited l1 is the one that is
+    stale (a lost merge boundary) or an old template put the kind elsewhere
+    (服务对象满意度 under 项目效益).
+    """
+    kind = l2_kind(l2)
+    if kind == "satisfaction":
+        return "满意度指标"
+    if kind == "benefit":
+        return "效益指标"
+    if kind == "cost":
+        return l1 if l1 in ("产出指标", "成本指标") else "成本指标"
+    if kind == "output":
+        return l1 if l1 in ("产出指标", "成本指标") else "产出指标"
+    return l1
+
+
+def is_vocab_tail(cell: str) -> bool:
+    """'标', '指标', '分)' — the end of a word broken out of its cell."""
+    text = squash(cell)
+    return text in ("标", "指标", "指") or bool(_WEIGHT_TAIL.match(text))
+
+
+def split_weight(name: str) -> tuple[str, Optional[float]]:
+    """'工作计划按时完成率（1分）' -> ('工作计划按时完成率', 1.0)."""
+    match = _WEIGHT.search(name)
+    if not match:
+        return name, None
+    cleaned = (name[: match.start()] + name[match.end():]).strip()
+    return cleaned or name, float(match.group(1))
+
+
+def goal_label(cell: str, horizon: Optional[str]) -> Optional[str]:
+    """'年度绩效目标 2（30分）' -> '年度绩效目标2'; '目标 1:' -> '长期目标1' in a long-term block."""
+    text = squash(cell)
+    if not _GOAL_CELL.match(text):
+        return None
+    text = _WEIGHT.sub("", text)
+    text = re.sub(r"[（(]\d*分?[)）]?$", "", text).rstrip(":：")
+    if text.startswith("目标") and horizon:
+        text = ("长期" if horizon == "long_term" else "年度") + text
+    return text or None
+
+
+def horizon_of(text: str) -> Optional[str]:
+    text = squash(text)
+    if text.startswith("长期"):
+        return "long_term"
+    if text.startswith("年度"):
+        return "annual"
+    return None
+
+
+def is_target_like(text: Optional[str]) -> bool:
+    """A printed value with a number: a quantitative target or a bare score."""
+    if not text:
+        return False
+    return parse_target(text).op is not None
