@@ -30,7 +30,7 @@ from .other_tables import (
     unit_of,
 )
 from .numbers import parse_amount, to_wan, tolerance_wan
-from .row_tables import PrintedRow, amounts_of, parents, place, read_rows
+from .row_tables import PrintedRow, amounts_of, parents, place, read_rows, stray_lines
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -559,12 +559,9 @@ def parse_income_summary(
         lines = sorted({n for row in rows for n in row.lines} | set(stray))
         lost_cover, lost = _lost_table(doc, block, rows, lines)
         return [], cover + lost_cover, findings + lost
-    for number in stray:
-        cover.append(coverage(doc, block, number, "finding", "a line that fits no row"))
-        findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                f"{doc.file_name}:{number} {block.label} {block.title}: a line that fits no row "
-                                f"(text before the first row, or figures outside the amount columns)",
-                                number))
+    stray_cover, stray_findings = stray_lines(doc, block, stray)
+    cover.extend(stray_cover)
+    findings.extend(stray_findings)
     by_function = _by_function(header)
     known = known if known is not None else {}
     tolerance = tolerance_wan(unit)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Optional, Sequence
 
+from .model import CoverageLine, Finding
 from .numbers import parse_amount
-from .other_tables import data_lines, is_column_numbering, repair_split_numbers, squash, tokenize
+from .other_tables import coverage, data_lines, is_column_numbering, repair_split_numbers, squash, tokenize
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -145,6 +146,17 @@ def read_rows(
     else:
         rows, stray = _stream_rows(lines)
     return rows, numbering, stray
+
+
+def stray_lines(doc: SourceDocument, block: TableBlock,
+                stray: Sequence[int]) -> tuple[list[CoverageLine], list[Finding]]:
+    """Lines read_rows could fit to no row: never dropped, each an error naming file and line."""
+    cover = [coverage(doc, block, number, "finding", "a line that fits no row") for number in stray]
+    findings = [Finding(doc.document_id, "unreadable_line", "error",
+                        f"{doc.file_name}:{number} {block.label} {block.title}: a line that fits no row "
+                        f"(text before the first row, or figures outside the amount columns)", number)
+                for number in stray]
+    return cover, findings
 
 
 def amounts_of(values: Sequence[Optional[str]]) -> list[Decimal]:

@@ -18,7 +18,7 @@ from .expenditure import (
 from .model import CoverageLine, Finding, UnitExpenditureLine
 from .numbers import to_wan, tolerance_wan
 from .other_tables import coverage, mismatch_finding, note_lines, squash, unit_of
-from .row_tables import PrintedRow, amounts_of, label_width, parents, place, read_rows
+from .row_tables import PrintedRow, amounts_of, label_width, parents, place, read_rows, stray_lines
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -89,12 +89,9 @@ def parse_unit_expenditure(
     findings: list[Optional[Finding]] = []
     tolerance = tolerance_wan(unit)
     read: list[tuple[PrintedRow, dict[str, Decimal]]] = []
-    for number in stray:
-        cover.append(coverage(doc, block, number, "finding", "a line that fits no row"))
-        findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                f"{doc.file_name}:{number} {block.label} {block.title}: a line that fits no row "
-                                f"(text before the first row, or figures outside the amount columns)",
-                                number))
+    stray_cover, stray_findings = stray_lines(doc, block, stray)
+    cover.extend(stray_cover)
+    findings.extend(stray_findings)
     for row in rows:
         values = [to_wan(v, unit) for v in amounts_of(row.values)]
         placed, _ = (values, True) if row.positional else place(
