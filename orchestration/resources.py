@@ -76,7 +76,6 @@ def dbt_resource() -> DbtCliResource:
 def prepare_dbt_manifest() -> Path:
     """Parse the dbt project when its manifest is missing or older than any project file."""
     import subprocess
-    import sys
 
     manifest = dbt_project.manifest_path
     sources = [p for p in DBT_PROJECT_DIR.rglob("*")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Optional
 
-from .numbers import parse_amount, to_wan, tolerance_wan, unit_of as unit_in_line
+from .numbers import tolerance_wan, unit_of as unit_in_line
 from .model import ClassTotalLine, CoverageLine, Finding, IncomeLine, ProjectLine, ThreePublicLine
 from .source import SourceDocument
 from .tables import TableBlock

@@ -98,8 +98,6 @@ def test_rerendered_layouts_give_the_same_facts(prefix, options):
     expected, _, _ = _parse(doc, block)
     if options.get("spaces") and prefix == "004":
         # blank cells vanish in a space layout; such documents print 0.00, so do the same
-        text = "\n".join(doc.lines)
-        import re
         from orchestration.extraction.source import source_from_text
         lines = list(doc.lines)
         for i in range(block.header_end_line, block.end_line):

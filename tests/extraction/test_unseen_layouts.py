@@ -14,7 +14,6 @@ the one outcome no test here accepts.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +24,6 @@ import pytest
 from orchestration.extraction import extract_document
 from orchestration.extraction.expenditure import extract_expenditure
 from orchestration.extraction.source import read_source, source_from_text
-from orchestration.extraction.tables import find_tables
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 D = Decimal

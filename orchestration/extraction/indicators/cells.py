@@ -101,7 +101,6 @@ def parse_cell_region(state: TableState, start: int, end: int):
     findings: list[Finding] = []
     draft: Optional[Draft] = None
     after_blank = False
-    pending_l1_prefix = None
 
     def flush():
         nonlocal draft
