@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extraction.source import document_id_for
+from budget_extraction.source import document_id_for
 
 # A document_id becomes a partition key, a file name and a value in SQL: letters, digits, CJK, '-', '_' and '.' only.
 SAFE_ID = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_.\-]{0,127}$")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
-from .extraction import Extraction
-from .extraction.model import RAW_TABLES
+from budget_extraction import Extraction
+from budget_extraction.model import RAW_TABLES
 
 AMOUNT = pl.Decimal(20, 6)
 STATUS_DIR = "_status"

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from .corpus import DocumentDecision
-from .extraction.model import RAW_TABLES
+from budget_extraction.model import RAW_TABLES
 from .store import ExtractedStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

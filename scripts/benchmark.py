@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from orchestration.extraction import extract_document, read_source  # noqa: E402
+from budget_extraction import extract_document, read_source  # noqa: E402
 
 
 def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:

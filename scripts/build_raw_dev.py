@@ -29,8 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from orchestration.corpus import Candidate, decide  # noqa: E402
-from orchestration.extraction import Extraction, SourceDocument, _document_row, extract_document, read_source  # noqa: E402
-from orchestration.extraction.model import (  # noqa: E402
+from budget_extraction import Extraction, SourceDocument, _document_row, extract_document, read_source  # noqa: E402
+from budget_extraction.model import (  # noqa: E402
     ClassTotalLine,
     CoverageLine,
     ExpenditureLine,

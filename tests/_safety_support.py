@@ -1,7 +1,7 @@
 """Bad and awkward inputs for the safety tests, derived from the seed documents in raw/.
 
 Each builder returns bytes (what lands in raw/) so the tests exercise the real reader:
-encodings, BOMs, NUL bytes and cut-off text are all decided by orchestration.extraction.source.
+encodings, BOMs, NUL bytes and cut-off text are all decided by budget_extraction.source.
 """
 from __future__ import annotations
 

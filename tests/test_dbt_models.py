@@ -22,8 +22,8 @@ import duckdb
 import pytest
 
 from orchestration.corpus import DocumentDecision
-from orchestration.extraction import Extraction
-from orchestration.extraction.model import (
+from budget_extraction import Extraction
+from budget_extraction.model import (
     ClassTotalLine,
     DocumentRow,
     ExpenditureLine,

@@ -18,7 +18,7 @@ import pytest
 
 from orchestration.corpus import Candidate, decide
 from orchestration.documents import scan_raw_dir
-from orchestration.extraction import BadInputError, extract_document, read_source
+from budget_extraction import BadInputError, extract_document, read_source
 from orchestration.store import ExtractedStore
 from orchestration.warehouse import (
     PAUSE_ENV,

@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import dagster as dg
 
 from ..documents import RawFile, scan_raw_dir
-from ..extraction import BadInputError, extract_document, read_source
+from budget_extraction import BadInputError, extract_document, read_source
 from ..partitions import document_partitions
 from ..resources import WarehouseResource
 from ..store import ExtractedStore

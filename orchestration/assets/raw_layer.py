@@ -5,7 +5,7 @@ import dagster as dg
 
 from ..corpus import Candidate, decide
 from ..documents import scan_raw_dir
-from ..extraction.model import RAW_TABLES
+from budget_extraction.model import RAW_TABLES
 from ..resources import DUCKDB_POOL, WarehouseResource
 from ..warehouse import build_raw_layer, read_reviewed
 from .extraction import extracted_documents

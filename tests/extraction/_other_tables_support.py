@@ -6,8 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from orchestration.extraction.source import read_source, source_from_text
-from orchestration.extraction.tables import TableBlock, find_tables
+from budget_extraction.source import read_source, source_from_text
+from budget_extraction.tables import TableBlock, find_tables
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 

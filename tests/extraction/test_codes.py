@@ -1,7 +1,7 @@
 """Classification codes: levels, parents, joins, national names and repairs."""
 import pytest
 
-from orchestration.extraction import codes as C
+from budget_extraction import codes as C
 
 
 def test_levels_and_parents():

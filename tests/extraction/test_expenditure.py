@@ -6,10 +6,10 @@ from typing import Iterable, Optional
 
 import pytest
 
-from orchestration.extraction.expenditure import extract_expenditure
-from orchestration.extraction.model import ExpenditureLine
-from orchestration.extraction.numbers import is_amount, tolerance_wan
-from orchestration.extraction.source import read_source, source_from_text
+from budget_extraction.readers.expenditure import extract_expenditure
+from budget_extraction.model import ExpenditureLine
+from budget_extraction.numbers import is_amount, tolerance_wan
+from budget_extraction.source import read_source, source_from_text
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 SEEDS = sorted(p.stem for p in RAW.glob("*.txt"))
@@ -217,7 +217,7 @@ def test_every_row_keeps_table_line_and_fund_scope(extracted, stem):
 def test_zero_silent_drops(extracted, stem):
     """Every line of an expenditure table that prints a code or an amount is accounted for."""
     doc = read_source(RAW / f"{stem}.txt")
-    from orchestration.extraction.tables import find_tables
+    from budget_extraction.tables import find_tables
 
     covered = {(c.source_table, c.source_line) for c in extracted[stem][2]}
     for block in find_tables(doc):

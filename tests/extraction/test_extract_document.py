@@ -1,7 +1,7 @@
 """The whole extraction of one document: identity, scope inference, refusal of cut or foreign text."""
 import pytest
 
-from orchestration.extraction import BadInputError, extract_document, read_source, source_from_text
+from budget_extraction import BadInputError, extract_document, read_source, source_from_text
 
 
 def test_scope_is_inferred_and_reported_when_not_printed():

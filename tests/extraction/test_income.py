@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.extraction.income import parse_fiscal_appropriation, parse_income
-from orchestration.extraction.model import ClassTotalLine, IncomeLine
+from budget_extraction.readers.income import parse_fiscal_appropriation, parse_income
+from budget_extraction.model import ClassTotalLine, IncomeLine
 
 from ._other_tables_support import block_of, rerender, seed
 
@@ -126,8 +126,8 @@ def test_a_class_total_that_does_not_add_up_is_an_error():
 # 收入总表 / 收入决算表: income by unit or by function
 # --------------------------------------------------------------------------------------
 
-from orchestration.extraction import extract_document  # noqa: E402
-from orchestration.extraction.income import income_columns, parse_income_summary, summary_header  # noqa: E402
+from budget_extraction import extract_document  # noqa: E402
+from budget_extraction.readers.income import income_columns, parse_income_summary, summary_header  # noqa: E402
 
 # Read off the printed 收入总表 rows: (row code or 合计, income_source) -> amount (万元).
 SUMMARY = {
@@ -212,7 +212,7 @@ def test_income_summary_unit_subtotal_mismatch_is_an_error():
     block = block_of(doc, "income_summary")
     text = "\n".join(doc.lines).replace("202002\t武汉市青山区医疗保障服务中心\t217.98\t217.98\t217.98",
                                         "202002\t武汉市青山区医疗保障服务中心\t218.98\t218.98\t218.98")
-    from orchestration.extraction.source import source_from_text
+    from budget_extraction.source import source_from_text
     planted = source_from_text(text, "planted.txt")
     _, _, _, findings = _summary(planted, block)
     errors = {f.check for f in findings if f.severity == "error"}

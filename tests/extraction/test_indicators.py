@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.extraction.indicators import l2_kind, parse_indicators
-from orchestration.extraction.source import read_source, source_from_text
+from budget_extraction.readers.indicators import l2_kind, parse_indicators
+from budget_extraction.source import read_source, source_from_text
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 SEEDS = {

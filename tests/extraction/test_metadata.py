@@ -1,8 +1,8 @@
 """Document identity read from the text, for the five seeds and for unseen variants."""
 import pytest
 
-from orchestration.extraction.metadata import document_metadata
-from orchestration.extraction.source import read_source, source_from_text
+from budget_extraction.metadata import document_metadata
+from budget_extraction.source import read_source, source_from_text
 
 SEEDS = {
     "000_df7f9757fe457667": ("武汉市青山区医疗保障局", "武汉市青山区", 2026, "budget", "consolidated"),

@@ -11,10 +11,10 @@ from typing import Callable
 
 import pytest
 
-from orchestration.extraction.expenditure import extract_expenditure
-from orchestration.extraction.numbers import is_amount, parse_amount
-from orchestration.extraction.source import read_source, source_from_text
-from orchestration.extraction.tables import find_tables
+from budget_extraction.readers.expenditure import extract_expenditure
+from budget_extraction.numbers import is_amount, parse_amount
+from budget_extraction.source import read_source, source_from_text
+from budget_extraction.tables import find_tables
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.extraction.numbers import (
+from budget_extraction.numbers import (
     is_amount,
     join_split_amount,
     parse_amount,

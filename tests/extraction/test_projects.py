@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.extraction.projects import amount_columns, parse_projects, remove_unit
+from budget_extraction.readers.projects import amount_columns, parse_projects, remove_unit
 
 from ._other_tables_support import block_of, rerender, seed
 
@@ -98,7 +98,7 @@ def test_rerendered_layouts_give_the_same_facts(prefix, options):
     expected, _, _ = _parse(doc, block)
     if options.get("spaces") and prefix == "004":
         # blank cells vanish in a space layout; such documents print 0.00, so do the same
-        from orchestration.extraction.source import source_from_text
+        from budget_extraction.source import source_from_text
         lines = list(doc.lines)
         for i in range(block.header_end_line, block.end_line):
             cells = lines[i].split("\t")

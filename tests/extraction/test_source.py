@@ -1,7 +1,7 @@
 """Reading raw files: line numbering, markup cleaning, and clear errors on bad input."""
 import pytest
 
-from orchestration.extraction.source import BadInputError, clean_line, read_source
+from budget_extraction.source import BadInputError, clean_line, read_source
 
 
 def test_lines_are_counted_by_newline_alone(tmp_path):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.extraction.source import read_source, source_from_text
-from orchestration.extraction.tables import RETURNED_KINDS, classify_title, find_tables
+from budget_extraction.source import read_source, source_from_text
+from budget_extraction.tables import RETURNED_KINDS, classify_title, find_tables
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 

@@ -1,7 +1,7 @@
 """Every printed form of a target the seeds (and neighbouring districts) use."""
 import pytest
 
-from orchestration.extraction.targets import Target, parse_target
+from budget_extraction.readers.targets import Target, parse_target
 
 CASES = [
     # symbol operators, with and without spaces, full width

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.extraction.three_public import block_leaves, parse_three_public
+from budget_extraction.metadata import document_metadata
+from budget_extraction.readers.three_public import block_leaves, parse_three_public
 
 from ._other_tables_support import block_of, rerender, seed
 
@@ -14,7 +15,7 @@ ZERO6 = {k: D(0) for k in ("total", "outbound", "vehicle", "vehicle_purchase", "
 
 
 def _items(doc, block):
-    rows, cover, findings = parse_three_public(doc, block)
+    rows, cover, findings = parse_three_public(doc, block, document_metadata(doc).stage)
     return {r.item: r.amount for r in rows}, findings
 
 
@@ -47,7 +48,7 @@ def test_zero_tables(prefix):
 
 def test_table_stating_no_expenditure_gives_no_rows_and_no_error():
     doc = seed("004")
-    rows, cover, findings = parse_three_public(doc, block_of(doc, "three_public"))
+    rows, cover, findings = parse_three_public(doc, block_of(doc, "three_public"), document_metadata(doc).stage)
     assert rows == [] and findings == []
     assert [c.outcome for c in cover] == ["note"]
 

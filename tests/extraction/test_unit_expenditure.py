@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.extraction import extract_document
-from orchestration.extraction.source import source_from_text
-from orchestration.extraction.unit_expenditure import parse_unit_expenditure
+from budget_extraction import extract_document
+from budget_extraction.source import source_from_text
+from budget_extraction.readers.unit_expenditure import parse_unit_expenditure
 
 from ._other_tables_support import RAW, block_of, rerender, seed
 
@@ -98,8 +98,8 @@ def test_a_planted_amount_line_inside_a_table_is_reported(kind):
 
 def test_the_net_reports_a_line_no_parser_accounted_for():
     """The net must be able to fail: drop the coverage a parser gave to the rows of 表 5-2."""
-    from orchestration.extraction import unaccounted_lines
-    from orchestration.extraction.tables import find_tables
+    from budget_extraction import unaccounted_lines
+    from budget_extraction.tables import find_tables
 
     doc = seed("000")
     result = extract_document(doc)

@@ -21,9 +21,9 @@ from typing import Optional, Sequence
 
 import pytest
 
-from orchestration.extraction import extract_document
-from orchestration.extraction.expenditure import extract_expenditure
-from orchestration.extraction.source import read_source, source_from_text
+from budget_extraction import extract_document
+from budget_extraction.readers.expenditure import extract_expenditure
+from budget_extraction.source import read_source, source_from_text
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 D = Decimal

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
-from ..model import CoverageLine, Finding, IndicatorLine
-from ..source import SourceDocument
+from ...model import CoverageLine, Finding, IndicatorLine
+from ...source import SourceDocument
 
 from .vocabulary import (
     is_target_like, L1_ALIASES, L1_CANONICAL, match_l1, match_l2, squash, _STOP_WORDS, tidy,

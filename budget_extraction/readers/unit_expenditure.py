@@ -2,7 +2,7 @@
 
 One row per unit (部门 202, its units 202001 …) and a 合计 row, with the columns
 合计, 基本支出 (小计, 人员经费, 公用经费) and 项目支出, told by their header words
-(expenditure.tab_columns / stream_columns). Each row is checked on its own
+(columns.tab_columns / stream_columns). Each row is checked on its own
 (基本 + 项目 = 合计, 人员 + 公用 = 基本), every unit that has sub-units against
 them, and the top units against the 合计 row.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional, Sequence
 
-from . import codes as C
-from .expenditure import (
-    BASIC, PERSONNEL, PROJECT, PUBLIC, TOTAL, _header_lines, _identities_hold, header_roles, tab_columns,
+from .. import codes as C
+from ..columns import (
+    BASIC, PERSONNEL, PROJECT, PUBLIC, TOTAL, header_lines, header_roles, identities_hold, tab_columns,
 )
-from .model import CoverageLine, Finding, UnitExpenditureLine
-from .numbers import to_wan, tolerance_wan
-from .other_tables import coverage, mismatch_finding, note_lines, squash, unit_of
-from .row_tables import PrintedRow, amounts_of, label_width, parents, place, read_rows, stray_lines
-from .source import SourceDocument
-from .tables import TableBlock
+from ..model import CoverageLine, Finding, UnitExpenditureLine
+from ..numbers import to_wan, tolerance_wan
+from ..lines import coverage, mismatch_finding, note_lines, squash, unit_of
+from ..row_tables import PrintedRow, amounts_of, label_width, parents, place, read_rows, stray_lines
+from ..source import SourceDocument
+from ..tables import TableBlock
 
 _ROLES = (TOTAL, BASIC, PERSONNEL, PUBLIC, PROJECT)
 _NAMES = {TOTAL: "合计", BASIC: "基本支出", PERSONNEL: "人员经费", PUBLIC: "公用经费", PROJECT: "项目支出"}
@@ -28,7 +28,7 @@ _NAMES = {TOTAL: "合计", BASIC: "基本支出", PERSONNEL: "人员经费", PUB
 
 def unit_columns(doc: SourceDocument, block: TableBlock) -> list[Optional[str]]:
     """The role of each amount column in printed order (None for a column we do not keep)."""
-    header = _header_lines(doc, block)
+    header = header_lines(doc, block)
     if any("\t" in line for line in header):
         roles = tab_columns(header, C.FUNCTIONAL)
         first = label_width(doc, block)
@@ -95,7 +95,7 @@ def parse_unit_expenditure(
     for row in rows:
         values = [to_wan(v, unit) for v in amounts_of(row.values)]
         placed, _ = (values, True) if row.positional else place(
-            values, len(columns), lambda v: _identities_hold(_by_role(columns, v), list(columns), tolerance))
+            values, len(columns), lambda v: identities_hold(_by_role(columns, v), list(columns), tolerance))
         if placed is None or not columns or not (row.code or row.is_total):
             reason = ("more figures than the header has columns" if placed is None or not columns
                       else "figures without a unit code or 合计 name")

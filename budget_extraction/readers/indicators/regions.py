@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
-from ..source import SourceDocument
+from ...source import SourceDocument
 
 from .vocabulary import _DEPARTMENT_OPENING, _HEADER_WORDS, _LABEL, match_l1, match_l2, squash, _TITLES, _TOC
 

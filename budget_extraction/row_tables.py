@@ -17,7 +17,7 @@ from typing import Callable, Optional, Sequence
 
 from .model import CoverageLine, Finding
 from .numbers import parse_amount
-from .other_tables import coverage, data_lines, is_column_numbering, repair_split_numbers, squash, tokenize
+from .lines import coverage, data_lines, is_column_numbering, repair_split_numbers, squash, tokenize
 from .source import SourceDocument
 from .tables import TableBlock
 

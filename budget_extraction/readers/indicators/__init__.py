@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Optional
-from ..model import CoverageLine, Finding, IndicatorLine
-from ..source import SourceDocument
+from ...model import CoverageLine, Finding, IndicatorLine
+from ...source import SourceDocument
 
 from .vocabulary import TABLE_KINDS, consistent_l1, l2_kind, match_l1, match_l2
 from .regions import Region, find_regions

@@ -21,11 +21,11 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
-from . import codes as C
-from .model import CoverageLine, ExpenditureLine, Finding, TableRow
-from .numbers import (
+from .. import codes as C
+from ..model import CoverageLine, ExpenditureLine, Finding, TableRow
+from ..numbers import (
     is_amount,
     join_split_amount,
     parse_amount,
@@ -33,10 +33,22 @@ from .numbers import (
     split_leading_amount,
     table_decimals,
     to_wan,
-    unit_of,
 )
-from .source import SourceDocument
-from .tables import TableBlock, find_tables, is_empty_note, is_header_line
+from ..columns import (
+    BASIC,
+    OTHER,
+    PERSONNEL,
+    PROJECT,
+    PUBLIC,
+    TOTAL,
+    compact,
+    header_lines,
+    header_roles,
+    identities_hold,
+    tab_columns,
+)
+from ..source import SourceDocument
+from ..tables import TableBlock, find_tables, is_empty_note, table_rows
 
 EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
     "expenditure_summary": ("all_funds", C.FUNCTIONAL),
@@ -46,133 +58,18 @@ EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
     "state_capital": ("state_capital", C.FUNCTIONAL),
 }
 
-TOTAL, BASIC, PROJECT, PERSONNEL, PUBLIC, OTHER = "total", "basic", "project", "personnel", "public", "other"
 _ROLE_ORDER = (TOTAL, BASIC, PERSONNEL, PUBLIC, PROJECT)
 _TOL = Decimal("0.02")
 _MAX_COMBINATIONS = 4096
 
 _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
 _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
-_OTHER_COLUMN = re.compile(r"经营支出|上缴上级|对附属单位补助|对附属部门补助|结转下年|年初结转|本年收入|年末结转")
+
 
 
 # --------------------------------------------------------------------------------------
 # Columns
 # --------------------------------------------------------------------------------------
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _role_of(stack: Sequence[str], classification: str) -> Optional[str]:
-    """The role of one column from its header texts, top to bottom (spanning titles first)."""
-    texts = [_compact(t) for t in stack if _compact(t)]
-    if not texts:
-        return None
-    bottom, above = texts[-1], "".join(texts[:-1])
-    if re.search(r"科目|代码|编码|名称|^项目$|栏次|^序号$|^行次$|^编号$", bottom):
-        return None
-    if "人员经费" in bottom:
-        role = PERSONNEL
-    elif "公用经费" in bottom:
-        role = PUBLIC
-    elif "基本支出" in bottom:
-        role = BASIC
-    elif "项目支出" in bottom:
-        role = PROJECT
-    elif _OTHER_COLUMN.search(bottom):
-        role = OTHER
-    elif re.fullmatch(r"小计|合计|总计", bottom):
-        role = BASIC if "基本支出" in above else TOTAL
-    elif re.search(r"合计|总计|决算数|预算数|本年支出|金额", bottom):
-        role = TOTAL
-    else:
-        role = OTHER
-    if classification == C.ECONOMIC and role == BASIC:
-        role = TOTAL  # an economic table is all basic expenditure: its 合计 is the total
-    return role
-
-
-def tab_columns(header_lines: Sequence[str], classification: str) -> dict[int, str]:
-    """Cell index -> role for a tab-separated header (several rows, spanning titles)."""
-    rows = [line.split("\t") for line in header_lines]
-    width = max((len(r) for r in rows), default=0)
-    grid = [r + [""] * (width - len(r)) for r in rows]
-    # A title spans the empty cells to its right when the row below splits it.
-    for i in range(len(grid) - 1):
-        last = ""
-        for j in range(width):
-            if grid[i][j].strip():
-                last = grid[i][j]
-            elif last and grid[i + 1][j].strip():
-                grid[i][j] = last
-            else:
-                last = "" if not grid[i][j].strip() and not (i + 1 < len(grid) and grid[i + 1][j].strip()) else last
-    roles: dict[int, str] = {}
-    for j in range(width):
-        role = _role_of([grid[i][j] for i in range(len(grid))], classification)
-        if role:
-            roles[j] = role
-    return roles
-
-
-def stream_columns(header_text: str, classification: str) -> list[str]:
-    """Roles in the national template's order, from the header words a table prints."""
-    text = _compact(header_text)
-    roles: list[str] = []
-    has_basic = "基本支出" in text
-    has_personnel, has_public = "人员经费" in text, "公用经费" in text
-    if re.search(r"合计|总计|小计|决算数|预算数|本年支出", text):
-        roles.append(TOTAL)
-    if has_basic and classification == C.FUNCTIONAL:
-        roles.append(BASIC)
-    if has_personnel:
-        roles.append(PERSONNEL)
-    if has_public:
-        roles.append(PUBLIC)
-    if "项目支出" in text and classification == C.FUNCTIONAL:
-        roles.append(PROJECT)
-    roles.extend(OTHER for _ in _OTHER_COLUMN.findall(text))
-    if not roles:
-        roles.append(TOTAL)
-    return roles
-
-
-_ROLE_WORD = re.compile(r"人员经费|公用经费|基本支出|项目支出|小计|合计|总计|决算数|预算数|本年支出")
-_WORD_ROLE = {"人员经费": PERSONNEL, "公用经费": PUBLIC, "基本支出": BASIC, "项目支出": PROJECT, "小计": BASIC}
-
-
-def _positional_roles(header_lines: Sequence[str], classification: str) -> Optional[list[str]]:
-    """Roles in the order the header prints its words, or None when the header does not say.
-
-    One line of titles gives the order directly; two lines give it when the second splits the
-    first's 基本支出 into 小计 / 人员经费 / 公用经费. Anything else (PDF-broken headers) is None.
-    """
-    lines = []
-    for line in header_lines:
-        words = [w for w in _ROLE_WORD.findall(_compact(line)) if not (classification == C.ECONOMIC and w == "基本支出")]
-        if words:
-            lines.append([_WORD_ROLE.get(w, TOTAL) for w in words])
-    if len(lines) == 1:
-        return None if "小计" in _compact("".join(header_lines)) else lines[0]
-    if len(lines) == 2 and lines[0].count(BASIC) == 1 and set(lines[1]) <= {BASIC, PERSONNEL, PUBLIC}:
-        at = lines[0].index(BASIC)
-        return lines[0][:at] + lines[1] + lines[0][at + 1:]
-    return None
-
-
-def header_roles(header_lines: Sequence[str], classification: str) -> list[str]:
-    """The roles of a space/PDF header: in printed order when the header's words give one that
-    names the same columns as the national template, else in the template's order.
-
-    Regions print 项目支出 before 基本支出 (or 合计 last); the header words say so.
-    """
-    national = stream_columns("".join(header_lines), classification)
-    printed = _positional_roles(header_lines, classification)
-    if printed is not None and sorted(printed) == sorted(national) and OTHER not in national:
-        return printed
-    return national
 
 
 # --------------------------------------------------------------------------------------
@@ -307,7 +204,7 @@ def _line_events(
             elif cell:
                 texts.append(cell)
         name = "".join(texts)
-        marker = bool(_TOTAL_WORD.match(_compact(name)))
+        marker = bool(_TOTAL_WORD.match(compact(name)))
         if name and not marker:
             events.append(_Event("text", number, text=name))
         if any_amount or (marker and values):
@@ -336,7 +233,7 @@ def _line_events(
         else:
             texts.append(token)
     name = "".join(texts)
-    marker = bool(_TOTAL_WORD.match(_compact(name)))
+    marker = bool(_TOTAL_WORD.match(compact(name)))
     if name and not marker:
         events.append(_Event("text", number, text=name))
     if values:
@@ -433,22 +330,6 @@ def _after(event: _Event, last_close: int, positions: dict[int, int]) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _identities_hold(values: dict[str, Decimal], roles: Sequence[str], tol: Decimal) -> bool:
-    """The row's own sums: 合计 = 基本 + 项目 (+ others), 基本 = 人员 + 公用, 合计 = 人员 + 公用."""
-    get = lambda r: values.get(r, Decimal(0))  # noqa: E731
-    others = sum((v for r, v in values.items() if r.startswith(OTHER)), Decimal(0))
-    if TOTAL in roles and (BASIC in roles or PROJECT in roles):
-        if abs(get(TOTAL) - get(BASIC) - get(PROJECT) - others) > tol:
-            return False
-    if BASIC in roles and PERSONNEL in roles and PUBLIC in roles:
-        if abs(get(BASIC) - get(PERSONNEL) - get(PUBLIC)) > tol:
-            return False
-    if TOTAL in roles and BASIC not in roles and PERSONNEL in roles and PUBLIC in roles:
-        if abs(get(TOTAL) - get(PERSONNEL) - get(PUBLIC)) > tol:
-            return False
-    return True
-
-
 def _keyed_roles(roles: Sequence[str]) -> list[str]:
     """Roles with the 'other' columns numbered, so that each column has its own key."""
     out, n = [], 0
@@ -474,7 +355,7 @@ def _candidates(values: list[Optional[Decimal]], roles: Sequence[str], tol: Deci
         for value, index in zip(vals, chosen):
             assignment[keyed[index]] = value
         placements.append(assignment)
-    good = [p for p in placements if _identities_hold(p, roles, tol)]
+    good = [p for p in placements if identities_hold(p, roles, tol)]
     return good or placements
 
 
@@ -509,20 +390,6 @@ class _Context:
         rank = {"finding": 5, "fact": 4, "parent": 3, "total": 3, "header": 1, "note": 0}
         if line not in self.coverage or rank[outcome] > rank[self.coverage[line][0]]:
             self.coverage[line] = (outcome, detail)
-
-
-def _header_lines(doc: SourceDocument, block: TableBlock) -> list[str]:
-    """The column-title lines: from the first header line to the header's end, blanks and
-    column numbering left out (wrapped titles such as 事业单 / 位经营 / 支出 are kept)."""
-    numbers = range(block.start_line, block.header_end_line + 1)
-    first = next((n for n in numbers if is_header_line(doc.line(n))), None)
-    if first is None:
-        return []
-    return [
-        doc.line(n)
-        for n in range(first, block.header_end_line + 1)
-        if doc.line(n).strip() and not re.search(r"^\s*栏次|^[\d\s]+$", doc.line(n)) and not unit_of(doc.line(n))
-    ]
 
 
 def _is_grouped_economic(header: list[str]) -> bool:
@@ -690,7 +557,7 @@ def _to_line(ctx: _Context, row: _Row, roles: Sequence[str], leaf: bool) -> Expe
         if role not in roles:
             return None
         return to_wan(values.get(role, Decimal(0)), ctx.unit)
-    name = _compact(row.name) if row.code is not None else None
+    name = compact(row.name) if row.code is not None else None
     return ExpenditureLine(
         document_id=ctx.doc.document_id,
         table_kind=ctx.block.kind,
@@ -785,15 +652,15 @@ def _parse_grouped(ctx: _Context, header: list[str], known: dict[str, set[str]])
         if _NOTE_LINE.match(text) or is_empty_note(text):
             ctx.cover(number, "note")
             continue
-        compact = _compact(text)
-        if "合计" in compact:
+        flat = compact(text)
+        if "合计" in flat:
             found = False
             for role, word in ((PERSONNEL, "人员经费合计"), (PUBLIC, "公用经费合计")):
                 match = re.search(re.escape(word) + r"[^\d]*?(-?[\d,]+\.\d+)", text.replace("\t", " "))
                 if match:
                     totals[role] = parse_amount(match.group(1)) or Decimal(0)
                     found = True
-                elif word in compact:
+                elif word in flat:
                     totals[role] = Decimal(0)
                     found = True
             if found:
@@ -890,26 +757,13 @@ def _grouped_items(
     return items
 
 
-def _known_codes(doc: SourceDocument, blocks: Iterable[TableBlock]) -> dict[str, set[str]]:
-    """Full codes printed anywhere in the document's coded tables, with the names printed beside them."""
-    known: dict[str, set[str]] = {}
-    pattern = re.compile(r"(?:^|\t|\s)([23]\d{2}(?:\d{2}){0,2})(?:\t|\s+)([^\t\d\s][^\t]*?)(?=\t|\s+-?\d|$)")
-    for block in blocks:
-        for _, text in doc.numbered(block.header_end_line + 1, block.end_line):
-            for code, name in pattern.findall(text):
-                if len(code) in (3, 5, 7):
-                    known.setdefault(code, set()).add(_compact(name))
-    return known
-
-
 def parse_expenditure_tables(
-    doc: SourceDocument, blocks: Sequence[TableBlock]
+    doc: SourceDocument, blocks: Sequence[TableBlock], known: dict[str, set[str]]
 ) -> tuple[list[ExpenditureLine], list[CoverageLine], list[Finding]]:
     """Rows, coverage and findings of the document's expenditure tables (see module doc)."""
     lines: list[ExpenditureLine] = []
     coverage: list[CoverageLine] = []
     findings: list[Finding] = []
-    known = _known_codes(doc, blocks)
     for block in blocks:
         if block.kind not in EXPENDITURE_KINDS:
             continue
@@ -918,7 +772,7 @@ def parse_expenditure_tables(
         ctx = _Context(doc, block, fund_scope, classification, unit, findings, {})
         if block.unit is None:
             ctx.finding("unit_missing", "warning", block.start_line, "table prints no unit line; read as 万元")
-        header = _header_lines(doc, block)
+        header = header_lines(doc, block)
         if _is_grouped_economic(header) and classification == C.ECONOMIC:
             lines.extend(_parse_grouped(ctx, header, known))
         else:
@@ -928,18 +782,10 @@ def parse_expenditure_tables(
     return lines, coverage, findings
 
 
-def table_rows(doc: SourceDocument, blocks: Sequence[TableBlock]) -> list[TableRow]:
-    """One TableRow per recognised table."""
-    return [
-        TableRow(doc.document_id, b.kind, b.label, b.title, b.unit, b.start_line, b.end_line, b.is_empty)
-        for b in blocks
-    ]
-
-
 def extract_expenditure(
     doc: SourceDocument,
 ) -> tuple[list[TableRow], list[ExpenditureLine], list[CoverageLine], list[Finding]]:
     """find_tables, then the expenditure parsers: the convenience entry for the pipeline."""
     blocks = find_tables(doc)
-    lines, coverage, findings = parse_expenditure_tables(doc, blocks)
+    lines, coverage, findings = parse_expenditure_tables(doc, blocks, C.known_codes(doc, blocks))
     return table_rows(doc, blocks), lines, coverage, findings

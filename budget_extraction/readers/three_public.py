@@ -12,9 +12,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Optional
 
-from .model import CoverageLine, Finding, ThreePublicLine
-from .numbers import is_blank_cell, parse_amount, to_wan
-from .other_tables import (
+from ..model import CoverageLine, Finding, ThreePublicLine
+from ..numbers import is_blank_cell, parse_amount, to_wan
+from ..lines import (
     coverage,
     data_lines,
     header_text,
@@ -23,12 +23,12 @@ from .other_tables import (
     note_lines,
     repair_split_numbers,
     squash,
-    stage_of,
+    table_stage,
     tokenize,
     unit_of,
 )
-from .source import SourceDocument
-from .tables import TableBlock
+from ..source import SourceDocument
+from ..tables import TableBlock
 
 _VEHICLE_GROUP = re.compile(r"公务用车购置及运行(?:维护)?费?")
 # Item of a vertical row, most specific first.
@@ -106,12 +106,12 @@ def _row_values(text: str, line: int, width: int) -> Optional[list[Optional[str]
 
 
 def parse_three_public(
-    doc: SourceDocument, block: TableBlock
+    doc: SourceDocument, block: TableBlock, document_stage: str | None
 ) -> tuple[list[ThreePublicLine], list[CoverageLine], list[Finding]]:
     """One ThreePublicLine per item (and per 预算数/决算数 block in a final account)."""
     unit = unit_of(doc, block)
     header = header_text(doc, block)
-    doc_stage = stage_of(doc, block)
+    doc_stage = table_stage(block, document_stage)
     lines = list(data_lines(doc, block))
     rows: list[ThreePublicLine] = []
     cover: list[CoverageLine] = [coverage(doc, block, n, "note", squash(t)[:60]) for n, t in note_lines(doc, block)]

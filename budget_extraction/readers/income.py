@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Optional, Union
 
-from . import codes as C
-from .codes import FUNCTIONAL_CLASSES, class_for_name
-from .model import ClassTotalLine, CoverageLine, Finding, IncomeLine
-from .other_tables import (
+from .. import codes as C
+from ..codes import FUNCTIONAL_CLASSES, class_for_name
+from ..model import ClassTotalLine, CoverageLine, Finding, IncomeLine
+from ..lines import (
     Token,
     coverage,
     data_lines,
@@ -29,10 +29,10 @@ from .other_tables import (
     tokenize,
     unit_of,
 )
-from .numbers import parse_amount, to_wan, tolerance_wan
-from .row_tables import PrintedRow, amounts_of, parents, place, read_rows, stray_lines
-from .source import SourceDocument
-from .tables import TableBlock
+from ..numbers import parse_amount, to_wan, tolerance_wan
+from ..row_tables import PrintedRow, amounts_of, parents, place, read_rows, stray_lines
+from ..source import SourceDocument
+from ..tables import TableBlock
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十廿]+[、.．]|[（(][一二三四五六七八九十廿]+[)）]|\d{1,2}[.．、])")
 _STARTER = re.compile(

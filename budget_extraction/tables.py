@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from .numbers import unit_of
+from .model import TableRow
 from .source import SourceDocument
 
 # The kinds of table the national template has (budget names; 决算 twins map to the same kind).
@@ -441,3 +442,11 @@ def find_tables(doc: SourceDocument) -> list[TableBlock]:
         if block is not None and block.kind in RETURNED_KINDS:
             blocks.append(block)
     return blocks
+
+
+def table_rows(doc: SourceDocument, blocks: Sequence[TableBlock]) -> list[TableRow]:
+    """One TableRow per recognised table."""
+    return [
+        TableRow(doc.document_id, b.kind, b.label, b.title, b.unit, b.start_line, b.end_line, b.is_empty)
+        for b in blocks
+    ]

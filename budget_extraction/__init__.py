@@ -1,7 +1,10 @@
-"""Plain-Python extraction core: from a raw disclosure's text to typed rows.
+"""The parser: from a raw disclosure's text to typed rows.
 
-Nothing here knows about Dagster, dbt or DuckDB; every function takes text
-(a SourceDocument) and returns rows, so it can be read and tested alone.
+Plain Python; nothing here knows about Dagster, dbt or DuckDB. It reads top-down:
+``source`` (text in) -> ``metadata`` (whose document) -> ``tables`` (the table finder: the one
+place that says what a table is) -> ``readers`` (one module per table kind) -> ``model`` (the
+typed rows and findings). ``lines``, ``numbers``, ``codes`` and ``columns`` are the shared
+toolkit the readers import; they import no reader.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from . import codes
 from .metadata import document_metadata
 from .model import (
     ClassTotalLine,
@@ -23,7 +27,14 @@ from .model import (
     ThreePublicLine,
     UnitExpenditureLine,
 )
+from .readers.expenditure import parse_expenditure_tables
+from .readers.income import parse_fiscal_appropriation, parse_income, parse_income_summary
+from .readers.indicators import parse_indicators
+from .readers.projects import parse_projects
+from .readers.three_public import parse_three_public
+from .readers.unit_expenditure import parse_unit_expenditure_tables
 from .source import BadInputError, SourceDocument, read_source, source_from_text
+from .tables import find_tables, is_data_line, table_rows
 
 CORE_TABLE_KINDS = ("expenditure_summary", "general_public_functional", "general_public_basic_economic")
 # Tables whose every printed figure must land in a fact, a checked parent/total, or a finding.
@@ -107,8 +118,6 @@ def _require_complete(doc: SourceDocument, blocks) -> None:
 def _prints_amounts(text: str, unit: str | None) -> bool:
     """A line that prints figures: decimals or separators anywhere; in a 元 table also whole
     numbers in row form (元 regions print 5873551 with no decimals)."""
-    from .tables import is_data_line
-
     return bool(_PRINTED_AMOUNT.search(text)) or unit == "元" and is_data_line(text)
 
 
@@ -129,18 +138,48 @@ def unaccounted_lines(doc: SourceDocument, blocks, coverage: list[CoverageLine])
     return findings
 
 
+def _read_tables(doc: SourceDocument, blocks: list, document_stage: str | None, result: Extraction) -> None:
+    """Every financial table, each by the reader of its kind."""
+    known = codes.known_codes(doc, blocks)
+    rows, coverage, findings = parse_expenditure_tables(doc, blocks, known)
+    result.expenditure_lines.extend(rows)
+    result.coverage_lines.extend(coverage)
+    result.findings.extend(findings)
+    for block in blocks:
+        if block.kind == "income_summary":
+            rows, coverage, findings = parse_income_summary(doc, block, known)
+            result.income_lines.extend(rows)
+        elif block.kind == "income_expenditure_summary":
+            rows, coverage, findings = parse_income(doc, block)
+            result.income_lines.extend(r for r in rows if isinstance(r, IncomeLine))
+            result.class_total_lines.extend(r for r in rows if isinstance(r, ClassTotalLine))
+        elif block.kind == "fiscal_appropriation_summary":
+            rows, coverage, findings = parse_fiscal_appropriation(doc, block)
+            result.class_total_lines.extend(rows)
+        elif block.kind == "three_public":
+            rows, coverage, findings = parse_three_public(doc, block, document_stage)
+            result.three_public_lines.extend(rows)
+        elif block.kind == "project_expenditure":
+            rows, coverage, findings = parse_projects(doc, block)
+            result.project_lines.extend(rows)
+        else:
+            continue
+        result.coverage_lines.extend(coverage)
+        result.findings.extend(findings)
+    rows, coverage, findings = parse_unit_expenditure_tables(doc, blocks)
+    result.unit_expenditure_lines.extend(rows)
+    result.coverage_lines.extend(coverage)
+    result.findings.extend(findings)
+
+
 def extract_document(doc: SourceDocument) -> Extraction:
     """Read every recognised table of one document into rows, findings and a coverage account.
 
+    The flow: the document's identity (metadata) -> the tables (the finder) -> one reader
+    per table kind -> the safety net over every financial line -> the performance tables.
     Raises BadInputError for text that is not a disclosure or was cut short: such a
     file is quarantined as a whole rather than published in part.
     """
-    from .expenditure import parse_expenditure_tables, table_rows
-    from .indicators import parse_indicators
-    from .other_tables import extract_other_tables
-    from .tables import find_tables
-    from .unit_expenditure import parse_unit_expenditure_tables
-
     meta = document_metadata(doc)
     document = _document_row(doc, meta)
     _require_identity(doc, document)
@@ -152,25 +191,8 @@ def extract_document(doc: SourceDocument) -> Extraction:
 
     blocks = find_tables(doc)
     _require_complete(doc, blocks)
-    expenditure, coverage, findings = parse_expenditure_tables(doc, blocks)
     result.tables.extend(table_rows(doc, blocks))
-    result.expenditure_lines.extend(expenditure)
-    result.coverage_lines.extend(coverage)
-    result.findings.extend(findings)
-
-    income, class_totals, three_public, projects, coverage, findings = extract_other_tables(doc, blocks)
-    result.income_lines.extend(income)
-    result.class_total_lines.extend(class_totals)
-    result.three_public_lines.extend(three_public)
-    result.project_lines.extend(projects)
-    result.coverage_lines.extend(coverage)
-    result.findings.extend(findings)
-
-    unit_lines, coverage, findings = parse_unit_expenditure_tables(doc, blocks)
-    result.unit_expenditure_lines.extend(unit_lines)
-    result.coverage_lines.extend(coverage)
-    result.findings.extend(findings)
-
+    _read_tables(doc, blocks, meta.stage, result)
     result.findings.extend(unaccounted_lines(doc, blocks, result.coverage_lines))
 
     indicators, coverage, findings = parse_indicators(doc)

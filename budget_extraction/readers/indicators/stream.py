@@ -9,8 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Optional
-from ..model import CoverageLine, Finding, IndicatorLine
-from ..source import SourceDocument
+from ...model import CoverageLine, Finding, IndicatorLine
+from ...source import SourceDocument
 from ..targets import parse_target
 
 from .vocabulary import (

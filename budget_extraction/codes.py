@@ -280,3 +280,15 @@ def class_for_name(name: str) -> Optional[str]:
     text = re.sub(r"^[（(]?[一二三四五六七八九十廿]+[)）]?[、.．]?|^\d{3}", "", normalise_name(name))
     best = _best_by_name({c: [n] for c, n in FUNCTIONAL_CLASSES.items()}, text, 0.85)
     return best
+
+
+def known_codes(doc, blocks) -> dict[str, set[str]]:
+    """Full codes printed anywhere in the document's coded tables, with the names printed beside them."""
+    known: dict[str, set[str]] = {}
+    pattern = re.compile(r"(?:^|\t|\s)([23]\d{2}(?:\d{2}){0,2})(?:\t|\s+)([^\t\d\s][^\t]*?)(?=\t|\s+-?\d|$)")
+    for block in blocks:
+        for _, text in doc.numbered(block.header_end_line + 1, block.end_line):
+            for code, name in pattern.findall(text):
+                if len(code) in (3, 5, 7):
+                    known.setdefault(code, set()).add(re.sub(r"\s+", "", name))
+    return known

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
-from .model import CoverageLine, Finding, ProjectLine
-from .numbers import is_blank_cell, parse_amount, to_wan
-from .other_tables import (
+from ..model import CoverageLine, Finding, ProjectLine
+from ..numbers import is_blank_cell, parse_amount, to_wan
+from ..lines import (
     Token,
     coverage,
     data_lines,
@@ -28,8 +28,8 @@ from .other_tables import (
     tokenize,
     unit_of,
 )
-from .source import SourceDocument
-from .tables import TableBlock
+from ..source import SourceDocument
+from ..tables import TableBlock
 
 _FULL_CODE = re.compile(r"^\d{8,}[A-Z]\d{6,}$")
 _HEADER_WORDS = re.compile(

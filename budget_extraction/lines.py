@@ -1,10 +1,8 @@
-"""The non-functional tables of a disclosure: 收支总表, 收入总表, 财政拨款收支总表, 三公, 项目支出表.
+"""The shared line toolkit of the table readers: a table's data lines as cells and amount tokens.
 
-This module holds what the three parsers (income, three_public, projects)
-share: reading a table's data lines as cells and amount tokens whatever the
-layout (tabs, spaces, PDF text with numbers glued to names or split over
-lines), the table's unit, and the rounding rule. ``extract_other_tables`` runs
-the three parsers over the blocks ``find_tables`` recognised.
+Whatever the layout (tabs, spaces, PDF text with numbers glued to names or split over
+lines), every reader reads its lines through these functions, with the table's unit and
+the rounding rule. This module imports no reader.
 """
 from __future__ import annotations
 
@@ -14,7 +12,7 @@ from decimal import Decimal
 from typing import Iterable, Optional
 
 from .numbers import tolerance_wan, unit_of as unit_in_line
-from .model import ClassTotalLine, CoverageLine, Finding, IncomeLine, ProjectLine, ThreePublicLine
+from .model import CoverageLine, Finding
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -59,13 +57,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def stage_of(doc: SourceDocument, block: TableBlock) -> str:
+def table_stage(block: TableBlock, document_stage: str | None) -> str:
     """budget or final: the table's own title says 决算 in a final account."""
     if "决算" in block.title:
         return "final"
-    from .metadata import document_metadata
-
-    return document_metadata(doc).stage or "budget"
+    return document_stage or "budget"
 
 
 def header_text(doc: SourceDocument, block: TableBlock) -> str:
@@ -194,50 +190,3 @@ def mismatch_finding(
 
 def _fmt(value: Decimal, unit: str) -> str:
     return format(value.normalize(), "f") if unit == "元" else f"{value:.2f}"
-
-
-def extract_other_tables(
-    doc: SourceDocument, blocks: list[TableBlock]
-) -> tuple[
-    list[IncomeLine],
-    list[ClassTotalLine],
-    list[ThreePublicLine],
-    list[ProjectLine],
-    list[CoverageLine],
-    list[Finding],
-]:
-    """Run the income (收支总表, 收入总表), class-total, 三公 and project parsers over the recognised blocks."""
-    from .expenditure import _known_codes
-    from .income import parse_fiscal_appropriation, parse_income, parse_income_summary
-    from .projects import parse_projects
-    from .three_public import parse_three_public
-
-    income: list[IncomeLine] = []
-    classes: list[ClassTotalLine] = []
-    three: list[ThreePublicLine] = []
-    projects: list[ProjectLine] = []
-    cover: list[CoverageLine] = []
-    findings: list[Finding] = []
-    known = _known_codes(doc, blocks)
-    for block in blocks:
-        if block.kind == "income_summary":
-            rows, lines, found = parse_income_summary(doc, block, known)
-            income.extend(rows)
-        elif block.kind == "income_expenditure_summary":
-            rows, lines, found = parse_income(doc, block)
-            income.extend(r for r in rows if isinstance(r, IncomeLine))
-            classes.extend(r for r in rows if isinstance(r, ClassTotalLine))
-        elif block.kind == "fiscal_appropriation_summary":
-            rows, lines, found = parse_fiscal_appropriation(doc, block)
-            classes.extend(rows)
-        elif block.kind == "three_public":
-            rows, lines, found = parse_three_public(doc, block)
-            three.extend(rows)
-        elif block.kind == "project_expenditure":
-            rows, lines, found = parse_projects(doc, block)
-            projects.extend(rows)
-        else:
-            continue
-        cover.extend(lines)
-        findings.extend(found)
-    return income, classes, three, projects, cover, findings

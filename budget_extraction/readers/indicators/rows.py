@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
-from ..model import CoverageLine, Finding, IndicatorLine
-from ..source import SourceDocument
+from ...model import CoverageLine, Finding, IndicatorLine
+from ...source import SourceDocument
 from ..targets import parse_target
 
 from .vocabulary import consistent_l1, _NUMBER, _PROJECT_CODE, split_weight, squash, tidy

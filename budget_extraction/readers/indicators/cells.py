@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from typing import Optional
-from ..model import CoverageLine, Finding, IndicatorLine
+from ...model import CoverageLine, Finding, IndicatorLine
 
 from .vocabulary import (
     goal_label, horizon_of, is_target_like, is_vocab_tail, match_l1, match_l2, squash, _STOP_WORDS, _WEIGHT,
