@@ -22,6 +22,7 @@ from .model import (
     Finding,
     IncomeLine,
     IndicatorLine,
+    PageRow,
     ProjectLine,
     TableRow,
     ThreePublicLine,
@@ -51,6 +52,7 @@ class Extraction:
     """Everything read from one document, ready to be loaded as the raw layer."""
 
     document: DocumentRow
+    pages: list[PageRow] = field(default_factory=list)
     tables: list[TableRow] = field(default_factory=list)
     expenditure_lines: list[ExpenditureLine] = field(default_factory=list)
     project_lines: list[ProjectLine] = field(default_factory=list)
@@ -61,11 +63,15 @@ class Extraction:
     indicator_lines: list[IndicatorLine] = field(default_factory=list)
     coverage_lines: list[CoverageLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # The text the readers read, line for line: every source_line points into it (for a PDF, the
+    # only place its lines exist as text).
+    source_text: str = ""
 
     def rows(self) -> dict[str, list]:
         """Rows per raw table name (see model.RAW_TABLES)."""
         return {
             "documents": [self.document],
+            "pages": self.pages,
             "tables": self.tables,
             "expenditure_lines": self.expenditure_lines,
             "project_lines": self.project_lines,
@@ -93,7 +99,36 @@ def _document_row(doc: SourceDocument, meta) -> DocumentRow:
         # A consolidated (汇总) document says so or lists its subordinate units; one that does neither is one unit's.
         scope=meta.scope or "entity",
         text_sha256=hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest(),
+        source_format=doc.source_format,
+        page_count=doc.page_count,
     )
+
+
+def page_rows(doc: SourceDocument) -> list[PageRow]:
+    """Where each page's lines are (PDF input only)."""
+    lines_of: dict[int, list[int]] = {}
+    for number, page in enumerate(doc.line_pages, 1):
+        lines_of.setdefault(page, []).append(number)
+    return [
+        PageRow(doc.document_id, page, min(lines_of[page]) if page in lines_of else None,
+                max(lines_of[page]) if page in lines_of else None, page in lines_of)
+        for page in range(1, doc.page_count + 1)
+    ]
+
+
+def textless_page_findings(doc: SourceDocument, blocks: list) -> list[Finding]:
+    """A page without a text layer: noted on a cover, a finding where the tables are (their figures are lost)."""
+    if not doc.pages_without_text:
+        return []
+    first_table_page = min((doc.page_of(b.start_line) for b in blocks), default=None)
+    findings = []
+    for page in doc.pages_without_text:
+        in_tables = first_table_page is not None and page > first_table_page
+        severity = "warning" if in_tables else "info"
+        where = "among the tables: any table printed on it is not read" if in_tables else "before the tables"
+        findings.append(Finding(doc.document_id, "page_without_text", severity,
+                                f"{doc.file_name} page {page}: no text layer (a scanned image?), {where}"))
+    return findings
 
 
 def _require_identity(doc: SourceDocument, row: DocumentRow) -> None:
@@ -183,7 +218,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
     meta = document_metadata(doc)
     document = _document_row(doc, meta)
     _require_identity(doc, document)
-    result = Extraction(document=document)
+    result = Extraction(document=document, pages=page_rows(doc), source_text="\n".join(doc.lines))
     if meta.scope is None:
         result.findings.append(Finding(doc.document_id, "scope_inferred", "info",
                                        f"{doc.file_name}: neither 汇总/本级 nor subordinate units are printed; "
@@ -191,6 +226,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
 
     blocks = find_tables(doc)
     _require_complete(doc, blocks)
+    result.findings.extend(textless_page_findings(doc, blocks))
     result.tables.extend(table_rows(doc, blocks))
     _read_tables(doc, blocks, meta.stage, result)
     result.findings.extend(unaccounted_lines(doc, blocks, result.coverage_lines))

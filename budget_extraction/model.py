@@ -35,6 +35,19 @@ class DocumentRow:
     stage: Optional[str]  # budget | final
     scope: Optional[str]  # consolidated | entity
     text_sha256: Optional[str] = None  # hash of the decoded, cleaned text: the same document in another encoding
+    source_format: str = "text"  # text | pdf
+    page_count: int = 0  # pages of a PDF; 0 for text input
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One page of a PDF: the lines it holds, so a fact's source_line gives its source_page."""
+
+    document_id: str
+    page: int
+    first_line: Optional[int]  # None for a page without text
+    last_line: Optional[int]
+    has_text: bool
 
 
 @dataclass(frozen=True)
@@ -193,6 +206,7 @@ class CoverageLine:
 
 RAW_TABLES = {
     "documents": DocumentRow,
+    "pages": PageRow,
     "tables": TableRow,
     "expenditure_lines": ExpenditureLine,
     "project_lines": ProjectLine,

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from budget_extraction.source import document_id_for
+from budget_extraction.source import SOURCE_SUFFIXES, document_id_for
 
 # A document_id becomes a partition key, a file name and a value in SQL: letters, digits, CJK, '-', '_' and '.' only.
 SAFE_ID = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_.\-]{0,127}$")
@@ -19,12 +19,12 @@ class RawFile:
 
 
 def scan_raw_dir(folder: Path) -> list[RawFile]:
-    """Every *.txt directly in raw/ (no links, no sub-folders), in name order."""
+    """Every *.txt and *.pdf directly in raw/ (no links, no sub-folders), in name order."""
     if not folder.exists():
         return []
     files = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.suffix.lower() != ".txt" or path.name.startswith("."):
+        if path.suffix.lower() not in SOURCE_SUFFIXES or path.name.startswith("."):
             continue
         if path.is_symlink() or not path.is_file():
             files.append(RawFile(path, document_id_for(path), "not a regular file inside raw/ (link or folder)"))

@@ -24,6 +24,7 @@ from budget_extraction.model import RAW_TABLES
 
 AMOUNT = pl.Decimal(20, 6)
 STATUS_DIR = "_status"
+TEXT_DIR = "_text"
 
 
 def _polars_type(annotation) -> pl.DataType:
@@ -110,6 +111,7 @@ class ExtractedStore:
             frame = rows_to_frame(rows, RAW_TABLES[table])
             _atomic_write_parquet(frame, self.root / table / f"{document_id}.parquet")
             counts[table] = frame.height
+        _atomic_write_bytes(self.text_path(document_id), extraction.source_text.encode("utf-8"))
         status = {
             "document_id": document_id,
             "file_name": extraction.document.file_name,
@@ -142,6 +144,10 @@ class ExtractedStore:
         self._write_status(document_id, status)
         return status
 
+    def text_path(self, document_id: str) -> Path:
+        """The text the parser read for a document (source_line counts its lines)."""
+        return self.root / TEXT_DIR / f"{document_id}.txt"
+
     def has_rows(self, document_id: str) -> bool:
         return (self.root / "documents" / f"{document_id}.parquet").exists()
 
@@ -149,4 +155,5 @@ class ExtractedStore:
         """Drop a document's rows and status (a file removed from raw/ on purpose)."""
         for table in RAW_TABLES:
             (self.root / table / f"{document_id}.parquet").unlink(missing_ok=True)
+        self.text_path(document_id).unlink(missing_ok=True)
         self.status_path(document_id).unlink(missing_ok=True)

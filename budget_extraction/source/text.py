@@ -1,9 +1,7 @@
-"""Reading a raw disclosure file into numbered, cleaned lines.
+"""Reading a raw text disclosure (text taken from a PDF) into numbered, cleaned lines.
 
-Every later step refers to facts by (file, line), so this module is the one
-place that decides what a "line" is: the contract counts lines by ``\\n``
-alone, never by ``str.splitlines()`` (PDF text holds form feeds and other
-separators that would shift every later line number).
+Lines are counted by ``\\n`` alone, never by ``str.splitlines()`` (PDF text holds form feeds
+and other separators that would shift every later line number).
 """
 from __future__ import annotations
 
@@ -11,39 +9,9 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
-
-class BadInputError(ValueError):
-    """A raw file that cannot be read as a disclosure; says which file and where."""
-
-    def __init__(self, file_name: str, reason: str, line: int | None = None):
-        self.file_name = file_name
-        self.reason = reason
-        self.line = line
-        where = f"{file_name}:{line}" if line else file_name
-        super().__init__(f"{where}: {reason}")
-
-
-@dataclass(frozen=True)
-class SourceDocument:
-    """One raw file: its identity and its lines, cleaned but never re-ordered or merged."""
-
-    document_id: str
-    file_name: str
-    sha256: str
-    encoding: str
-    lines: tuple[str, ...]  # cleaned; lines[0] is line 1
-
-    def line(self, number: int) -> str:
-        return self.lines[number - 1]
-
-    def numbered(self, start: int = 1, end: int | None = None):
-        """(line_number, text) pairs from start to end inclusive."""
-        stop = len(self.lines) if end is None else min(end, len(self.lines))
-        for number in range(max(start, 1), stop + 1):
-            yield number, self.lines[number - 1]
+from .document import BadInputError, SourceDocument
 
 
 # Characters PDF text carries that are not content. They are replaced in place so
@@ -146,7 +114,7 @@ def document_id_for(path: Path) -> str:
     return Path(path).stem
 
 
-def read_source(path: Path | str) -> SourceDocument:
+def read_text_source(path: Path | str) -> SourceDocument:
     path = Path(path)
     data = path.read_bytes()
     text, encoding = decode_bytes(data, path.name)
