@@ -9,6 +9,7 @@ and keeps a document's last good facts when a later version fails.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import tempfile
@@ -23,6 +24,30 @@ from budget_extraction import Extraction
 from budget_extraction.model import RAW_TABLES
 
 AMOUNT = pl.Decimal(20, 6)
+PARSER_PACKAGE = Path(__file__).resolve().parent.parent / "budget_extraction"
+
+
+def parser_version() -> str:
+    """A hash of the parser's source: results extracted by other parser code are not reused."""
+    global _PARSER_VERSION
+    if _PARSER_VERSION is None:
+        digest = hashlib.sha256()
+        for path in sorted(PARSER_PACKAGE.rglob("*.py")):
+            digest.update(path.relative_to(PARSER_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+        _PARSER_VERSION = digest.hexdigest()[:16]
+    return _PARSER_VERSION
+
+
+_PARSER_VERSION: str | None = None
+
+
+def content_fingerprint(path: Path) -> str:
+    """What an extraction result depends on: the file's bytes and the parser that read them."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return f"{digest.hexdigest()}:{parser_version()}"
 STATUS_DIR = "_status"
 TEXT_DIR = "_text"
 
@@ -102,7 +127,16 @@ class ExtractedStore:
             if not path.exists():
                 _atomic_write_parquet(rows_to_frame([], row_type), path)
 
-    def write_extraction(self, extraction: Extraction) -> dict:
+    def reusable_status(self, document_id: str, fingerprint: str) -> dict | None:
+        """The stored result of this very content under this parser, if there is one (nothing to redo)."""
+        status = self.read_status(document_id)
+        if status is None or status.get("fingerprint") != fingerprint:
+            return None
+        if status["status"] == "ok" and not self.has_rows(document_id):
+            return None
+        return status
+
+    def write_extraction(self, extraction: Extraction, fingerprint: str | None = None) -> dict:
         """Replace one document's rows; the status is written last, so a crash leaves the old status."""
         self.ensure_schemas()
         document_id = extraction.document.document_id
@@ -118,6 +152,7 @@ class ExtractedStore:
             "source_sha256": extraction.document.source_sha256,
             "text_sha256": extraction.document.text_sha256,
             "status": "ok",
+            "fingerprint": fingerprint,
             "error": None,
             "error_line": None,
             "good_sha256": extraction.document.source_sha256,
@@ -127,7 +162,8 @@ class ExtractedStore:
         self._write_status(document_id, status)
         return status
 
-    def write_failure(self, document_id: str, file_name: str, sha256: str | None, error: str, line: int | None) -> dict:
+    def write_failure(self, document_id: str, file_name: str, sha256: str | None, error: str, line: int | None,
+                      fingerprint: str | None = None) -> dict:
         """Record a file that could not be read; its last good rows (if any) stay in place, flagged stale."""
         previous = self.read_status(document_id) or {}
         status = {
@@ -135,6 +171,7 @@ class ExtractedStore:
             "file_name": file_name,
             "source_sha256": sha256,
             "status": "quarantined",
+            "fingerprint": fingerprint,
             "error": error,
             "error_line": line,
             "good_sha256": previous.get("good_sha256"),

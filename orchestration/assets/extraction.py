@@ -10,7 +10,7 @@ from ..documents import RawFile, scan_raw_dir
 from budget_extraction import BadInputError, extract_document, read_source
 from ..partitions import document_partitions
 from ..resources import WarehouseResource
-from ..store import ExtractedStore
+from ..store import ExtractedStore, content_fingerprint
 from ..warehouse import pause_point
 
 PARALLEL_FROM = 16  # documents; below this a process pool costs more than it saves
@@ -27,20 +27,25 @@ def extract_file(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, s
     document_id = raw.document_id
     if raw.refused:
         return store.write_failure(document_id, raw.path.name, None, raw.refused, None), [("warning", raw.refused)]
+    fingerprint = content_fingerprint(raw.path)
+    reused = store.reusable_status(document_id, fingerprint)
+    if reused is not None:  # the same bytes under the same parser: the stored result stands
+        return {**reused, "reused": True}, [("debug", f"{raw.path.name}: unchanged, extraction reused")]
     try:
         doc = read_source(raw.path)
     except BadInputError as error:
-        return store.write_failure(document_id, raw.path.name, None, error.reason, error.line), [("warning", str(error))]
+        status = store.write_failure(document_id, raw.path.name, None, error.reason, error.line, fingerprint)
+        return status, [("warning", str(error))]
     try:
         extraction = extract_document(doc)
     except BadInputError as error:  # not a disclosure, or cut short inside a table: the file's fault
-        status = store.write_failure(document_id, raw.path.name, doc.sha256, error.reason, error.line)
+        status = store.write_failure(document_id, raw.path.name, doc.sha256, error.reason, error.line, fingerprint)
         return status, [("warning", str(error))]
     except Exception as error:  # a parser bug on one document must not stop the others
         status = store.write_failure(document_id, raw.path.name, doc.sha256,
                                      f"extraction failed: {type(error).__name__}: {error}", None)
         return status, [("error", f"{raw.path.name}: extraction failed:\n{traceback.format_exc()}")]
-    status = store.write_extraction(extraction)
+    status = store.write_extraction(extraction, fingerprint)
     errors = sum(1 for f in extraction.findings if f.severity == "error")
     return status, [("info", f"{raw.path.name}: {status['row_counts']} ({errors} error findings)")]
 
@@ -92,7 +97,11 @@ def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseR
         if number % 50 == 0 or number == len(raws):
             context.log.info(f"extracted {number}/{len(raws)} documents")
     quarantined = [s["document_id"] for s in statuses if s.get("status") == "quarantined"]
+    extracted = sorted(s["document_id"] for s in statuses if not s.get("reused"))
+    context.log.info(f"{len(extracted)} documents extracted, {len(statuses) - len(extracted)} unchanged and reused")
     return dg.MaterializeResult(metadata={
         "documents": len(keys),
+        "extracted": dg.MetadataValue.json(extracted),
+        "reused": len(statuses) - len(extracted),
         "quarantined": dg.MetadataValue.json(quarantined),
     })
