@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from budget_extraction.readers.indicators import l2_kind, parse_indicators
+from budget_extraction.readers.indicators import l2_kind, parse_indicators as parse_tables
 from budget_extraction.source import read_source, source_from_text
+from budget_extraction.tables import find_tables
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 SEEDS = {
@@ -37,6 +38,11 @@ SEEDS = {
     "004": "004_f083e30e185bc13b.txt",
 }
 L1 = {"产出指标", "效益指标", "满意度指标", "成本指标"}
+
+
+def parse_indicators(doc):
+    """The indicator reader over the tables the table finder found, as extract_document calls it."""
+    return parse_tables(doc, find_tables(doc))
 
 
 @pytest.fixture(scope="module")

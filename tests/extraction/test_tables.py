@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from budget_extraction.source import read_source, source_from_text
-from budget_extraction.tables import RETURNED_KINDS, classify_title, find_tables
+from budget_extraction.tables import RETURNED_KINDS, classify_title, find_tables, is_financial
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 
@@ -66,7 +66,7 @@ def test_blocks_are_ordered_disjoint_and_of_our_kinds(blocks, stem):
 
 
 def test_seed_000_full_table_list(blocks):
-    got = [(b.label, b.kind) for b in blocks["000_df7f9757fe457667"]]
+    got = [(b.label, b.kind) for b in blocks["000_df7f9757fe457667"] if is_financial(b)]
     assert got == [
         ("表 1", "income_expenditure_summary"),
         ("表2", "income_summary"),
@@ -83,6 +83,21 @@ def test_seed_000_full_table_list(blocks):
         ("表 12", "purchased_services"),
         ("表 13", "asset_allocation"),
     ]
+
+
+def test_seed_000_performance_tables(blocks):
+    # 000 prints its department targets without a title page (整体绩效总目标 at line 463), then five
+    # 部门项目支出绩效目标申报表, four of them under the label 表 15; each runs to the next title.
+    got = [(b.label, b.kind, b.start_line) for b in blocks["000_df7f9757fe457667"] if not is_financial(b)]
+    assert got == [
+        ("整体绩效总目标", "department_target", 463),
+        ("表 15", "project_target", 483),
+        ("表 15", "project_target", 563),
+        ("部门项目支出绩效目标申报表", "project_target", 622),
+        ("表 15", "project_target", 697),
+        ("表 15", "project_target", 763),
+    ]
+    assert [b.end_line for b in blocks["000_df7f9757fe457667"] if not is_financial(b)][:-1] == [482, 562, 621, 696, 762]
 
 
 def test_table_of_contents_and_caption_lists_are_not_tables(blocks):

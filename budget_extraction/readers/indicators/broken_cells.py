@@ -15,7 +15,8 @@ from .vocabulary import (
     is_target_like, L1_ALIASES, L1_CANONICAL, match_l1, match_l2, squash, _STOP_WORDS, tidy,
 )
 from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
-from .regions import _HEADER_TEXT, _header_text, _header_words, Region, title_kind
+from ...tables import TableBlock, performance_title_kind
+from .regions import _HEADER_TEXT, _header_text, _header_words
 from .rows import build_indicator, coverage, Draft, header_roles, is_header_line, TableState
 
 # --------------------------------------------------------------------------- PDF text with every cell broken
@@ -248,9 +249,9 @@ def _section_runs(doc: SourceDocument, start: int, end: int) -> dict[int, tuple[
     return runs
 
 
-def is_broken_layout(doc: SourceDocument, region: Region) -> bool:
+def is_broken_layout(doc: SourceDocument, region: TableBlock) -> bool:
     """PDF text whose header announces the closing 指标分类 column (cells broken over lines)."""
-    for number, text in doc.numbered(region.start, region.end):
+    for number, text in doc.numbered(region.start_line, region.end_line):
         if is_header_line(text) and "\t" not in text:
             return "指标分类" in _header_text(doc, number)
     return False
@@ -328,7 +329,7 @@ def parse_broken_region(state: TableState, start: int, end: int):
                 cover.append(coverage(state, number, "header" if state.in_table else "note",
                                       "column header continued" if state.in_table else "outside an indicator table"))
             continue
-        if first and (flat.startswith(_STOP_WORDS) or title_kind(text)):
+        if first and (flat.startswith(_STOP_WORDS) or performance_title_kind(text)):
             finish()
             state.in_table = False
             cover.append(coverage(state, number, "note", "end of indicator table"))

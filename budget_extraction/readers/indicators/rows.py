@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
+from ...tables import TableBlock
 from ..targets import parse_target
 
 from .vocabulary import consistent_l1, _NUMBER, _PROJECT_CODE, split_weight, squash, tidy
-from .regions import Region
 
 # --------------------------------------------------------------------------- state
 
@@ -24,7 +24,7 @@ class TableState:
     """What a row inherits: the project, the horizon, the goal, merged l1/l2 cells, the columns."""
 
     doc: SourceDocument
-    region: Region
+    region: TableBlock  # a performance table (tables.PERFORMANCE_KINDS)
     project_code: Optional[str] = None
     project_name: Optional[str] = None
     horizon: Optional[str] = None
@@ -40,11 +40,11 @@ class TableState:
 
     @property
     def scope(self) -> str:
-        return "department" if self.region.table_kind.startswith("department") else "project"
+        return "department" if self.region.kind.startswith("department") else "project"
 
     @property
     def self_eval(self) -> bool:
-        return self.region.table_kind.endswith("self_eval")
+        return self.region.kind.endswith("self_eval")
 
 
 @dataclass
@@ -131,7 +131,7 @@ def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
         printed = draft.l1  # a word the PDF broke (产出 / 指标), not another name
     return IndicatorLine(
         document_id=state.doc.document_id,
-        table_kind=state.region.table_kind,
+        table_kind=state.region.kind,
         target_scope=state.scope,
         project_code=state.project_code if state.scope == "project" else None,
         project_name=state.project_name if state.scope == "project" else None,
@@ -161,7 +161,7 @@ def _as_float(text: Optional[str]) -> Optional[float]:
 
 
 def coverage(state: TableState, line: int, outcome: str, detail: Optional[str] = None) -> CoverageLine:
-    return CoverageLine(state.doc.document_id, state.region.table_kind, state.region.label, line, outcome, detail)
+    return CoverageLine(state.doc.document_id, state.region.kind, state.region.label, line, outcome, detail)
 
 
 def unreadable(state: TableState, line: int, reason: str) -> Finding:

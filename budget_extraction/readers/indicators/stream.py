@@ -18,7 +18,8 @@ from .vocabulary import (
     L2_CANONICAL, match_l1, match_l2, _NARRATIVE, _NUMBER, squash, _STOP_WORDS, tidy,
 )
 from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
-from .regions import _header_text, _header_words, _is_header_fragment, title_kind
+from ...tables import performance_title_kind
+from .regions import _header_text, _header_words, _is_header_fragment
 from .rows import (
     build_indicator, coverage, Draft, header_roles, is_header_line, read_project_identity, refine_roles,
     TableState, unreadable,
@@ -244,7 +245,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
                 row and not closed and len(flat) == 1 and flat not in ("标", "指")):  # 类 inside 各 / 类 / 宣
             cover.append(coverage(state, number, "header", "column header continued"))
             continue  # (长期绩效 / 目标 1 is a goal label broken over lines, joined into one piece)
-        if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
+        if flat.startswith(_STOP_WORDS) or performance_title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
                 _NARRATIVE.match(flat)):
             flush()
             state.in_table = False

@@ -44,28 +44,15 @@ L2_ALIASES = {
     "社会公众或服务对象满意度": "社会公众或服务对象满意度指标",
 }
 
-TABLE_KINDS = ("department_target", "project_target", "department_self_eval", "project_self_eval")
-
 _SPACES = re.compile(r"\s+")
 _WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _WEIGHT_TAIL = re.compile(r"^[（(]?\s*\d*(?:\.\d+)?\s*分?\s*[)）]$")
 _GOAL = re.compile(r"^(长期|年度)?(绩效)?目标(\d*)(?:[:：]|（|\(|$)")
 _GOAL_CELL = re.compile(r"^(?:(长期|年度)(?:绩效)?目标|目标)\s*\d*\s*[:：]?\s*(?:[（(]\s*\d+\s*分?\s*[)）]?)?$")
 _PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
-_LABEL = re.compile(r"^(附表\s*[\d\-]+|公开\s*\d+\s*表|表\s*\d+(?:-\d+)?|附件?\s*\d+)\s*[.．、:：]?")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 # An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
 _NARRATIVE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
-
-_TITLES: tuple[tuple[str, re.Pattern], ...] = (
-    ("department_self_eval", re.compile(r"整体(支出)?绩效自评(表|结果)|部门整体.{0,12}自评表$")),
-    ("project_self_eval", re.compile(r"项目(支出)?(绩效)?自评表$|^自评表$")),
-    ("department_target", re.compile(r"整体(支出)?绩效目标(申报)?表")),
-    ("project_target", re.compile(r"项目(支出)?绩效目标(申报)?表|项目申报表|项目年度绩效目标表")),
-)
-# A department table whose title page was lost still opens with this block.
-_DEPARTMENT_OPENING = re.compile(r"^整体绩效总?目标")
-_TOC = re.compile(r"\.{4,}|…{2,}|^[-*]\s|^[一二三四五六七八九十]+、")
 
 _STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
 _HEADER_WORDS = (
