@@ -12,11 +12,11 @@ from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
 
 from .vocabulary import (
-    is_target_like, L1_ALIASES, L1_CANONICAL, match_l1, match_l2, squash, _STOP_WORDS, tidy,
+    is_target_like, L1_ALIASES, L1_CANONICAL, match_l1, match_l2, squash, STOP_WORDS, tidy,
 )
-from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
+from .layout import display_width, is_unfinished, SENTENCE, split_single_spaces
 from ...tables import TableBlock, performance_title_kind
-from .regions import _HEADER_TEXT, _header_text, _header_words
+from .headers import HEADER_TEXT, joined_header, header_words
 from .rows import build_indicator, coverage, Draft, header_roles, is_header_line, TableState
 
 # --------------------------------------------------------------------------- PDF text with every cell broken
@@ -222,11 +222,11 @@ def _overflow_target(row: BrokenRow, cell: str, following: Optional[str] = None,
             r"[。；]$", squash(cell)):
         return None
     open_cells = [(max(display_width(f) for f in row.cells[key]), key) for key in ("target", "prior")
-                  if row.cells.get(key) and _is_unfinished(row.cells[key])]
+                  if row.cells.get(key) and is_unfinished(row.cells[key])]
     fitting = sorted((w, key) for w, key in open_cells if width <= w + 1)
     if fitting:
         return fitting[0][1]
-    if _SENTENCE.search(cell):
+    if SENTENCE.search(cell):
         texts = [key for key in ("prior", "target") if row.cells.get(key) and not is_target_like(row.cells[key][0])]
         if texts:
             return texts[0]
@@ -253,7 +253,7 @@ def is_broken_layout(doc: SourceDocument, region: TableBlock) -> bool:
     """PDF text whose header announces the closing 指标分类 column (cells broken over lines)."""
     for number, text in doc.numbered(region.start_line, region.end_line):
         if is_header_line(text) and "\t" not in text:
-            return "指标分类" in _header_text(doc, number)
+            return "指标分类" in joined_header(doc, number)
     return False
 
 
@@ -291,7 +291,7 @@ def parse_broken_region(state: TableState, start: int, end: int):
         row = None
 
     tokens = [(number, cell) for number, text in state.doc.numbered(start, end)
-              for cell in _split_single_spaces(" ".join(text.split()))]
+              for cell in split_single_spaces(" ".join(text.split()))]
     placeholder = False
     placeholder_closing = ""
     skip_token = -1
@@ -318,8 +318,8 @@ def parse_broken_region(state: TableState, start: int, end: int):
             continue
         if first and is_header_line(text):
             finish()
-            state.roles = header_roles(_header_words(state.doc, number))
-            two_values = "前年" in _header_text(state.doc, number) or "近两年" in _header_text(state.doc, number)
+            state.roles = header_roles(header_words(state.doc, number))
+            two_values = "前年" in joined_header(state.doc, number) or "近两年" in joined_header(state.doc, number)
             state.in_table, state.l1, state.l2, l2_parts = True, None, None, []
             header_until = _header_end(state.doc, number, end)
             cover.append(coverage(state, number, "header", "column header"))
@@ -329,7 +329,7 @@ def parse_broken_region(state: TableState, start: int, end: int):
                 cover.append(coverage(state, number, "header" if state.in_table else "note",
                                       "column header continued" if state.in_table else "outside an indicator table"))
             continue
-        if first and (flat.startswith(_STOP_WORDS) or performance_title_kind(text)):
+        if first and (flat.startswith(STOP_WORDS) or performance_title_kind(text)):
             finish()
             state.in_table = False
             cover.append(coverage(state, number, "note", "end of indicator table"))
@@ -435,7 +435,7 @@ def _basis_of(closing: str) -> str:
 def _header_end(doc: SourceDocument, number: int, end: int) -> int:
     """Last line of a header broken over lines (指标值确 / 定依据, 前 年 上 年)."""
     last = number
-    vocabulary = _HEADER_TEXT + "|近两年指标值|预期当年实现值|前年上年|指标值指标"
+    vocabulary = HEADER_TEXT + "|近两年指标值|预期当年实现值|前年上年|指标值指标"
     for line, text in doc.numbered(number + 1, min(end, number + 40)):
         flat = squash(text)
         if not flat:

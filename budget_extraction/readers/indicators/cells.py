@@ -4,15 +4,15 @@ l1/l2 are recognised by vocabulary, not by column position, because rows shift.
 """
 from __future__ import annotations
 
-import re
 from typing import Optional
 from ...model import CoverageLine, Finding, IndicatorLine
 
 from .vocabulary import (
-    goal_label, horizon_of, is_target_like, is_vocab_tail, match_l1, match_l2, squash, _STOP_WORDS, _WEIGHT,
-    _WEIGHT_TAIL,
+    goal_label, horizon_of, is_target_like, is_vocab_tail, match_l1, match_l2, squash, STOP_WORDS, WEIGHT,
+    WEIGHT_TAIL,
 )
 from .rows import (
+    goal_from_line, horizon_marker,
     build_indicator, coverage, Draft, header_roles, is_header_line, is_sub_header, read_project_identity,
     refine_roles, TableState, unreadable,
 )
@@ -146,7 +146,7 @@ def parse_cell_region(state: TableState, start: int, end: int):
             state.roles = refine_roles(state.roles, cells)
             cover.append(coverage(state, number, "header", "column sub-header"))
             continue
-        horizon = _horizon_marker(flat)
+        horizon = horizon_marker(flat)
         if horizon:
             flush()
             state.horizon = horizon
@@ -164,10 +164,10 @@ def parse_cell_region(state: TableState, start: int, end: int):
                 state.horizon = horizon_of(cells[0])
             if goal_label(cells[0], state.horizon) if cells else None:
                 state.goal = goal_label(cells[0], state.horizon)
-            _goal_from_line(state, cells)
+            goal_from_line(state, cells)
             cover.append(coverage(state, number, "note", "outside an indicator table"))
             continue
-        if any(squash(c).startswith(_STOP_WORDS) or squash(c) == "总" for c in cells[:2] if c):
+        if any(squash(c).startswith(STOP_WORDS) or squash(c) == "总" for c in cells[:2] if c):
             flush()
             state.in_table = False
             cover.append(coverage(state, number, "note", "table footer"))
@@ -229,24 +229,6 @@ def _name_column(cells: list[str]) -> int:
     return min(3, len(cells) - 1)
 
 
-def _horizon_marker(flat: str) -> Optional[str]:
-    """长期绩效目标表 / 年度绩效目标表 open a sub-table of a project table."""
-    for word, horizon in (("长期绩效目标表", "long_term"), ("年度绩效目标表", "annual"),
-                          ("项目年度绩效目标表", "annual")):
-        if flat.startswith(word) or flat == word:
-            return horizon
-    return None
-
-
-def _goal_from_line(state: TableState, cells: list[str]) -> None:
-    """长期目标1: / 年度目标2: lines (department tables) set the horizon and goal of what follows."""
-    first = squash(cells[0]) if cells else ""
-    match = re.match(r"^(长期|年度)(绩效)?目标\s*(\d+)\s*[:：]?", first)
-    if match:
-        state.horizon = "long_term" if match.group(1) == "长期" else "annual"
-        state.goal = f"{match.group(1)}{match.group(2) or ''}目标{match.group(3)}"
-
-
 def _is_continuation(draft: Draft, content: list[str], blank_before: bool) -> bool:
     """A wrapped row: it follows a blank line and adds fragments, not a new indicator."""
     if not content:
@@ -265,9 +247,9 @@ def _continue_draft(draft: Draft, cells: list[str], name_index: int, line: int) 
     """Fragments of a wrapped row are appended, in order, to the cells they continue."""
     fragments = [c for c in (cells[name_index:] if name_index >= 0 else cells)
                  if c and squash(c) not in ("标", "指标", "指")]
-    name_has_weight = bool(_WEIGHT.search(squash(draft.cells[0])))
+    name_has_weight = bool(WEIGHT.search(squash(draft.cells[0])))
     if name_has_weight:
-        fragments = [f for f in fragments if not _WEIGHT_TAIL.match(squash(f))]
+        fragments = [f for f in fragments if not WEIGHT_TAIL.match(squash(f))]
     targets = [i for i, c in enumerate(draft.cells) if c] or [0]
     if len(fragments) > len(targets):
         fragments = [" ".join(fragments[: len(fragments) - len(targets) + 1])] + fragments[len(fragments) - len(targets) + 1:]

@@ -9,11 +9,11 @@ import re
 
 from .vocabulary import squash
 
-_SENTENCE = re.compile(r"[，。；]")
+SENTENCE = re.compile(r"[，。；]")
 _NARROW_PUNCT = set("，、；：。（）“”《》")
 
 
-def _split_single_spaces(text: str) -> list[str]:
+def split_single_spaces(text: str) -> list[str]:
     """'党建工作 支部主题党日 36 2023年底前完成' is four cells; '≥ 90%' and '30 分钟' are one."""
     parts = text.split(" ")
     merged: list[str] = []
@@ -35,7 +35,7 @@ def display_width(text: str) -> int:
                for ch in squash(text))
 
 
-def _is_unfinished(frags: list[str]) -> bool:
+def is_unfinished(frags: list[str]) -> bool:
     """A wrapped cell still running: its last line is as wide as its widest."""
     if len(frags) < 2:
         return False

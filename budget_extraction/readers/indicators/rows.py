@@ -14,7 +14,10 @@ from ...source import SourceDocument
 from ...tables import TableBlock
 from ..targets import parse_target
 
-from .vocabulary import consistent_l1, _NUMBER, _PROJECT_CODE, split_weight, squash, tidy
+from .vocabulary import consistent_l1, PLAIN_NUMBER, split_weight, squash, tidy
+
+# A project code as printed: six digits, then six letters or digits or more.
+_PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
 
 # --------------------------------------------------------------------------- state
 
@@ -157,7 +160,7 @@ def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
 
 def _as_float(text: Optional[str]) -> Optional[float]:
     flat = squash(text)
-    return float(flat) if flat and _NUMBER.match(flat) else None
+    return float(flat) if flat and PLAIN_NUMBER.match(flat) else None
 
 
 def coverage(state: TableState, line: int, outcome: str, detail: Optional[str] = None) -> CoverageLine:
@@ -234,3 +237,24 @@ def _following_text(doc: SourceDocument, number: int) -> Optional[str]:
         parts.append(flat)
     name = "".join(parts)
     return name or None
+
+
+# --------------------------------------------------------------------------- horizons and goals
+
+
+def horizon_marker(flat: str) -> Optional[str]:
+    """长期绩效目标表 / 年度绩效目标表 open a sub-table of a project table."""
+    for word, horizon in (("长期绩效目标表", "long_term"), ("年度绩效目标表", "annual"),
+                          ("项目年度绩效目标表", "annual")):
+        if flat.startswith(word) or flat == word:
+            return horizon
+    return None
+
+
+def goal_from_line(state: TableState, cells: list[str]) -> None:
+    """长期目标1: / 年度目标2: lines (department tables) set the horizon and goal of what follows."""
+    first = squash(cells[0]) if cells else ""
+    match = re.match(r"^(长期|年度)(绩效)?目标\s*(\d+)\s*[:：]?", first)
+    if match:
+        state.horizon = "long_term" if match.group(1) == "长期" else "annual"
+        state.goal = f"{match.group(1)}{match.group(2) or ''}目标{match.group(3)}"

@@ -14,17 +14,20 @@ from ...source import SourceDocument
 from ..targets import parse_target
 
 from .vocabulary import (
-    _GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L2_ALIASES,
-    L2_CANONICAL, match_l1, match_l2, _NARRATIVE, _NUMBER, squash, _STOP_WORDS, tidy,
+    GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L2_ALIASES,
+    L2_CANONICAL, match_l1, match_l2, PLAIN_NUMBER, squash, STOP_WORDS, tidy,
 )
-from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
+from .layout import display_width, is_unfinished, SENTENCE, split_single_spaces
 from ...tables import performance_title_kind
-from .regions import _header_text, _header_words, _is_header_fragment
+from .headers import joined_header, header_words, is_header_fragment
 from .rows import (
+    goal_from_line, horizon_marker,
     build_indicator, coverage, Draft, header_roles, is_header_line, read_project_identity, refine_roles,
     TableState, unreadable,
 )
-from .cells import _goal_from_line, _horizon_marker
+
+# An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
+NARRATIVE_LINE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
 
 # --------------------------------------------------------------------------- stream layouts
 
@@ -46,7 +49,7 @@ def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment
     raw: list[Fragment] = []
     for number, text in doc.numbered(start, end):
         tokens = [t for piece in re.split(r"\s{2,}|\t", text.strip()) if piece.strip()
-                  for t in _split_single_spaces(piece)]
+                  for t in split_single_spaces(piece)]
         for position, token in enumerate(tokens):
             raw.append(Fragment(number, token.strip(), position == 0, len(tokens)))
     return _join_vocab(raw)
@@ -87,7 +90,7 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
     openers = {squash(f.text) for f in fragments if f.first_on_line and f.line_tokens > 1}
     words = {w for w, n in counts.items() if n >= 3 and 2 <= len(w) <= 8 and not is_target_like(w)
              and w not in openers
-             and not match_l1(w) and not match_l2(w) and not _GOAL.match(w)}
+             and not match_l1(w) and not match_l2(w) and not GOAL.match(w)}
     by_line: dict[int, list[Fragment]] = {}
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
@@ -102,7 +105,7 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
 
 def _is_label(word: str) -> bool:
     """A basis label (计划标准, 据实结算), not the rest of a sentence wrapped after a number (余份，形成上)."""
-    return 2 <= len(word) <= 12 and not _SENTENCE.search(word) and "、" not in word
+    return 2 <= len(word) <= 12 and not SENTENCE.search(word) and "、" not in word
 
 
 def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
@@ -123,7 +126,7 @@ def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
     # (宣传工作 only ever heads rows whose value is text); a name is printed twice at most (long-term, annual).
     alone = Counter(squash(parts[0].text) for parts in by_line.values() if len(parts) == 1)
     return learned | {w for w, n in alone.items() if n >= 3 and _free_word(w) and w not in trailers
-                      and not is_target_like(w) and not _GOAL.match(w) and len(w) >= 3}
+                      and not is_target_like(w) and not GOAL.match(w) and len(w) >= 3}
 
 
 def _free_word(text: str) -> bool:
@@ -216,7 +219,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
             continue
         if is_header_line(text):
             flush()
-            state.roles = header_roles(_header_words(state.doc, number))
+            state.roles = header_roles(header_words(state.doc, number))
             if _has_priors(state.doc, number):
                 state.roles = refine_roles(state.roles, ["前年", "上年"])
             state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
@@ -229,24 +232,24 @@ def parse_stream_region(state: TableState, start: int, end: int):
             cover.append(coverage(state, number, "header", "column header continued"))
             continue
         header_open = False
-        horizon = _horizon_marker(flat) or _stream_horizon(flat)
+        horizon = horizon_marker(flat) or _stream_horizon(flat)
         if horizon:
             flush()
             # 长期目标1： then 长期绩效指标 (the same horizon) keeps the goal; a new horizon drops it
             state.horizon, state.goal = horizon, state.goal if horizon == state.horizon else None
             state.in_table = False
-            _goal_from_line(state, [flat])
+            goal_from_line(state, [flat])
             cover.append(coverage(state, number, "header", "horizon marker"))
             continue
         if not state.in_table:
             cover.append(coverage(state, number, "note", "outside an indicator table"))
             continue
-        if _is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts) and not (
+        if is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts) and not (
                 row and not closed and len(flat) == 1 and flat not in ("标", "指")):  # 类 inside 各 / 类 / 宣
             cover.append(coverage(state, number, "header", "column header continued"))
             continue  # (长期绩效 / 目标 1 is a goal label broken over lines, joined into one piece)
-        if flat.startswith(_STOP_WORDS) or performance_title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
-                _NARRATIVE.match(flat)):
+        if flat.startswith(STOP_WORDS) or performance_title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
+                NARRATIVE_LINE.match(flat)):
             flush()
             state.in_table = False
             cover.append(coverage(state, number, "note", "end of indicator table"))
@@ -315,7 +318,7 @@ def parse_stream_region(state: TableState, start: int, end: int):
             row.append(part)
             fresh = False
             if part is parts[-1] and is_target_like(part.text) and (part.line_tokens >= 2 or len(row) >= 2 and (
-                    not _NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts) and (
+                    not PLAIN_NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts) and (
                     not _inside_text(row, parts)):
                 closed = True  # the value ends its row, also alone below a wrapped name (not 100 / % broken)
             if part is parts[-1] and opened_whole_line:
@@ -378,7 +381,7 @@ def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[st
     if _VALUE_TAIL.match(text):
         return "target"
     name = before[0]
-    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+    if len({f.line for f in name}) >= 2 and is_unfinished([f.text for f in name]):
         return "name"
     return "basis" if basis_open else None
 
@@ -392,7 +395,7 @@ def leading_basis(previous: list[Fragment], row: list[Fragment], trailers: set[s
     if before is None or split is None or not is_target_like(before[2]):
         return 0
     name = before[0]
-    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+    if len({f.line for f in name}) >= 2 and is_unfinished([f.text for f in name]):
         return 0
     if not split[1]:
         # basis and name both wrapped, read as one name: two cells by printed width (19 18 / 16 6)
@@ -476,7 +479,7 @@ def _group_lines(fragments: list[Fragment]) -> list[tuple[int, list[Fragment]]]:
 
 
 def _has_priors(doc: SourceDocument, number: int) -> bool:
-    return "前年" in _header_text(doc, number, 14)  # 前 / 年 broken over lines too
+    return "前年" in joined_header(doc, number, 14)  # 前 / 年 broken over lines too
 
 
 # The value columns of a header as printed, in order: a line of a broken header is a run of it
@@ -773,12 +776,12 @@ def _broken_prior(parts: list[Fragment]) -> Optional[tuple[list[Fragment], str, 
     index = len(parts) - 1
     pieces: list[Fragment] = []
     while index > 0 and parts[index - 1].line_tokens == 1 and len(pieces) < 3 and (
-            _OP_ALONE.match(squash(parts[index - 1].text)) or _NUMBER.match(squash(parts[index - 1].text))
+            _OP_ALONE.match(squash(parts[index - 1].text)) or PLAIN_NUMBER.match(squash(parts[index - 1].text))
             or re.fullmatch(r"[%％]", squash(parts[index - 1].text))):
         index -= 1
         pieces.insert(0, parts[index])
     text = "".join(squash(f.text) for f in pieces)
-    if len(pieces) < 2 or not _NUMBER.match(squash(pieces[0].text).lstrip("≥≤<>=＞＜")) and not _OP_ALONE.match(
+    if len(pieces) < 2 or not PLAIN_NUMBER.match(squash(pieces[0].text).lstrip("≥≤<>=＞＜")) and not _OP_ALONE.match(
             squash(pieces[0].text)) or not is_target_like(text) or index == 0:
         return None
     return parts[:index], text, parts[-1].text

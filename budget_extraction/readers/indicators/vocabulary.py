@@ -45,17 +45,14 @@ L2_ALIASES = {
 }
 
 _SPACES = re.compile(r"\s+")
-_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
-_WEIGHT_TAIL = re.compile(r"^[（(]?\s*\d*(?:\.\d+)?\s*分?\s*[)）]$")
-_GOAL = re.compile(r"^(长期|年度)?(绩效)?目标(\d*)(?:[:：]|（|\(|$)")
+WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+WEIGHT_TAIL = re.compile(r"^[（(]?\s*\d*(?:\.\d+)?\s*分?\s*[)）]$")
+GOAL = re.compile(r"^(长期|年度)?(绩效)?目标(\d*)(?:[:：]|（|\(|$)")
 _GOAL_CELL = re.compile(r"^(?:(长期|年度)(?:绩效)?目标|目标)\s*\d*\s*[:：]?\s*(?:[（(]\s*\d+\s*分?\s*[)）]?)?$")
-_PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-# An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
-_NARRATIVE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
-_STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
-_HEADER_WORDS = (
+STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
+HEADER_WORDS = (
     "目标名称", "一级指标", "二级指标", "三级指标名称", "三级指标", "明细指标内容(三级指标）",
     "明细指标内容（三级指标）", "指标值确定依据", "指标值说明", "指标说明", "指标值", "近两年指标值",
     "前年", "上年", "预计当年实现", "预期当年实现值", "年初目标值(A)", "年初目标值（A）",
@@ -160,12 +157,12 @@ def consistent_l1(l1: Optional[str], l2: Optional[str]) -> Optional[str]:
 def is_vocab_tail(cell: str) -> bool:
     """'标', '指标', '分)' — the end of a word broken out of its cell."""
     text = squash(cell)
-    return text in ("标", "指标", "指") or bool(_WEIGHT_TAIL.match(text))
+    return text in ("标", "指标", "指") or bool(WEIGHT_TAIL.match(text))
 
 
 def split_weight(name: str) -> tuple[str, Optional[float]]:
     """'工作计划按时完成率（1分）' -> ('工作计划按时完成率', 1.0)."""
-    match = _WEIGHT.search(name)
+    match = WEIGHT.search(name)
     if not match:
         return name, None
     cleaned = (name[: match.start()] + name[match.end():]).strip()
@@ -177,7 +174,7 @@ def goal_label(cell: str, horizon: Optional[str]) -> Optional[str]:
     text = squash(cell)
     if not _GOAL_CELL.match(text):
         return None
-    text = _WEIGHT.sub("", text)
+    text = WEIGHT.sub("", text)
     text = re.sub(r"[（(]\d*分?[)）]?$", "", text).rstrip(":：")
     if text.startswith("目标") and horizon:
         text = ("长期" if horizon == "long_term" else "年度") + text

@@ -1,20 +1,21 @@
-"""Finding the performance-indicator regions of a document and reading their headers.
+"""Indicator headers printed as text: header words broken over lines, re-joined.
 
-A region is found from its title and header words; the header helpers here (header
-words broken over lines, the header text) are used by the stream and broken-cell readers.
+PDF text breaks a header cell (指标值确定 / 依据, 前 年 / 上 年) over lines; the stream and
+broken-cell readers read the header's words and text through these helpers.
 """
 from __future__ import annotations
 
 from ...source import SourceDocument
 
-from .vocabulary import _HEADER_WORDS, match_l1, match_l2, squash
+from .vocabulary import HEADER_WORDS, match_l1, match_l2, squash
 
-def _header_words(doc: SourceDocument, number: int) -> list[str]:
+
+def header_words(doc: SourceDocument, number: int) -> list[str]:
     """Header words of a text header that may continue over the next lines."""
     words: list[str] = []
     for line, text in doc.numbered(number, number + 16):
         flat = squash(text)
-        if line > number and flat and not _is_header_fragment(text):
+        if line > number and flat and not is_header_fragment(text):
             break
         words.extend(text.split())
     joined = squash("".join(words))
@@ -27,18 +28,18 @@ def _header_words(doc: SourceDocument, number: int) -> list[str]:
                                         and joined.count("指标值") == 1)]
 
 
-_HEADER_TEXT = "|".join(_HEADER_WORDS) + "|明细指标内容(三级指标）|指标分类|近两年指标值"
+HEADER_TEXT = "|".join(HEADER_WORDS) + "|明细指标内容(三级指标）|指标分类|近两年指标值"
 
 
-def _is_header_fragment(text: str) -> bool:
+def is_header_fragment(text: str) -> bool:
     """A piece of a broken header cell: 指标值确定 / 依据 / 前年 上年 / 预计当年 / 实现."""
     tokens = text.split()
     if not tokens:
         return False
-    return all((t in _HEADER_TEXT and (len(t) >= 2 or t in ("类", "标", "据"))) and not match_l1(t) and not match_l2(t)
+    return all((t in HEADER_TEXT and (len(t) >= 2 or t in ("类", "标", "据"))) and not match_l1(t) and not match_l2(t)
                for t in tokens)
 
 
-def _header_text(doc: SourceDocument, number: int, span: int = 30) -> str:
+def joined_header(doc: SourceDocument, number: int, span: int = 30) -> str:
     """The header and the lines after it, spaces removed: broken header words re-joined."""
     return squash("".join(text for _, text in doc.numbered(number, number + span)))
