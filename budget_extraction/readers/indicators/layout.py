@@ -10,6 +10,11 @@ import re
 from .vocabulary import squash
 
 SENTENCE = re.compile(r"[，。；]")
+# PDF text wraps a cell at its column's width, so its lines are as wide as each other up to
+# the slack of line breaking: NARROW_SLACK is one half-width character (a digit, a mark), a
+# line that much narrower is still full; CHAR_SLACK is one CJK character (printed two wide).
+NARROW_SLACK = 1
+CHAR_SLACK = 2
 _NARROW_PUNCT = set("，、；：。（）“”《》")
 
 
@@ -40,4 +45,4 @@ def is_unfinished(frags: list[str]) -> bool:
     if len(frags) < 2:
         return False
     widths = [display_width(f) for f in frags]
-    return widths[-1] >= max(widths) - 1
+    return widths[-1] >= max(widths) - NARROW_SLACK
