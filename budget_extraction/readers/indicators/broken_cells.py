@@ -12,7 +12,7 @@ from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
 
 from .vocabulary import (
-    is_target_like, L1_ALIASES, L1_CANONICAL, match_l1, match_l2, squash, STOP_WORDS, tidy,
+    is_target_like, L1_ALIASES, L1_CANONICAL, L1_MIN_CHARS, match_l1, match_l2, squash, STOP_WORDS, tidy,
 )
 from .layout import CHAR_SLACK, display_width, is_unfinished, NARROW_SLACK, SENTENCE, split_single_spaces
 from ...tables import TableBlock, performance_title_kind
@@ -41,8 +41,6 @@ NARROW_COLUMN_SHARE = 0.7
 # A piece this narrow (printed width), not a value, is a piece of a level-2 cell (数量 / 指标):
 # level-2 cells are the table's narrowest text column.
 L2_PIECE_MAX_WIDTH = 6
-# A level-1 cell prints three characters at least (项目产出; a shorter piece is never one).
-L1_MIN_CHARS = 3
 # A piece opening a name printed whole elsewhere is that long at least (shorter is a common word).
 KNOWN_NAME_MIN_CHARS = 4
 # Two value columns printing the same text are told apart from a stray character by this length.

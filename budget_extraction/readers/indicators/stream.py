@@ -14,7 +14,7 @@ from ...source import SourceDocument
 from ..targets import parse_target
 
 from .vocabulary import (
-    GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L2_ALIASES,
+    GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L1_MIN_CHARS, L2_ALIASES,
     L2_CANONICAL, match_l1, match_l2, PLAIN_NUMBER, squash, STOP_WORDS, tidy,
 )
 from .layout import display_width, is_unfinished, SENTENCE, split_single_spaces
@@ -28,6 +28,19 @@ from .rows import (
 
 # An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
 NARRATIVE_LINE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
+
+# A level-2 word read again after its level, this long at least, opens the name (服务对象满 …).
+NAME_OPENING_MIN_CHARS = 4
+# A piece of a wrapped name's middle: two characters at most (准 / 质量指标 / 位).
+NAME_PIECE_MAX_CHARS = 2
+# The tail of a level-2 cell printed after its first row (…满 / 意度): three characters at most.
+L2_TAIL_MAX_CHARS = 3
+# A free level-2 word opens a whole row: level 2, name, value, basis.
+FREE_L2_ROW_CELLS = 4
+# A line printing every column of a row (name and each header role): three cells at least.
+WHOLE_LINE_MIN_CELLS = 3
+# A line ending in 表 this short is the next table's title, not a row.
+TITLE_LINE_MAX_CHARS = 20
 
 # --------------------------------------------------------------------------- stream layouts
 
@@ -133,201 +146,334 @@ def _free_word(text: str) -> bool:
     return not match_l1(text) and not match_l2(text) and len(squash(text)) <= 8
 
 
-def parse_stream_region(state: TableState, start: int, end: int):
-    """Rows of a region printed as text: fragments are gathered until the row closes."""
-    indicators: list[IndicatorLine] = []
-    cover: list[CoverageLine] = []
-    findings: list[Finding] = []
-    fragments = stream_fragments(state.doc, start, end)
-    trailers = trailer_words(fragments)
-    free_l2 = free_l2_words(fragments, trailers)
-    row: list[Fragment] = []
-    closed = False
-    accounted: set[int] = set()
+class StreamReader:
+    """Reads one text-layout table line by line, gathering each row's fragments until it closes.
 
-    previous: list[Fragment] = []  # the fragments of the last row read
+    Whole lines first: project identity, the column header (and its broken continuation), a
+    horizon marker, a line outside the table, the table's end. Then each fragment of a row
+    line is, in this order: a goal label, a level-1 cell, a level-2 cell, a free level-2 word
+    the document uses, a closing (basis) word, a piece to pass over, or a piece of the row.
+    A row closes at its value or its closing word; on closing, fragments that only continue
+    the row before (its name, value or basis run on) are given back to it.
+    """
 
-    def flush():
-        nonlocal row, closed, previous
-        if (row and indicators and _adjacent(fragments, previous, row) and len(row) >= 2
-                and all(f.line_tokens == 1 and _is_char_line(f.text) for f in row)
-                and (indicators[-1].prior_targets or "").startswith("前年=")):
-            # the one-character 前年 column running on after its row closed (… 填 / 报 / 和 / 报 | 送 / 要 / 求)
-            tail = "".join(squash(f.text) for f in row)
-            first, _, second = indicators[-1].prior_targets.partition("; 上年=")
-            priors = first + tail + (f"; 上年={second}" if second else "")
-            indicators[-1] = replace(indicators[-1], prior_targets=priors)
-            cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                         for line in sorted({f.line for f in row}))
-            accounted.update(f.line for f in row)
-            row, closed = [], False
-            return
-        if row and indicators and _adjacent(fragments, previous, row):
-            spill = spilled_cell(previous, row, trailers, "basis" in state.roles and indicators[-1].basis is None)
-            if spill:
-                indicators[-1] = _with_spill(indicators[-1], spill, row, trailers)
-                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                             for line in sorted({f.line for f in row}))
-                accounted.update(f.line for f in row)
-                row, closed = [], False
-                return
-            lead = leading_target(previous, row, trailers) if indicators[-1].target_op is None else 0
-            if lead:  # the text value ran on after the basis printed beside its middle (…取一个号， 计划标准 排一次队…)
-                text = tidy((indicators[-1].target_text or "") + "".join(squash(f.text) for f in row[:lead]))
-                indicators[-1] = replace(indicators[-1], target_text=text)
-                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                             for line in sorted({f.line for f in row[:lead]}))
-                accounted.update(f.line for f in row[:lead])
-                row = row[lead:]
-            lead = leading_basis(previous, row, trailers, state.roles) if indicators[-1].basis is None else 0
-            if lead:
-                indicators[-1] = _with_spill(indicators[-1], "basis", row[:lead], trailers)
-                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                             for line in sorted({f.line for f in row[:lead]}))
-                accounted.update(f.line for f in row[:lead])
-                row = row[lead:]
-        if row:
-            previous = list(row)
-            result = build_stream_row(state, row, trailers)
-            if result is None:
-                findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
-                                           "a level-1 indicator or a column header"))
-                cover.append(coverage(state, row[0].line, "finding", "unreadable fragments"))
-            else:
-                indicators.append(result)
-                cover.append(coverage(state, row[0].line, "fact", result.indicator_name))
-                state.seen_texts.update(squash(t) for t in (result.indicator_name, result.target_text) if t)
-            for fragment in row:
-                accounted.add(fragment.line)
-        row, closed = [], False
+    def __init__(self, state: TableState, start: int, end: int):
+        self.state = state
+        self.fragments = stream_fragments(state.doc, start, end)
+        self.trailers = trailer_words(self.fragments)
+        self.free_l2 = free_l2_words(self.fragments, self.trailers)
+        self.position_of = {id(f): i for i, f in enumerate(self.fragments)}
+        self.indicators: list[IndicatorLine] = []
+        self.cover: list[CoverageLine] = []
+        self.findings: list[Finding] = []
+        self.accounted: set[int] = set()  # lines whose coverage a row already gave
+        self.row: list[Fragment] = []  # the fragments of the row being read
+        self.closed = False  # the row has its value or closing word: the next piece opens a row
+        self.previous: list[Fragment] = []  # the fragments of the last row read
+        self.header_open = False  # the column header may still continue on this line
+        self.opened_whole_line = False  # the row opened on a line printing every column
+        self.fresh = False  # a level 1 or 2 was just set and no row read since
+        self.l2_cut = False  # the last level 2 printed cut (数量指), its 标 still to come
+        self.l2_partial = False  # the last level 2 printed as the start of a longer word (社会公众或)
 
-    lines = _group_lines(fragments)
-    opened_whole_line = False
-    header_open = False
-    fresh = False  # l1/l2 set and no row read since
-    l2_cut = False  # the last level 2 printed cut (数量指), its 标 still to come
-    l2_partial = False  # the last level 2 printed as the start of a longer word (社会公众或)
-    position_of = {id(f): i for i, f in enumerate(fragments)}
-    for number, parts in lines:
+    def read(self) -> tuple[list[IndicatorLine], list[CoverageLine], list[Finding]]:
+        for number, parts in _group_lines(self.fragments):
+            if self._line_event(number, parts):
+                continue
+            for part in parts:
+                self._piece(part, parts)
+            self.opened_whole_line = False
+            if number not in self.accounted:
+                self.cover.append(coverage(self.state, number, "fact" if self.row else "note",
+                                           "row fragment" if self.row else "label"))
+        self._finish_row()
+        return self.indicators, self.cover, self.findings
+
+    # ------------------------------------------------------------------ whole lines
+
+    def _line_event(self, number: int, parts: list[Fragment]) -> bool:
+        """Lines that are no row content (True: the line is done)."""
+        state = self.state
         text = state.doc.line(number)
         flat = squash(text)
         cells = [p.text for p in parts]
         if read_project_identity(state, number, cells if len(cells) > 1 else [text]):
-            flush()
+            self._finish_row()
             state.in_table, state.goal = False, None
-            cover.append(coverage(state, number, "header", "project identity"))
-            continue
+            self.cover.append(coverage(state, number, "header", "project identity"))
+            return True
         if is_header_line(text):
-            flush()
-            state.roles = header_roles(header_words(state.doc, number))
-            if _has_priors(state.doc, number):
-                state.roles = refine_roles(state.roles, ["前年", "上年"])
-            state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
-            state.l1 = state.l2 = state.l1_printed = None
-            state.in_table = True
-            header_open = True
-            cover.append(coverage(state, number, "header", "column header"))
-            continue
-        if header_open and continues_header(text):
-            cover.append(coverage(state, number, "header", "column header continued"))
-            continue
-        header_open = False
+            self._header(number, flat)
+            return True
+        if self.header_open and continues_header(text):
+            self.cover.append(coverage(state, number, "header", "column header continued"))
+            return True
+        self.header_open = False
         horizon = horizon_marker(flat) or _stream_horizon(flat)
         if horizon:
-            flush()
-            # 长期目标1： then 长期绩效指标 (the same horizon) keeps the goal; a new horizon drops it
-            state.horizon, state.goal = horizon, state.goal if horizon == state.horizon else None
-            state.in_table = False
-            goal_from_line(state, [flat])
-            cover.append(coverage(state, number, "header", "horizon marker"))
-            continue
+            self._horizon(number, flat, horizon)
+            return True
         if not state.in_table:
-            cover.append(coverage(state, number, "note", "outside an indicator table"))
-            continue
-        if is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts) and not (
-                row and not closed and len(flat) == 1 and flat not in ("标", "指")):  # 类 inside 各 / 类 / 宣
-            cover.append(coverage(state, number, "header", "column header continued"))
-            continue  # (长期绩效 / 目标 1 is a goal label broken over lines, joined into one piece)
-        if flat.startswith(STOP_WORDS) or performance_title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
-                NARRATIVE_LINE.match(flat)):
-            flush()
+            self.cover.append(coverage(state, number, "note", "outside an indicator table"))
+            return True
+        if self._header_piece(text, flat, parts):
+            self.cover.append(coverage(state, number, "header", "column header continued"))
+            return True
+        if _ends_table(text, flat):
+            self._finish_row()
             state.in_table = False
-            cover.append(coverage(state, number, "note", "end of indicator table"))
-            continue
-        for part in parts:
-            word = squash(part.text)
-            goal = goal_label(word, state.horizon)
-            # a level-1 piece printed after its row's level 2 (cells centred in their height)
-            after_l2 = fresh and state.l2 is not None and state.l1 is None
-            l1 = match_l1(word, next_is_l2=after_l2) if len(word) >= 3 else None
-            l2 = match_l2(word) if not l1 else None
-            if goal and part.first_on_line:
-                flush()
-                state.goal = goal
-                if not fresh:  # a goal centred in its merged cell can print after its first l1/l2
-                    state.l1 = state.l2 = None
-                continue
-            if l1 and (part.first_on_line or not row):
-                flush()
-                # a level 2 cut before this level 1 (数量指 / 产出指标 / 标) is this row's level 2
-                keep = after_l2 or (fresh and l2_cut and state.l2 is not None)
-                state.l1, state.l2 = l1, state.l2 if keep else None
-                state.l1_printed = word
-                fresh = True
-                continue
-            if l2 and fresh and state.l2 and (l2 == state.l2 or l2 in state.l2 and not l2_partial) and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
-                l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
-            following = fragments[position_of[id(part)] + 1] if position_of[id(part)] + 1 < len(fragments) else None
-            if l2 and row and not closed and part.first_on_line and not any(
-                    is_target_like(f.text) for f in row) and following is not None and len(
-                    squash(following.text)) <= 2 and not is_target_like(following.text):
-                state.l2 = l2  # printed beside the middle of the name it belongs to (准 / 质量指标 / 位)
-                continue
-            if l2 and (part.first_on_line or not row):
-                flush()
-                if not (fresh and state.l2 and is_vocab_tail(word)):
-                    continued = fresh and l2_partial and state.l2 and l2 in state.l2  # 社会公众或 / 服务对象满
-                    state.l2 = state.l2 if continued else l2
-                    l2_cut = word.endswith("指")
-                    l2_partial = not continued and word not in L2_CANONICAL and word not in L2_ALIASES
-                fresh = True
-                continue
-            after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))
-            if word in free_l2 and (part.first_on_line or after_l1) and (len(parts) == 1 or len(parts) >= 4):
-                flush()
-                state.l2 = word
-                continue
-            if word in trailers:
-                if row:
-                    row.append(part)
-                    closed = True
-                continue
-            if closed:
-                flush()
-            if not row and part.first_on_line and parts[-1] is not part and _learned_l2(state, word, parts):
-                continue
-            if not row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= 3:
-                opened_whole_line = True
-            if re.fullmatch(r"[.…]{2,}", word):
-                flush()  # a "……" template row: no indicator
-                continue
-            if not row and state.l2 and len(word) <= 3 and word in state.l2 and not is_target_like(word):
-                continue  # the tail of a level-2 cell printed after its first row (…满 / 意度)
-            if fresh and not row and is_vocab_tail(word):
-                continue  # the end of a level word broken around a goal label (成本指 / … / 标)
-            row.append(part)
-            fresh = False
-            if part is parts[-1] and is_target_like(part.text) and (part.line_tokens >= 2 or len(row) >= 2 and (
-                    not PLAIN_NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts) and (
-                    not _inside_text(row, parts)):
-                closed = True  # the value ends its row, also alone below a wrapped name (not 100 / % broken)
-            if part is parts[-1] and opened_whole_line:
-                closed = True
-        opened_whole_line = False
-        if number not in accounted:
-            cover.append(coverage(state, number, "fact" if row else "note", "row fragment" if row else "label"))
-    flush()
-    return indicators, cover, findings
+            self.cover.append(coverage(state, number, "note", "end of indicator table"))
+            return True
+        return False
+
+    def _header(self, number: int, flat: str) -> None:
+        state = self.state
+        self._finish_row()
+        state.roles = header_roles(header_words(state.doc, number))
+        if _has_priors(state.doc, number):
+            state.roles = refine_roles(state.roles, ["前年", "上年"])
+        state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
+        state.l1 = state.l2 = state.l1_printed = None
+        state.in_table = True
+        self.header_open = True
+        self.cover.append(coverage(state, number, "header", "column header"))
+
+    def _horizon(self, number: int, flat: str, horizon: str) -> None:
+        state = self.state
+        self._finish_row()
+        # 长期目标1： then 长期绩效指标 (the same horizon) keeps the goal; a new horizon drops it
+        state.horizon, state.goal = horizon, state.goal if horizon == state.horizon else None
+        state.in_table = False
+        goal_from_line(state, [flat])
+        self.cover.append(coverage(state, number, "header", "horizon marker"))
+
+    def _header_piece(self, text: str, flat: str, parts: list[Fragment]) -> bool:
+        """A broken header word (类 / 标 …) left inside the table, unless it is a goal label
+        broken over lines (长期绩效 / 目标 1, joined into one piece) or one character of an open
+        row's text (类 inside 各 / 类 / 宣)."""
+        if not is_header_fragment(text) or any(goal_label(squash(p.text), self.state.horizon) for p in parts):
+            return False
+        return not (self.row and not self.closed and len(flat) == 1 and flat not in ("标", "指"))
+
+    # ------------------------------------------------------------------ fragments
+
+    def _piece(self, part: Fragment, parts: list[Fragment]) -> None:
+        state = self.state
+        word = squash(part.text)
+        # a level-1 piece printed after its row's level 2 (cells centred in their height)
+        after_l2 = self.fresh and state.l2 is not None and state.l1 is None
+        l1 = match_l1(word, next_is_l2=after_l2) if len(word) >= L1_MIN_CHARS else None
+        if self._goal_piece(part, word) or self._level1_piece(part, word, l1, after_l2):
+            return
+        if self._level2_piece(part, word, match_l2(word) if not l1 else None):
+            return
+        if self._free_level2_piece(part, parts, word) or self._closing_piece(part, word):
+            return
+        if self.closed:
+            self._finish_row()
+        if self._passed_over(part, parts, word):
+            return
+        self._row_piece(part, parts)
+
+    def _goal_piece(self, part: Fragment, word: str) -> bool:
+        goal = goal_label(word, self.state.horizon)
+        if not goal or not part.first_on_line:
+            return False
+        self._finish_row()
+        self.state.goal = goal
+        if not self.fresh:  # a goal centred in its merged cell can print after its first l1/l2
+            self.state.l1 = self.state.l2 = None
+        return True
+
+    def _level1_piece(self, part: Fragment, word: str, l1: Optional[str], after_l2: bool) -> bool:
+        if not l1 or not (part.first_on_line or not self.row):
+            return False
+        state = self.state
+        self._finish_row()
+        # a level 2 cut before this level 1 (数量指 / 产出指标 / 标) is this row's level 2
+        keep = after_l2 or (self.fresh and self.l2_cut and state.l2 is not None)
+        state.l1, state.l2 = l1, state.l2 if keep else None
+        state.l1_printed = word
+        self.fresh = True
+        return True
+
+    def _level2_piece(self, part: Fragment, word: str, l2: Optional[str]) -> bool:
+        state = self.state
+        if l2 and self._opens_name(word, l2):
+            l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
+        if not l2:
+            return False
+        if self._beside_name(part):
+            state.l2 = l2  # printed beside the middle of the name it belongs to (准 / 质量指标 / 位)
+            return True
+        if not (part.first_on_line or not self.row):
+            return False
+        self._finish_row()
+        if not (self.fresh and state.l2 and is_vocab_tail(word)):
+            continued = self.fresh and self.l2_partial and state.l2 and l2 in state.l2  # 社会公众或 / 服务对象满
+            state.l2 = state.l2 if continued else l2
+            self.l2_cut = word.endswith("指")
+            self.l2_partial = not continued and word not in L2_CANONICAL and word not in L2_ALIASES
+        self.fresh = True
+        return True
+
+    def _opens_name(self, word: str, l2: str) -> bool:
+        """A level-2 word read again right after its level 2, as the start of a longer name."""
+        l2_now = self.state.l2
+        return bool(self.fresh and l2_now and (l2 == l2_now or l2 in l2_now and not self.l2_partial)
+                    and word != l2 and not is_vocab_tail(word) and len(word) >= NAME_OPENING_MIN_CHARS)
+
+    def _beside_name(self, part: Fragment) -> bool:
+        """A level 2 opening a line inside an open row without a value yet, a short piece of the
+        name after it: the level's cell is centred beside the name's middle lines."""
+        if not (self.row and not self.closed and part.first_on_line):
+            return False
+        if any(is_target_like(f.text) for f in self.row):
+            return False
+        index = self.position_of[id(part)] + 1
+        following = self.fragments[index] if index < len(self.fragments) else None
+        return (following is not None and len(squash(following.text)) <= NAME_PIECE_MAX_CHARS
+                and not is_target_like(following.text))
+
+    def _free_level2_piece(self, part: Fragment, parts: list[Fragment], word: str) -> bool:
+        """A level-2 word outside the vocabulary the document uses, alone or opening a whole row."""
+        after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))
+        if word not in self.free_l2 or not (part.first_on_line or after_l1):
+            return False
+        if not (len(parts) == 1 or len(parts) >= FREE_L2_ROW_CELLS):
+            return False
+        self._finish_row()
+        self.state.l2 = word
+        return True
+
+    def _closing_piece(self, part: Fragment, word: str) -> bool:
+        """A closing-column word (计划标准 …) ends the open row."""
+        if word not in self.trailers:
+            return False
+        if self.row:
+            self.row.append(part)
+            self.closed = True
+        return True
+
+    def _passed_over(self, part: Fragment, parts: list[Fragment], word: str) -> bool:
+        """Pieces that belong to no row: a learned level 2, a …… template row, the tail of a
+        level word broken around a row or a goal label."""
+        state = self.state
+        if not self.row and part.first_on_line and parts[-1] is not part and _learned_l2(state, word, parts):
+            return True
+        if not self.row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= WHOLE_LINE_MIN_CELLS:
+            self.opened_whole_line = True
+        if re.fullmatch(r"[.…]{2,}", word):
+            self._finish_row()  # a "……" template row: no indicator
+            return True
+        if (not self.row and state.l2 and len(word) <= L2_TAIL_MAX_CHARS and word in state.l2
+                and not is_target_like(word)):
+            return True  # the tail of a level-2 cell printed after its first row (…满 / 意度)
+        return self.fresh and not self.row and is_vocab_tail(word)  # 成本指 / … / 标 around a goal label
+
+    def _row_piece(self, part: Fragment, parts: list[Fragment]) -> None:
+        self.row.append(part)
+        self.fresh = False
+        if part is not parts[-1]:
+            return
+        if self._value_closes(part, parts) or self.opened_whole_line:
+            self.closed = True
+
+    def _value_closes(self, part: Fragment, parts: list[Fragment]) -> bool:
+        """The value ends its row, also alone below a wrapped name (not 100 / % broken, not a
+        number inside prior-year text or inside a sentence running on)."""
+        if not is_target_like(part.text):
+            return False
+        if not (part.line_tokens >= 2 or len(self.row) >= 2 and not PLAIN_NUMBER.match(squash(part.text))):
+            return False
+        return not _inside_prior(self.state, self.row, parts) and not _inside_text(self.row, parts)
+
+    # ------------------------------------------------------------------ closing a row
+
+    def _finish_row(self) -> None:
+        """Build the row read so far, after giving back what only continues the row before."""
+        if self.row and self.indicators and _adjacent(self.fragments, self.previous, self.row):
+            if self._prior_column_runs_on() or self._spills_into_previous():
+                self.row, self.closed = [], False
+                return
+            self._previous_target_runs_on()
+            self._previous_basis_below()
+        if self.row:
+            self._build_row()
+        self.row, self.closed = [], False
+
+    def _continuation(self, fragments: list[Fragment]) -> None:
+        self.cover.extend(coverage(self.state, line, "fact", f"continuation of line {self.previous[0].line}")
+                          for line in sorted({f.line for f in fragments}))
+        self.accounted.update(f.line for f in fragments)
+
+    def _prior_column_runs_on(self) -> bool:
+        """The one-character 前年 column running on after its row closed (… 填 / 报 / 和 / 报 | 送 / 要 / 求)."""
+        row, last = self.row, self.indicators[-1]
+        if len(row) < 2 or not all(f.line_tokens == 1 and _is_char_line(f.text) for f in row):
+            return False
+        if not (last.prior_targets or "").startswith("前年="):
+            return False
+        tail = "".join(squash(f.text) for f in row)
+        first, _, second = last.prior_targets.partition("; 上年=")
+        priors = first + tail + (f"; 上年={second}" if second else "")
+        self.indicators[-1] = replace(last, prior_targets=priors)
+        self._continuation(row)
+        return True
+
+    def _spills_into_previous(self) -> bool:
+        """One cell of text continuing the row before (its name, value or basis)."""
+        basis_open = "basis" in self.state.roles and self.indicators[-1].basis is None
+        spill = spilled_cell(self.previous, self.row, self.trailers, basis_open)
+        if not spill:
+            return False
+        self.indicators[-1] = _with_spill(self.indicators[-1], spill, self.row, self.trailers)
+        self._continuation(self.row)
+        return True
+
+    def _previous_target_runs_on(self) -> None:
+        """The text value ran on after the basis printed beside its middle (…取一个号， 计划标准 排一次队…)."""
+        last = self.indicators[-1]
+        lead = leading_target(self.previous, self.row, self.trailers) if last.target_op is None else 0
+        if lead:
+            text = tidy((last.target_text or "") + "".join(squash(f.text) for f in self.row[:lead]))
+            self.indicators[-1] = replace(last, target_text=text)
+            self._continuation(self.row[:lead])
+            self.row = self.row[lead:]
+
+    def _previous_basis_below(self) -> None:
+        """The basis of the row before, printed below its one-line name and value."""
+        last = self.indicators[-1]
+        lead = leading_basis(self.previous, self.row, self.trailers, self.state.roles) if last.basis is None else 0
+        if lead:
+            self.indicators[-1] = _with_spill(last, "basis", self.row[:lead], self.trailers)
+            self._continuation(self.row[:lead])
+            self.row = self.row[lead:]
+
+    def _build_row(self) -> None:
+        state, row = self.state, self.row
+        self.previous = list(row)
+        result = build_stream_row(state, row, self.trailers)
+        if result is None:
+            self.findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
+                                            "a level-1 indicator or a column header"))
+            self.cover.append(coverage(state, row[0].line, "finding", "unreadable fragments"))
+        else:
+            self.indicators.append(result)
+            self.cover.append(coverage(state, row[0].line, "fact", result.indicator_name))
+            state.seen_texts.update(squash(t) for t in (result.indicator_name, result.target_text) if t)
+        self.accounted.update(f.line for f in row)
+
+
+def parse_stream_region(state: TableState, start: int, end: int):
+    """Rows of a region printed as text: fragments are gathered until the row closes."""
+    return StreamReader(state, start, end).read()
+
+
+def _ends_table(text: str, flat: str) -> bool:
+    """A footer word, the next table's title, a short line ending in 表, or a narrative paragraph."""
+    return bool(flat.startswith(STOP_WORDS) or performance_title_kind(text)
+                or (flat.endswith("表") and len(flat) <= TITLE_LINE_MAX_CHARS) or NARRATIVE_LINE.match(flat))
 
 
 def _inside_prior(state: TableState, row: list[Fragment], parts: list[Fragment]) -> bool:
