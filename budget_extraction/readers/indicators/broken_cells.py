@@ -12,7 +12,7 @@ from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
 
 from .vocabulary import (
-    is_target_like, L1_ALIASES, L1_CANONICAL, L1_MIN_CHARS, match_l1, match_l2, squash, STOP_WORDS, tidy,
+    is_target_like, L1_ALIASES, L1_CANONICAL, L1_MIN_CHARS, KNOWN_TEXT_MIN_CHARS, match_l1, match_l2, squash, STOP_WORDS, tidy,
 )
 from .layout import CHAR_SLACK, display_width, is_unfinished, NARROW_SLACK, SENTENCE, split_single_spaces
 from ...tables import TableBlock, performance_title_kind
@@ -41,8 +41,6 @@ NARROW_COLUMN_SHARE = 0.7
 # A piece this narrow (printed width), not a value, is a piece of a level-2 cell (数量 / 指标):
 # level-2 cells are the table's narrowest text column.
 L2_PIECE_MAX_WIDTH = 6
-# A piece opening a name printed whole elsewhere is that long at least (shorter is a common word).
-KNOWN_NAME_MIN_CHARS = 4
 # Two value columns printing the same text are told apart from a stray character by this length.
 TWIN_MIN_CHARS = 2
 # Pieces read ahead: a level-1 word broken in two, and the width of what comes next.
@@ -235,7 +233,7 @@ def _overflow_target(row: BrokenRow, cell: str, following: Optional[str] = None,
     not the end of a cell (that ends a sentence, or follows the cell's first wrapped line)."""
     width = display_width(cell)
     word = squash(cell)
-    if len(word) >= KNOWN_NAME_MIN_CHARS and any(name.startswith(word) for name in known):
+    if len(word) >= KNOWN_TEXT_MIN_CHARS and any(name.startswith(word) for name in known):
         return None  # the opening of a name the department's other table prints whole
     if not row.spilled and following and display_width(following) > width + NARROW_SLACK and not re.search(
             r"[。；]$", squash(cell)):

@@ -14,10 +14,11 @@ from ...source import SourceDocument
 from ..targets import parse_target
 
 from .vocabulary import (
-    GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L1_MIN_CHARS, L2_ALIASES,
+    GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, KNOWN_TEXT_MIN_CHARS, L1_ALIASES, L1_CANONICAL,
+    L1_MIN_CHARS, L2_ALIASES,
     L2_CANONICAL, match_l1, match_l2, PLAIN_NUMBER, squash, STOP_WORDS, tidy,
 )
-from .layout import display_width, is_unfinished, SENTENCE, split_single_spaces
+from .layout import CHAR_SLACK, display_width, is_unfinished, NARROW_SLACK, SENTENCE, split_single_spaces
 from ...tables import performance_title_kind
 from .headers import joined_header, header_words, is_header_fragment
 from .rows import (
@@ -41,6 +42,20 @@ FREE_L2_ROW_CELLS = 4
 WHOLE_LINE_MIN_CELLS = 3
 # A line ending in 表 this short is the next table's title, not a row.
 TITLE_LINE_MAX_CHARS = 20
+
+# The same text printed twice (two columns read as one) is told apart from a chance repeat by this length.
+REPEATED_TEXT_MIN_CHARS = 16
+# 前年 / 上年 as text columns: the name and 前年 print in narrow columns, lines at most
+# PRIOR_NARROW_SHARE of the wide 上年 column's widest; below PRIOR_WIDE_MIN_WIDTH (wide) or
+# PRIOR_NARROW_MIN_WIDTH (narrow) the widths tell nothing. Three cells need three lines at least.
+PRIOR_NARROW_SHARE = 0.65
+PRIOR_WIDE_MIN_WIDTH = 14
+PRIOR_NARROW_MIN_WIDTH = 6
+PRIOR_TEXT_MIN_LINES = 3
+# A narrow line at most this share of its column's full width is a cell's short last line.
+SHORT_LINE_SHARE = 0.6
+# 前年 starting as the wide 上年 text does, this many characters alike, is the same text.
+SHARED_TEXT_MIN_CHARS = 4
 
 # --------------------------------------------------------------------------- stream layouts
 
@@ -683,70 +698,99 @@ def stream_cells(row: list[Fragment], trailers: set[str]):
 
 
 def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
-    """Name, value and trailing cells of a row rebuilt from its fragments."""
-    closing = [f for f in row if squash(f.text) in trailers]
+    """Name, value and trailing cells of a row rebuilt from its fragments: a line printing every
+    column, a row whose 前年 prints one character a line, or name, middle and value by the lines."""
     roles = list(state.roles)
-    if (roles and not closing and len({f.line for f in row}) == 1 and len(row) == 1 + len(roles) >= 3
-            and not any(is_target_like(f.text) for f in row)):
+    closing = [f for f in row if squash(f.text) in trailers]
+    lines = [f.line for f in row]
+    if _is_whole_line(row, roles, closing):
         # one line of exactly as many cells as the header has columns (基层党建考核 优秀 上级考核)
-        draft = Draft(row[0].line, state.l1, state.l2, [squash(f.text) for f in row], roles, [row[0].line],
-                      l1_printed=state.l1_printed)
-        return build_indicator(state, draft)
+        return _indicator(state, row[0].line, [squash(f.text) for f in row], roles, [row[0].line])
     if "prior_1" in roles and (column := _char_column_row([f for f in row if squash(f.text) not in trailers])):
         name, prior_2, prior_1, target = column
-        values = {"prior_2": prior_2, "prior_1": prior_1, "target": target,
-                  "basis": "".join(squash(f.text) for f in closing) or None}
-        draft = Draft(row[0].line, state.l1, state.l2, [name] + [values.get(r) or "" for r in roles], roles,
-                      [f.line for f in row], l1_printed=state.l1_printed)
-        return build_indicator(state, draft)
+        values = {"prior_2": prior_2, "prior_1": prior_1, "target": target, "basis": _joined(closing) or None}
+        return _indicator(state, row[0].line, [name] + [values.get(r) or "" for r in roles], roles, lines)
     split = stream_cells(row, trailers)
-    if split is None:
+    if split is None or not roles:
         return None
+    name, values = _named_values(state, row, split, closing, trailers)
+    return _indicator(state, row[0].line, [name] + [values.get(r) or "" for r in roles], roles, lines)
+
+
+def _indicator(state: TableState, line: int, cells: list[str], roles: list[str], lines: list[int]):
+    draft = Draft(line, state.l1, state.l2, cells, roles, lines, l1_printed=state.l1_printed)
+    return build_indicator(state, draft)
+
+
+def _joined(fragments: list[Fragment]) -> str:
+    return "".join(squash(f.text) for f in fragments)
+
+
+def _is_whole_line(row: list[Fragment], roles: list[str], closing: list[Fragment]) -> bool:
+    """One line of exactly as many text cells as the header has columns, no closing word."""
+    if not roles or closing or len({f.line for f in row}) != 1:
+        return False
+    return len(row) == 1 + len(roles) >= WHOLE_LINE_MIN_CELLS and not any(is_target_like(f.text) for f in row)
+
+
+def _named_values(state: TableState, row: list[Fragment], split, closing: list[Fragment],
+                  trailers: set[str]) -> tuple[str, dict[str, Optional[str]]]:
+    """The name and the cell per role of a row split into name, middle and value."""
     name_parts, middle, value = split
+    name_parts, closing = _basis_begun_above(row, name_parts, middle, closing)
+    name = _joined(name_parts)
+    values: dict[str, Optional[str]] = {"target": value, "basis": _joined(closing) or None}
+    if middle and "prior_1" in state.roles:
+        name, values = _with_priors(state, row, name_parts, middle, trailers, values)
+    elif middle:
+        values["target"] = _joined(middle) + (value or "")
+    if "prior_1" not in state.roles and values.get("target"):
+        values["target"] = _printed_once(values["target"])
+    return name, values
+
+
+def _basis_begun_above(row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment],
+                       closing: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
+    """根据退役军人事务 / 100% 局提供人员名单: the basis begun above the value line, ended beside it."""
     if (len(name_parts) >= 2 and not middle and closing and name_parts[-1].line_tokens == 1
             and name_parts[-1].line != name_parts[-2].line and squash(name_parts[-1].text).startswith(_BASIS_OPENERS)
             and any(f.line == closing[0].line and is_target_like(f.text) for f in row)):
-        # 根据退役军人事务 / 100% 局提供人员名单: the basis begun above the value line, ended beside it
-        closing = [name_parts[-1]] + closing
-        name_parts = name_parts[:-1]
-    name = "".join(squash(f.text) for f in name_parts)
-    values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
-    if middle and "prior_1" in roles:
-        on_value_line = _priors_beside_value(row, name_parts, middle)
-        broken = _broken_prior(name_parts + middle)
-        if broken:
-            name = "".join(squash(f.text) for f in broken[0])
-            values["prior_2"], values["prior_1"] = broken[1], broken[2]
-        elif on_value_line:
-            name = "".join(squash(f.text) for f in row[: row.index(on_value_line[0])]
-                           if squash(f.text) not in trailers)
-            values["prior_2"], values["prior_1"] = on_value_line[0].text, on_value_line[1].text
-        elif (cells := _prior_text_cells(state, name_parts + middle)) is not None:
-            name, values["prior_2"], values["prior_1"] = cells
-        elif _same_column(name_parts, middle):
-            name += "".join(squash(f.text) for f in middle)  # 医疗费是否 / 按政策准 / 确、及时支 / 付到位
-        else:
-            groups = _width_groups(middle)
-            if len(groups) >= 2:
-                values["prior_2"] = "".join(squash(f.text) for f in groups[0])
-                values["prior_1"] = "".join(squash(f.text) for g in groups[1:] for f in g)
-            else:
-                values["prior_1"] = "".join(squash(f.text) for f in middle)
-            name, values = _repeated_prior(name, values)
-    elif middle:
-        values["target"] = "".join(squash(f.text) for f in middle) + (value or "")
-    if "prior_1" not in roles and values.get("target"):
-        flat = squash(values["target"])
-        half = len(flat) // 2
-        if len(flat) >= 16 and len(flat) % 2 == 0 and flat[:half] == flat[half:]:
-            values["target"] = flat[:half]  # the same text printed in two columns (名称 cell's second paragraph)
-    cells = [name]
-    for role in roles:
-        cells.append(values.get(role) or "")
-    draft = Draft(row[0].line, state.l1, state.l2, cells, roles, [f.line for f in row], l1_printed=state.l1_printed)
-    if not roles:
-        return None
-    return build_indicator(state, draft)
+        return name_parts[:-1], [name_parts[-1]] + closing
+    return name_parts, closing
+
+
+def _with_priors(state: TableState, row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment],
+                 trailers: set[str], values: dict[str, Optional[str]]) -> tuple[str, dict[str, Optional[str]]]:
+    """The name and the 前年 / 上年 cells printed between the name and the value, by the first layout
+    that fits: a value broken over lines, two values beside the current one, text columns of
+    different widths, the name itself wrapping, else the middle by its widths."""
+    name = _joined(name_parts)
+    on_value_line = _priors_beside_value(row, name_parts, middle)
+    broken = _broken_prior(name_parts + middle)
+    if broken:
+        return _joined(broken[0]), {**values, "prior_2": broken[1], "prior_1": broken[2]}
+    if on_value_line:
+        name = "".join(squash(f.text) for f in row[: row.index(on_value_line[0])] if squash(f.text) not in trailers)
+        return name, {**values, "prior_2": on_value_line[0].text, "prior_1": on_value_line[1].text}
+    if (cells := _prior_text_cells(state, name_parts + middle)) is not None:
+        return cells[0], {**values, "prior_2": cells[1], "prior_1": cells[2]}
+    if _same_column(name_parts, middle):
+        return name + _joined(middle), values  # 医疗费是否 / 按政策准 / 确、及时支 / 付到位
+    groups = _width_groups(middle)
+    if len(groups) >= 2:
+        values = {**values, "prior_2": _joined(groups[0]), "prior_1": "".join(_joined(g) for g in groups[1:])}
+    else:
+        values = {**values, "prior_1": _joined(middle)}
+    return _repeated_prior(name, values)
+
+
+def _printed_once(target: str) -> str:
+    """The same text printed in two columns (名称 cell's second paragraph) is read once."""
+    flat = squash(target)
+    half = len(flat) // 2
+    if len(flat) >= REPEATED_TEXT_MIN_CHARS and len(flat) % 2 == 0 and flat[:half] == flat[half:]:
+        return flat[:half]
+    return target
 
 
 def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tuple[str, Optional[str], str]]:
@@ -758,6 +802,35 @@ def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tupl
     say the same), at a name or text read before, or where another band of the row began (wide lines
     between). A narrow run with no such place is the name alone, 前年 left empty rather than guessed.
     Single characters left after the cells (平 / 平, 务) finish the cells still open."""
+    texts = _line_texts(parts)
+    if len(texts) < PRIOR_TEXT_MIN_LINES:
+        return None
+    widths = [display_width(t) for t in texts]
+    wide = max(widths)
+    narrow_full = max((w for w in widths if w <= wide * PRIOR_NARROW_SHARE), default=0)
+    if wide < PRIOR_WIDE_MIN_WIDTH or narrow_full < PRIOR_NARROW_MIN_WIDTH:
+        return None
+    runs = _width_runs(texts, widths, narrow_full)
+    wide_runs = [r for r in runs if r[0] == "W"]
+    narrow_runs = [r for r in runs if r[0] == "N"]
+    if not wide_runs or not narrow_runs or runs[0][0] != "N":
+        return None
+    wide_text = "".join(texts[i] for r in wide_runs for i in r[1])
+    known = state.known_names | state.seen_texts
+    cells = [cell for run in narrow_runs for cell in _narrow_cells(run[1], texts, widths, narrow_full, wide_text, known)]
+    if len(cells) > 2:
+        return None
+    texts_of = [[texts[i] for i in cell] for cell in cells]
+    wide_cell = [texts[i] for r in wide_runs for i in r[1]]
+    if not _place_leftovers(runs, texts, texts_of, wide_cell):
+        return None
+    name = "".join(texts_of[0])
+    prior_2 = "".join(texts_of[1]) if len(texts_of) == 2 else None
+    return name, prior_2, "".join(wide_cell)
+
+
+def _line_texts(parts: list[Fragment]) -> list[str]:
+    """The text of each line of the fragments; punctuation alone on a line (”) ends the line before it."""
     lines: list[list[str]] = []
     last_line = None
     for fragment in parts:
@@ -766,34 +839,28 @@ def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tupl
         else:
             lines.append([fragment.text])
             last_line = fragment.line
-    texts = ["".join(squash(t) for t in line) for line in lines]
-    # punctuation alone on a line (”) ends the line before it
     merged: list[str] = []
-    for text in texts:
+    for text in ("".join(squash(t) for t in line) for line in lines):
         if merged and text and all(not ("\u4e00" <= ch <= "\u9fff") and not ch.isalnum() for ch in text):
             merged[-1] += text
         else:
             merged.append(text)
-    texts = merged
-    if len(texts) < 3:
-        return None
-    widths = [display_width(t) for t in texts]
-    wide = max(widths)
-    narrow_full = max((w for w in widths if w <= wide * 0.65), default=0)
-    if wide < 14 or narrow_full < 6:
-        return None
-    tiny = [len(t) == 1 for t in texts]
-    kind = ["t" if tiny[i] else ("W" if widths[i] > narrow_full + 1 else "N") for i in range(len(texts))]
-    # runs of N and W (tiny lines set aside with their position)
+    return merged
+
+
+def _width_runs(texts: list[str], widths: list[int], narrow_full: int) -> list[list]:
+    """Runs of narrow (N) and wide (W) lines, one-character lines (t) set aside with their position;
+    a short narrow line closing a wide run (回医保账户, 浓厚宣传氛围) is that wide cell's last line."""
+    kinds = ["t" if len(text) == 1 else ("W" if widths[i] > narrow_full + NARROW_SLACK else "N")
+             for i, text in enumerate(texts)]
     runs: list[list] = []  # [kind, [indexes]]
-    for i, k in enumerate(kind):
-        if k == "t":
+    for i, kind in enumerate(kinds):
+        if kind == "t":
             runs.append(["t", [i]])
-        elif runs and runs[-1][0] == k:
+        elif runs and runs[-1][0] == kind:
             runs[-1][1].append(i)
         else:
-            runs.append([k, [i]])
-    # a short narrow line closing a wide run (回医保账户, 浓厚宣传氛围) is that wide cell's last line
+            runs.append([kind, [i]])
     cleaned: list[list] = []
     for index, run in enumerate(runs):
         following = runs[index + 1][0] if index + 1 < len(runs) else None
@@ -802,55 +869,52 @@ def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tupl
             cleaned[-1][1].extend(run[1])
             continue
         cleaned.append(run)
-    runs = cleaned
-    wide_runs = [r for r in runs if r[0] == "W"]
-    narrow_runs = [r for r in runs if r[0] == "N"]
-    if not wide_runs or not narrow_runs or runs[0][0] != "N":
-        return None
-    wide_text = "".join(texts[i] for r in wide_runs for i in r[1])
-    known = state.known_names | state.seen_texts
+    return cleaned
 
-    def cells_of_run(indexes: list[int]) -> list[list[int]]:
-        short = [n for n, i in enumerate(indexes[:-1]) if widths[i] <= narrow_full * 0.6]
-        if len(short) == 1:
-            return [indexes[: short[0] + 1], indexes[short[0] + 1:]]
-        cuts = []
-        for k in range(1, len(indexes)):
-            head = "".join(texts[i] for i in indexes[:k])
-            tail = "".join(texts[i] for i in indexes[k:])
-            common = 0
-            while common < min(len(tail), len(wide_text)) and tail[common] == wide_text[common]:
-                common += 1
-            if common >= 4 or head in known or (tail in known and len(tail) >= 4):
-                cuts.append(k)
-        if len(cuts) == 1:
-            return [indexes[: cuts[0]], indexes[cuts[0]:]]
-        return [indexes]
 
-    cells: list[list[int]] = []
-    for run in narrow_runs:
-        cells.extend(cells_of_run(run[1]))
-    if len(cells) > 2:
-        return None
-    texts_of = [[texts[i] for i in cell] for cell in cells]
-    wide_cell = [texts[i] for r in wide_runs for i in r[1]]
+def _narrow_cells(indexes: list[int], texts: list[str], widths: list[int], narrow_full: int, wide_text: str,
+                  known: frozenset[str] | set[str]) -> list[list[int]]:
+    """A narrow run as the name and 前年: split at its one short line, else at the one place where
+    前年 starts (see _prior_starts_at); no such single place, it is one cell."""
+    short = [n for n, i in enumerate(indexes[:-1]) if widths[i] <= narrow_full * SHORT_LINE_SHARE]
+    if len(short) == 1:
+        return [indexes[: short[0] + 1], indexes[short[0] + 1:]]
+    cuts = [k for k in range(1, len(indexes)) if _prior_starts_at(k, indexes, texts, wide_text, known)]
+    if len(cuts) == 1:
+        return [indexes[: cuts[0]], indexes[cuts[0]:]]
+    return [indexes]
+
+
+def _prior_starts_at(k: int, indexes: list[int], texts: list[str], wide_text: str,
+                     known: frozenset[str] | set[str]) -> bool:
+    """前年 starts at line k of a narrow run: its text starts as the wide 上年 text does, or the
+    text before it is a name read before, or the text from it is a text read before."""
+    head = "".join(texts[i] for i in indexes[:k])
+    tail = "".join(texts[i] for i in indexes[k:])
+    common = 0
+    while common < min(len(tail), len(wide_text)) and tail[common] == wide_text[common]:
+        common += 1
+    return common >= SHARED_TEXT_MIN_CHARS or head in known or (tail in known and len(tail) >= KNOWN_TEXT_MIN_CHARS)
+
+
+def _place_leftovers(runs: list[list], texts: list[str], texts_of: list[list[str]], wide_cell: list[str]) -> bool:
+    """One-character lines finish the cells still open (False: they fit none)."""
     leftovers = [texts[i] for r in runs if r[0] == "t" for i in r[1]]
-    wide_open = display_width(wide_cell[-1]) >= max(display_width(t) for t in wide_cell) - 2
-    if leftovers:
-        positions = [i for r in runs if r[0] == "t" for i in r[1]]
-        first_wide = min(i for r in wide_runs for i in r[1])
-        if len(leftovers) == len(texts_of) and all(p < first_wide for p in positions):
-            for cell, piece in zip(texts_of, leftovers):
-                cell.append(piece)  # 化水 / 务水 … 平 / 平: one character left for each narrow cell
-        elif len(leftovers) == 1 and wide_open and positions[0] > first_wide:
-            wide_cell.append(leftovers[0])  # 结算服 … 务
-        elif all(p < first_wide for p in positions) and len(leftovers) == 1:
-            texts_of[-1].append(leftovers[0])  # 回医保账 / 户 before the wide column
-        else:
-            return None
-    name = "".join(texts_of[0])
-    prior_2 = "".join(texts_of[1]) if len(texts_of) == 2 else None
-    return name, prior_2, "".join(wide_cell)
+    if not leftovers:
+        return True
+    wide_open = display_width(wide_cell[-1]) >= max(display_width(t) for t in wide_cell) - CHAR_SLACK
+    positions = [i for r in runs if r[0] == "t" for i in r[1]]
+    first_wide = min(i for r in runs if r[0] == "W" for i in r[1])
+    if len(leftovers) == len(texts_of) and all(p < first_wide for p in positions):
+        for cell, piece in zip(texts_of, leftovers):
+            cell.append(piece)  # 化水 / 务水 … 平 / 平: one character left for each narrow cell
+    elif len(leftovers) == 1 and wide_open and positions[0] > first_wide:
+        wide_cell.append(leftovers[0])  # 结算服 … 务
+    elif all(p < first_wide for p in positions) and len(leftovers) == 1:
+        texts_of[-1].append(leftovers[0])  # 回医保账 / 户 before the wide column
+    else:
+        return False
+    return True
 
 
 def _is_char_line(text: str) -> bool:

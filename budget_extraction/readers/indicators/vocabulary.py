@@ -15,6 +15,9 @@ from ..targets import parse_target
 L1_CANONICAL = ("产出指标", "效益指标", "满意度指标", "成本指标")
 # A level-1 cell prints three characters at least (项目产出; a shorter piece is never one).
 L1_MIN_CHARS = 3
+# Text matched against names or texts printed elsewhere in the document is this long at least
+# (shorter, it is a common word that opens many names).
+KNOWN_TEXT_MIN_CHARS = 4
 # Older and department-wide templates name level 1 differently; analysts need one set.
 L1_ALIASES = {
     "项目产出": "产出指标",
