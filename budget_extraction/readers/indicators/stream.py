@@ -43,6 +43,28 @@ WHOLE_LINE_MIN_CELLS = 3
 # A line ending in 表 this short is the next table's title, not a row.
 TITLE_LINE_MAX_CHARS = 20
 
+# A closing word (basis, class) repeats row after row: a short line seen this many times at least;
+# a basis label is LABEL_MIN_CHARS to BASIS_LABEL_MAX_CHARS long, a repeated closing word at most
+# TRAILER_MAX_CHARS. A free level-2 word is FREE_L2_MAX_CHARS at most; alone on its line, repeated,
+# FREE_L2_ALONE_MIN_CHARS at least (a name is printed twice at most: long-term and annual).
+REPEATED_MIN_TIMES = 3
+LABEL_MIN_CHARS = 2
+BASIS_LABEL_MAX_CHARS = 12
+TRAILER_MAX_CHARS = 8
+FREE_L2_MAX_CHARS = 8
+FREE_L2_ALONE_MIN_CHARS = 3
+# A number inside a sentence running on: the two lines before it are full (of the last three).
+FULL_LINES_SEEN = 3
+# A header's 前年 is looked for this many lines down (前 / 年 broken over lines).
+PRIOR_HEADER_LINES = 14
+# A 前年 column one character wide prints this many single-character lines in a row at least.
+CHAR_COLUMN_MIN_LINES = 3
+# A text value after 上年 prints in a column at most this share of 上年's widest line.
+TEXT_VALUE_SHARE = 0.5
+# A value broken over lines of its own (＞ / 60 / %): three pieces at most.
+BROKEN_VALUE_MAX_PIECES = 3
+# A one-line name above a narrower column's text wrapped over this many lines at least.
+WRAPPED_TEXT_MIN_LINES = 3
 # The same text printed twice (two columns read as one) is told apart from a chance repeat by this length.
 REPEATED_TEXT_MIN_CHARS = 16
 # 前年 / 上年 as text columns: the name and 前年 print in narrow columns, lines at most
@@ -116,7 +138,8 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
     """
     counts = Counter(squash(f.text) for f in fragments if f.line_tokens == 1)
     openers = {squash(f.text) for f in fragments if f.first_on_line and f.line_tokens > 1}
-    words = {w for w, n in counts.items() if n >= 3 and 2 <= len(w) <= 8 and not is_target_like(w)
+    words = {w for w, n in counts.items() if n >= REPEATED_MIN_TIMES and LABEL_MIN_CHARS <= len(w) <= TRAILER_MAX_CHARS
+             and not is_target_like(w)
              and w not in openers
              and not match_l1(w) and not match_l2(w) and not GOAL.match(w)}
     by_line: dict[int, list[Fragment]] = {}
@@ -133,7 +156,7 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
 
 def _is_label(word: str) -> bool:
     """A basis label (计划标准, 据实结算), not the rest of a sentence wrapped after a number (余份，形成上)."""
-    return 2 <= len(word) <= 12 and not SENTENCE.search(word) and "、" not in word
+    return LABEL_MIN_CHARS <= len(word) <= BASIS_LABEL_MAX_CHARS and not SENTENCE.search(word) and "、" not in word
 
 
 def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
@@ -146,19 +169,19 @@ def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
     learned = {squash(parts[0].text) for parts in by_line.values()
-               if len(parts) >= 4 and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers
+               if len(parts) >= FREE_L2_ROW_CELLS and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers
                and is_target_like(parts[-2].text) and _free_word(parts[0].text)}
     if not learned:
         return learned
     # A table that uses free level-2 words: another short word alone on a line again and again is one too
     # (宣传工作 only ever heads rows whose value is text); a name is printed twice at most (long-term, annual).
     alone = Counter(squash(parts[0].text) for parts in by_line.values() if len(parts) == 1)
-    return learned | {w for w, n in alone.items() if n >= 3 and _free_word(w) and w not in trailers
-                      and not is_target_like(w) and not GOAL.match(w) and len(w) >= 3}
+    return learned | {w for w, n in alone.items() if n >= REPEATED_MIN_TIMES and _free_word(w) and w not in trailers
+                      and not is_target_like(w) and not GOAL.match(w) and len(w) >= FREE_L2_ALONE_MIN_CHARS}
 
 
 def _free_word(text: str) -> bool:
-    return not match_l1(text) and not match_l2(text) and len(squash(text)) <= 8
+    return not match_l1(text) and not match_l2(text) and len(squash(text)) <= FREE_L2_MAX_CHARS
 
 
 class StreamReader:
@@ -509,10 +532,11 @@ def _inside_text(row: list[Fragment], parts: list[Fragment]) -> bool:
     for fragment in before:
         by_line[fragment.line] = by_line.get(fragment.line, "") + squash(fragment.text)
     widths = [display_width(t) for _, t in sorted(by_line.items())]
-    if len(widths) < 3:
+    if len(widths) < FULL_LINES_SEEN:
         return False
     here = display_width("".join(squash(p.text) for p in parts))
-    return widths[-1] >= max(widths[-3:]) - 1 and widths[-2] >= max(widths[-3:]) - 1 and here >= widths[-1] - 1
+    full = max(widths[-FULL_LINES_SEEN:]) - NARROW_SLACK
+    return widths[-1] >= full and widths[-2] >= full and here >= widths[-1] - NARROW_SLACK
 
 
 def _adjacent(fragments: list[Fragment], previous: list[Fragment], row: list[Fragment]) -> bool:
@@ -578,12 +602,13 @@ def leading_target(previous: list[Fragment], row: list[Fragment], trailers: set[
     if len(value) < 2 or len({f.line for f in value}) != len(value):
         return 0
     widths = [display_width(f.text) for f in value]
-    if widths[-1] < max(widths) - 1:
+    if widths[-1] < max(widths) - NARROW_SLACK:
         return 0
     for index, fragment in enumerate(row):
-        if fragment.line_tokens != 1 or display_width(fragment.text) > max(widths) + 1 or is_target_like(fragment.text):
+        if (fragment.line_tokens != 1 or display_width(fragment.text) > max(widths) + NARROW_SLACK
+                or is_target_like(fragment.text)):
             return 0
-        if display_width(fragment.text) < max(widths) - 2:
+        if display_width(fragment.text) < max(widths) - CHAR_SLACK:
             return index + 1 if index + 1 < len(row) else 0
     return 0
 
@@ -593,7 +618,7 @@ def _wrapped_cell(parts: list[Fragment]) -> bool:
     if len({f.line for f in parts}) != len(parts):
         return False
     widths = [display_width(f.text) for f in parts]
-    return all(w >= max(widths) - 1 for w in widths[:-1])
+    return all(w >= max(widths) - NARROW_SLACK for w in widths[:-1])
 
 
 def _two_cells(parts: list[Fragment], prefer_one_line: bool = False) -> int:
@@ -606,7 +631,7 @@ def _two_cells(parts: list[Fragment], prefer_one_line: bool = False) -> int:
     if len(cuts) == 1:
         return cuts[0]
     widths = [display_width(f.text) for f in parts]
-    if cuts and cuts[0] == 1 and prefer_one_line and widths[0] >= max(widths[1:]) + 2:
+    if cuts and cuts[0] == 1 and prefer_one_line and widths[0] >= max(widths[1:]) + CHAR_SLACK:
         return 1  # a one-line name in the wider column, the narrower text below it is the value
     return 0
 
@@ -640,7 +665,7 @@ def _group_lines(fragments: list[Fragment]) -> list[tuple[int, list[Fragment]]]:
 
 
 def _has_priors(doc: SourceDocument, number: int) -> bool:
-    return "前年" in joined_header(doc, number, 14)  # 前 / 年 broken over lines too
+    return "前年" in joined_header(doc, number, PRIOR_HEADER_LINES)  # 前 / 年 broken over lines too
 
 
 # The value columns of a header as printed, in order: a line of a broken header is a run of it
@@ -666,7 +691,7 @@ def _stream_horizon(flat: str) -> Optional[str]:
 def _learned_l2(state: TableState, word: str, parts: list[Fragment]) -> bool:
     """A free-text l2 (党建工作, 监管工作) opening a line of four cells: name, value, basis follow."""
     roles_after_name = len(state.roles)
-    if len(parts) == roles_after_name + 2 and not match_l2(word) and len(word) <= 8:
+    if len(parts) == roles_after_name + 2 and not match_l2(word) and len(word) <= FREE_L2_MAX_CHARS:
         state.l2 = word
         return True
     if len(parts) == 1 and state.l2 and word == state.l2:
@@ -934,14 +959,15 @@ def _char_column_row(body: list[Fragment]) -> Optional[tuple[str, str, str, Opti
             lines.append([fragment])
     texts = ["".join(squash(f.text) for f in line) for line in lines]
     single = [len(line) == 1 and _is_char_line(t) for line, t in zip(lines, texts)]
-    start = next((i for i in range(len(texts) - 2) if all(single[i: i + 3])), None)
+    start = next((i for i in range(len(texts) - CHAR_COLUMN_MIN_LINES + 1)
+                  if all(single[i: i + CHAR_COLUMN_MIN_LINES])), None)
     if start is None or start == 0:
         return None
     end = start
     while end < len(texts) and single[end]:
         end += 1
     name_widths = [display_width(t) for t in texts[:start]]
-    if start >= 2 and name_widths[-1] >= max(name_widths) - 1 and end - start > 3:
+    if start >= 2 and name_widths[-1] >= max(name_widths) - NARROW_SLACK and end - start > CHAR_COLUMN_MIN_LINES:
         start += 1  # 民性的宣 / 传: the name's last character, its line still full before it
     name = "".join(texts[:start])
     prior_2 = "".join(texts[start: end])
@@ -953,7 +979,7 @@ def _char_column_row(body: list[Fragment]) -> Optional[tuple[str, str, str, Opti
         return name, prior_2, "".join(rest[:-1]), value
     widths = [display_width(t) for t in rest]
     wide = max(widths)
-    split = next((i for i in range(1, len(rest)) if all(w <= wide * 0.5 for w in widths[i:])), None)
+    split = next((i for i in range(1, len(rest)) if all(w <= wide * TEXT_VALUE_SHARE for w in widths[i:])), None)
     if split is None:
         return None
     return name, prior_2, "".join(rest[:split]), "".join(rest[split:])
@@ -968,8 +994,9 @@ def _same_column(name_parts: list[Fragment], middle: list[Fragment]) -> bool:
         return False
     name_widths = [display_width(f.text) for f in name_parts]
     widths = [display_width(f.text) for f in middle]
-    return len(name_widths) >= 2 and max(widths) <= max(name_widths) + 1 and max(widths) >= max(name_widths) - 2 and (
-        min(name_widths) >= max(name_widths) - 2)
+    widest = max(name_widths)
+    return (len(name_widths) >= 2 and widest - CHAR_SLACK <= max(widths) <= widest + NARROW_SLACK
+            and min(name_widths) >= widest - CHAR_SLACK)
 
 
 _BASIS_OPENERS = ("根据", "依据", "按照")
@@ -985,7 +1012,7 @@ def _broken_prior(parts: list[Fragment]) -> Optional[tuple[list[Fragment], str, 
         return None
     index = len(parts) - 1
     pieces: list[Fragment] = []
-    while index > 0 and parts[index - 1].line_tokens == 1 and len(pieces) < 3 and (
+    while index > 0 and parts[index - 1].line_tokens == 1 and len(pieces) < BROKEN_VALUE_MAX_PIECES and (
             _OP_ALONE.match(squash(parts[index - 1].text)) or PLAIN_NUMBER.match(squash(parts[index - 1].text))
             or re.fullmatch(r"[%％]", squash(parts[index - 1].text))):
         index -= 1
@@ -1023,14 +1050,15 @@ def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
         return parts, []
     if parts[0].line == parts[-1].line:
         return parts[:1], parts[1:]
-    if len(parts) >= 4 and _one_cell(parts[1:]) and len(squash(parts[0].text)) >= len(squash(parts[1].text)) + 2:
+    if (len(parts) >= 1 + WRAPPED_TEXT_MIN_LINES and _one_cell(parts[1:])
+            and len(squash(parts[0].text)) >= len(squash(parts[1].text)) + 2):
         return parts[:1], parts[1:]  # a one-line name, then a narrower column's text wrapped over many lines
     widest = 0
     for index in range(len(parts) - 1):
         width = display_width(parts[index].text)
         widest = max(widest, width)
         following = display_width(parts[index + 1].text)
-        if following > width + 1 or (width < widest - 1 and following >= width):
+        if following > width + NARROW_SLACK or (width < widest - NARROW_SLACK and following >= width):
             return parts[: index + 1], parts[index + 1:]
         if parts[index + 1].line == parts[index].line or (
                 parts[index + 1].line_tokens >= 2 and is_target_like(parts[index + 1].text)):
