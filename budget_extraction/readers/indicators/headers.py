@@ -9,11 +9,16 @@ from ...source import SourceDocument
 
 from .vocabulary import HEADER_WORDS, match_l1, match_l2, squash
 
+# A header broken over lines: its words are read over this many lines at most, and its text
+# (words re-joined) over HEADER_SPAN_LINES.
+HEADER_WORD_LINES = 16
+HEADER_SPAN_LINES = 30
+
 
 def header_words(doc: SourceDocument, number: int) -> list[str]:
     """Header words of a text header that may continue over the next lines."""
     words: list[str] = []
-    for line, text in doc.numbered(number, number + 16):
+    for line, text in doc.numbered(number, number + HEADER_WORD_LINES):
         flat = squash(text)
         if line > number and flat and not is_header_fragment(text):
             break
@@ -40,6 +45,6 @@ def is_header_fragment(text: str) -> bool:
                for t in tokens)
 
 
-def joined_header(doc: SourceDocument, number: int, span: int = 30) -> str:
+def joined_header(doc: SourceDocument, number: int, span: int = HEADER_SPAN_LINES) -> str:
     """The header and the lines after it, spaces removed: broken header words re-joined."""
     return squash("".join(text for _, text in doc.numbered(number, number + span)))

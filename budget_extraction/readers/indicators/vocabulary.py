@@ -18,6 +18,13 @@ L1_MIN_CHARS = 3
 # Text matched against names or texts printed elsewhere in the document is this long at least
 # (shorter, it is a common word that opens many names).
 KNOWN_TEXT_MIN_CHARS = 4
+# A level word cut off at its cell's edge (产出 for 产出指标) keeps two characters at least; a cut-off
+# level 1 with no level 2 beside it, four. A level-2 name outside the vocabulary ends in 指标 and is
+# four to twelve characters long.
+CUT_WORD_MIN_CHARS = 2
+L1_CUT_ALONE_MIN_CHARS = 4
+OTHER_L2_MIN_CHARS = 4
+OTHER_L2_MAX_CHARS = 12
 # Older and department-wide templates name level 1 differently; analysts need one set.
 L1_ALIASES = {
     "项目产出": "产出指标",
@@ -97,7 +104,7 @@ def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
     if text.startswith("一级指标"):
         return None
     for word in L1_CANONICAL:
-        if len(text) >= 2 and word.startswith(text) and (len(text) >= 4 or next_is_l2):
+        if len(text) >= CUT_WORD_MIN_CHARS and word.startswith(text) and (len(text) >= L1_CUT_ALONE_MIN_CHARS or next_is_l2):
             return word
     if text == "满意度" and next_is_l2:
         return "满意度指标"
@@ -107,7 +114,7 @@ def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
 def match_l2(cell: str) -> Optional[str]:
     """Canonical level-2 name of a cell (cut-off forms completed), or None."""
     text = squash(cell)
-    if len(text) < 2:
+    if len(text) < CUT_WORD_MIN_CHARS:
         return None
     if text in L2_CANONICAL:
         return text
@@ -117,9 +124,9 @@ def match_l2(cell: str) -> Optional[str]:
     if text in L2_ALIASES:
         return L2_ALIASES[text]
     for word in L2_CANONICAL:
-        if word.startswith(text) and len(text) >= 2 and text not in ("满意度",):
+        if word.startswith(text) and len(text) >= CUT_WORD_MIN_CHARS and text not in ("满意度",):
             return word
-    if text.endswith("指标") and 4 <= len(text) <= 12 and text not in L1_CANONICAL:
+    if text.endswith("指标") and OTHER_L2_MIN_CHARS <= len(text) <= OTHER_L2_MAX_CHARS and text not in L1_CANONICAL:
         return text
     return None
 
