@@ -15,9 +15,11 @@ readers here recognise rows by header words (一级指标, 三级指标, 指标�
 Every candidate line of a region is accounted for by a CoverageLine; a row
 that looks like an indicator but cannot be read becomes a Finding.
 
-The package is cut by reader: vocabulary (words and patterns), regions (header words
-broken over lines), rows (shared row assembly), layout (printed-text measures), and the
-three readers cells, stream and broken_cells; this module holds the entry point.
+The package is cut by reader: vocabulary (words, patterns, word-length thresholds), headers
+(header words broken over lines), rows (table state and row assembly shared by the readers),
+layout (printed widths and their slack), and the three readers: cells (CellReader), stream
+(StreamReader, with stream_rows telling a gathered row's cells apart) and broken_cells
+(BrokenCellReader); this module holds the entry point.
 """
 from __future__ import annotations
 
