@@ -23,19 +23,19 @@ layout (printed widths and their slack), and the three readers: cells (CellReade
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Optional, Sequence
+
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
 from ...tables import PERFORMANCE_KINDS, TableBlock
-
-from .vocabulary import consistent_l1, l2_kind, match_l1, match_l2
-from .rows import is_header_line, TableState
-from .cells import parse_cell_region
-from .stream import parse_stream_region
 from .broken_cells import is_broken_layout, parse_broken_region
+from .cells import parse_cell_region
+from .rows import TableState, is_header_line
+from .stream import parse_stream_region
+from .vocabulary import consistent_l1, l2_kind, match_l1, match_l2
 
-__all__ = ["parse_indicators", "match_l1", "match_l2", "l2_kind", "consistent_l1"]
+__all__ = ["consistent_l1", "l2_kind", "match_l1", "match_l2", "parse_indicators"]
 
 # --------------------------------------------------------------------------- entry point
 
@@ -101,12 +101,12 @@ def _indicator_key(row: IndicatorLine) -> tuple:
             row.target_text, row.actual_text, row.score)
 
 
-def _repeated_table(rows: list[IndicatorLine], earlier: list[IndicatorLine]) -> Optional[int]:
+def _repeated_table(rows: list[IndicatorLine], earlier: list[IndicatorLine]) -> int | None:
     """Line of an earlier table printing exactly the same indicators (a summary reprinted)."""
     if not rows:
         return None
     keys = [_indicator_key(r) for r in rows]
-    for start in range(0, len(earlier) - len(rows) + 1):
+    for start in range(len(earlier) - len(rows) + 1):
         window = earlier[start: start + len(rows)]
         if [_indicator_key(r) for r in window] == keys:
             return window[0].source_line

@@ -7,17 +7,39 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Optional
+
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
-
-from .vocabulary import (
-    is_target_like, L1_ALIASES, L1_CANONICAL, L1_MIN_CHARS, KNOWN_TEXT_MIN_CHARS, match_l1, match_l2, squash, STOP_WORDS, tidy,
-)
-from .layout import CHAR_SLACK, display_width, is_unfinished, NARROW_SLACK, SENTENCE, split_single_spaces
 from ...tables import TableBlock, performance_title_kind
-from .headers import HEADER_TEXT, joined_header, header_words
-from .rows import build_indicator, coverage, Draft, header_roles, is_header_line, TableState
+from .headers import HEADER_TEXT, header_words, joined_header
+from .layout import (
+    CHAR_SLACK,
+    NARROW_SLACK,
+    SENTENCE,
+    display_width,
+    is_unfinished,
+    split_single_spaces,
+)
+from .rows import (
+    Draft,
+    TableState,
+    build_indicator,
+    coverage,
+    header_roles,
+    is_header_line,
+)
+from .vocabulary import (
+    KNOWN_TEXT_MIN_CHARS,
+    L1_ALIASES,
+    L1_CANONICAL,
+    L1_MIN_CHARS,
+    STOP_WORDS,
+    is_target_like,
+    match_l1,
+    match_l2,
+    squash,
+    tidy,
+)
 
 # --------------------------------------------------------------------------- PDF text with every cell broken
 
@@ -47,7 +69,7 @@ TWIN_MIN_CHARS = 2
 LOOKAHEAD_PIECES = 2
 
 
-def closing_progress(text: str, words: tuple[str, ...], last: tuple[str, ...]) -> Optional[tuple[bool, str]]:
+def closing_progress(text: str, words: tuple[str, ...], last: tuple[str, ...]) -> tuple[bool, str] | None:
     """(row complete, unfinished piece) when text is a run of closing words, else None."""
     complete = False
     ordered = sorted(words, key=len, reverse=True)
@@ -67,9 +89,9 @@ class BrokenRow:
     """A row of a broken-cell table: fragments in print order, closing text, split cells."""
 
     line: int
-    l1: Optional[str]
-    l1_printed: Optional[str]
-    l2: Optional[str]
+    l1: str | None
+    l1_printed: str | None
+    l2: str | None
     frags: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells) before the closing
     closing: str = ""
     complete: bool = False
@@ -225,8 +247,8 @@ def _split_by_width(cells: list[str]) -> tuple[list[str], list[str]]:
     return cells, []
 
 
-def _overflow_target(row: BrokenRow, cell: str, following: Optional[str] = None,
-                     known: frozenset[str] = frozenset()) -> Optional[str]:
+def _overflow_target(row: BrokenRow, cell: str, following: str | None = None,
+                     known: frozenset[str] = frozenset()) -> str | None:
     """The cell of a finished row a fragment printed after its closing belongs to, or None.
 
     A short first piece followed by a wider one is the next row's name before its value text,
@@ -293,7 +315,7 @@ class BrokenCellReader:
         self.indicators: list[IndicatorLine] = []
         self.cover: list[CoverageLine] = []
         self.findings: list[Finding] = []
-        self.row: Optional[BrokenRow] = None  # the row being read
+        self.row: BrokenRow | None = None  # the row being read
         self.l2_parts: list[str] = []  # pieces of a level-2 cell not yet closed
         self.two_values = False  # the header prints 近两年 (or 前年) beside the current value
         self.section_until = 0  # last line of the section word being passed
@@ -488,7 +510,7 @@ def parse_broken_region(state: TableState, start: int, end: int):
     return BrokenCellReader(state, start, end).read()
 
 
-def _l1_at(word: str, following: list[str], may_open: bool) -> Optional[tuple[str, str, bool]]:
+def _l1_at(word: str, following: list[str], may_open: bool) -> tuple[str, str, bool] | None:
     """(canonical l1, printed l1, joins the next piece) when a piece is a level-1 cell (可持续发展能 / 力)."""
     if not may_open:
         return None
@@ -500,7 +522,7 @@ def _l1_at(word: str, following: list[str], may_open: bool) -> Optional[tuple[st
     return (found, word, False) if found else None
 
 
-def _l2_of(parts: list[str]) -> Optional[str]:
+def _l2_of(parts: list[str]) -> str | None:
     joined = "".join(parts)
     return match_l2(joined) or joined
 
@@ -534,7 +556,7 @@ def _header_end(doc: SourceDocument, number: int, end: int) -> int:
     return last
 
 
-def build_broken_row(state: TableState, row: BrokenRow) -> Optional[IndicatorLine]:
+def build_broken_row(state: TableState, row: BrokenRow) -> IndicatorLine | None:
     name = "".join(squash(c) for c in row.cells.get("name", []))
     name = re.sub(r"^[.…]+", "", name)
     if not name or re.fullmatch(r"[.…]+", name):

@@ -4,17 +4,32 @@ l1/l2 are recognised by vocabulary, not by column position, because rows shift.
 """
 from __future__ import annotations
 
-from typing import Optional
 from ...model import CoverageLine, Finding, IndicatorLine
-
-from .vocabulary import (
-    goal_label, horizon_of, is_target_like, is_vocab_tail, match_l1, match_l2, squash, STOP_WORDS, WEIGHT,
-    WEIGHT_TAIL,
-)
 from .rows import (
-    goal_from_line, horizon_marker,
-    build_indicator, coverage, Draft, header_roles, is_header_line, is_sub_header, read_project_identity,
-    refine_roles, TableState, unreadable,
+    Draft,
+    TableState,
+    build_indicator,
+    coverage,
+    goal_from_line,
+    header_roles,
+    horizon_marker,
+    is_header_line,
+    is_sub_header,
+    read_project_identity,
+    refine_roles,
+    unreadable,
+)
+from .vocabulary import (
+    STOP_WORDS,
+    WEIGHT,
+    WEIGHT_TAIL,
+    goal_label,
+    horizon_of,
+    is_target_like,
+    is_vocab_tail,
+    match_l1,
+    match_l2,
+    squash,
 )
 
 # A goal description line prints the goal label and its text, nothing more.
@@ -33,7 +48,7 @@ def split_cells(text: str) -> list[str]:
     return [cell.strip() for cell in text.split("\t")]
 
 
-def classify_cells(cells: list[str], horizon: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str], int]:
+def classify_cells(cells: list[str], horizon: str | None) -> tuple[str | None, str | None, str | None, int]:
     """(goal, l1, l2, index of the name cell) of a cell row; index -1 if the row has no name.
 
     l1/l2 are recognised by vocabulary wherever they sit, because rows are
@@ -70,7 +85,7 @@ def classify_cells(cells: list[str], horizon: Optional[str]) -> tuple[Optional[s
     return goal, l1, l2, -1
 
 
-def printed_l1(cells: list[str], l1: str) -> Optional[str]:
+def printed_l1(cells: list[str], l1: str) -> str | None:
     """The cell a row's level 1 was read from, as printed (spaces removed)."""
     filled = [squash(c) for c in cells if squash(c)]
     for position, cell in enumerate(filled[:LEVEL_CELLS]):
@@ -118,7 +133,7 @@ class CellReader:
         self.indicators: list[IndicatorLine] = []
         self.cover: list[CoverageLine] = []
         self.findings: list[Finding] = []
-        self.draft: Optional[Draft] = None  # the row being read
+        self.draft: Draft | None = None  # the row being read
         self.after_blank = False  # a blank line came before this one
 
     def read(self) -> tuple[list[IndicatorLine], list[CoverageLine], list[Finding]]:
@@ -221,15 +236,15 @@ class CellReader:
             return
         self._open_row(number, cells, goal, l1, l2, name_index)
 
-    def _ends_open_name(self, cells: list[str], has_level: Optional[str], name_index: int) -> bool:
+    def _ends_open_name(self, cells: list[str], has_level: str | None, name_index: int) -> bool:
         """A cell left of the name column that completes the open row's name as printed elsewhere."""
         column = self.state.name_column
         if has_level or not 0 <= name_index < column < len(cells) or not cells[column]:
             return False
         return _ends_known_name(self.state, self.draft, cells[name_index], self.indicators)
 
-    def _open_row(self, number: int, cells: list[str], goal: Optional[str], l1: Optional[str],
-                  l2: Optional[str], name_index: int) -> None:
+    def _open_row(self, number: int, cells: list[str], goal: str | None, l1: str | None,
+                  l2: str | None, name_index: int) -> None:
         state = self.state
         self._finish_row()
         if goal:
@@ -276,7 +291,7 @@ def _ends_known_name(state: TableState, draft: Draft, cell: str, earlier: list[I
 def _name_column(cells: list[str]) -> int:
     for index, cell in enumerate(cells):
         flat = squash(cell)
-        if flat.startswith("三级") or "三级指标" in flat or flat.startswith("明细指标"):
+        if flat.startswith(("三级", "明细指标")) or "三级指标" in flat:
             return index
     return min(NAME_COLUMN, len(cells) - 1)
 

@@ -6,7 +6,6 @@ broken-cell readers read the header's words and text through these helpers.
 from __future__ import annotations
 
 from ...source import SourceDocument
-
 from .vocabulary import HEADER_WORDS, match_l1, match_l2, squash
 
 # A header broken over lines: its words are read over this many lines at most, and its text

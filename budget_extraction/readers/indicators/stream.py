@@ -8,24 +8,57 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import Optional
+
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
-from ..targets import parse_target
-
-from .vocabulary import (
-    GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L1_MIN_CHARS,
-    L2_ALIASES, L2_CANONICAL, match_l1, match_l2, PLAIN_NUMBER, squash, STOP_WORDS, tidy,
-)
-from .layout import CHAR_SLACK, display_width, is_unfinished, NARROW_SLACK, SENTENCE, split_single_spaces
 from ...tables import performance_title_kind
-from .headers import joined_header, header_words, is_header_fragment
-from .stream_rows import (
-    build_stream_row, Fragment, is_char_line, one_cell, stream_cells, two_cells, WHOLE_LINE_MIN_CELLS,
+from ..targets import parse_target
+from .headers import header_words, is_header_fragment, joined_header
+from .layout import (
+    CHAR_SLACK,
+    NARROW_SLACK,
+    SENTENCE,
+    display_width,
+    is_unfinished,
+    split_single_spaces,
 )
 from .rows import (
-    coverage, goal_from_line, header_roles, horizon_marker, is_header_line, read_project_identity, refine_roles,
-    TableState, unreadable,
+    TableState,
+    coverage,
+    goal_from_line,
+    header_roles,
+    horizon_marker,
+    is_header_line,
+    read_project_identity,
+    refine_roles,
+    unreadable,
+)
+from .stream_rows import (
+    WHOLE_LINE_MIN_CELLS,
+    Fragment,
+    build_stream_row,
+    is_char_line,
+    one_cell,
+    stream_cells,
+    two_cells,
+)
+from .vocabulary import (
+    GOAL,
+    L1_ALIASES,
+    L1_CANONICAL,
+    L1_MIN_CHARS,
+    L2_ALIASES,
+    L2_CANONICAL,
+    PLAIN_NUMBER,
+    STOP_WORDS,
+    goal_label,
+    horizon_of,
+    is_target_like,
+    is_vocab_tail,
+    match_l1,
+    match_l2,
+    squash,
+    tidy,
 )
 
 # An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
@@ -293,7 +326,7 @@ class StreamReader:
             self.state.l1 = self.state.l2 = None
         return True
 
-    def _level1_piece(self, part: Fragment, word: str, l1: Optional[str], after_l2: bool) -> bool:
+    def _level1_piece(self, part: Fragment, word: str, l1: str | None, after_l2: bool) -> bool:
         if not l1 or not (part.first_on_line or not self.row):
             return False
         state = self.state
@@ -305,7 +338,7 @@ class StreamReader:
         self.fresh = True
         return True
 
-    def _level2_piece(self, part: Fragment, word: str, l2: Optional[str]) -> bool:
+    def _level2_piece(self, part: Fragment, word: str, l2: str | None) -> bool:
         state = self.state
         if l2 and self._opens_name(word, l2):
             l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
@@ -521,7 +554,7 @@ _VALUE_TAIL = re.compile(r"^(及?以上|及?以下|左右|以内)$")
 
 
 def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[str],
-                 basis_open: bool) -> Optional[str]:
+                 basis_open: bool) -> str | None:
     """'name', 'target' or 'basis' when one cell of text without a value, printed right after a row
     closed by its value, is the rest of that row: the end of a name whose value sat beside its
     middle (the name's last line before the value is full), the end of the value (以上), or the
@@ -619,7 +652,7 @@ def continues_header(text: str) -> bool:
     return bool(flat) and any(flat in run for run in _HEADER_RUNS) and not (len(flat) >= 2 and match_l2(flat))
 
 
-def _stream_horizon(flat: str) -> Optional[str]:
+def _stream_horizon(flat: str) -> str | None:
     if flat in ("长期绩效指标", "长期绩效目标表") or re.fullmatch(r"长期目标\d*[:：]?", flat):
         return "long_term"
     if flat in ("年度绩效指标", "年度绩效目标表") or re.fullmatch(r"年度目标\d*[:：]?", flat):
@@ -633,7 +666,5 @@ def _learned_l2(state: TableState, word: str, parts: list[Fragment]) -> bool:
     if len(parts) == roles_after_name + 2 and not match_l2(word) and len(word) <= FREE_L2_MAX_CHARS:
         state.l2 = word
         return True
-    if len(parts) == 1 and state.l2 and word == state.l2:
-        return True
-    return False
+    return bool(len(parts) == 1 and state.l2 and word == state.l2)
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
-from ...model import IndicatorLine
 
-from .vocabulary import is_target_like, KNOWN_TEXT_MIN_CHARS, PLAIN_NUMBER, squash
-from .layout import CHAR_SLACK, display_width, NARROW_SLACK
-from .rows import build_indicator, Draft, TableState
+from ...model import IndicatorLine
+from .layout import CHAR_SLACK, NARROW_SLACK, display_width
+from .rows import Draft, TableState, build_indicator
+from .vocabulary import KNOWN_TEXT_MIN_CHARS, PLAIN_NUMBER, is_target_like, squash
 
 # A line printing every column of a row (name and each header role): three cells at least.
 WHOLE_LINE_MIN_CELLS = 3
@@ -105,7 +104,7 @@ def stream_cells(row: list[Fragment], trailers: set[str]):
     return name_parts, [], " ".join(f.text for f in rest) if rest else None
 
 
-def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
+def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> IndicatorLine | None:
     """Name, value and trailing cells of a row rebuilt from its fragments: a line printing every
     column, a row whose 前年 prints one character a line, or name, middle and value by the lines."""
     roles = list(state.roles)
@@ -142,12 +141,12 @@ def _is_whole_line(row: list[Fragment], roles: list[str], closing: list[Fragment
 
 
 def _named_values(state: TableState, row: list[Fragment], split, closing: list[Fragment],
-                  trailers: set[str]) -> tuple[str, dict[str, Optional[str]]]:
+                  trailers: set[str]) -> tuple[str, dict[str, str | None]]:
     """The name and the cell per role of a row split into name, middle and value."""
     name_parts, middle, value = split
     name_parts, closing = _basis_begun_above(row, name_parts, middle, closing)
     name = _joined(name_parts)
-    values: dict[str, Optional[str]] = {"target": value, "basis": _joined(closing) or None}
+    values: dict[str, str | None] = {"target": value, "basis": _joined(closing) or None}
     if middle and "prior_1" in state.roles:
         name, values = _with_priors(state, row, name_parts, middle, trailers, values)
     elif middle:
@@ -168,7 +167,7 @@ def _basis_begun_above(row: list[Fragment], name_parts: list[Fragment], middle: 
 
 
 def _with_priors(state: TableState, row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment],
-                 trailers: set[str], values: dict[str, Optional[str]]) -> tuple[str, dict[str, Optional[str]]]:
+                 trailers: set[str], values: dict[str, str | None]) -> tuple[str, dict[str, str | None]]:
     """The name and the 前年 / 上年 cells printed between the name and the value, by the first layout
     that fits: a value broken over lines, two values beside the current one, text columns of
     different widths, the name itself wrapping, else the middle by its widths."""
@@ -201,7 +200,7 @@ def _printed_once(target: str) -> str:
     return target
 
 
-def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tuple[str, Optional[str], str]]:
+def _prior_text_cells(state: TableState, parts: list[Fragment]) -> tuple[str, str | None, str] | None:
     """(name, 前年, 上年) of a row whose name and 前年 print in narrow columns and 上年 in a wide one,
     all as wrapped text before the value (PDF text: 持续深化 / 医保支付 / … / 督促区域内相关医 / …).
 
@@ -330,7 +329,7 @@ def is_char_line(text: str) -> bool:
     return len(re.sub(r"[，、。；：）（“”]", "", squash(text))) == 1
 
 
-def _char_column_row(body: list[Fragment]) -> Optional[tuple[str, str, str, Optional[str]]]:
+def _char_column_row(body: list[Fragment]) -> tuple[str, str, str, str | None] | None:
     """(name, 前年, 上年, target) of a row whose 前年 prints one character per line (按 / 政 / 策 …):
     the name before that run, 上年 the wide text after it, then the value; a text value prints in
     a narrower column after 上年 (全面梳理贯标平台， … then 全面梳 / 理贯标 …)."""
@@ -386,7 +385,7 @@ _BASIS_OPENERS = ("根据", "依据", "按照")
 _OP_ALONE = re.compile(r"^[≥≤<>=＞＜]+$")
 
 
-def _broken_prior(parts: list[Fragment]) -> Optional[tuple[list[Fragment], str, str]]:
+def _broken_prior(parts: list[Fragment]) -> tuple[list[Fragment], str, str] | None:
     """(name, 前年, 上年) when 前年 is a value broken over lines of its own (＞ / 60 / %, 100 / %) just
     before the line printing 上年 beside the target (＞80% ＞90% 上年数据)."""
     if len(parts) < 3 or parts[-1].line_tokens < 2 or not is_target_like(parts[-1].text):
@@ -415,7 +414,7 @@ def _priors_beside_value(row: list[Fragment], name_parts: list[Fragment], middle
     return []
 
 
-def _repeated_prior(name: str, values: dict[str, Optional[str]]) -> tuple[str, dict[str, Optional[str]]]:
+def _repeated_prior(name: str, values: dict[str, str | None]) -> tuple[str, dict[str, str | None]]:
     """前年 and 上年 printing the same text in columns as narrow as the name's: the text read twice
     at the end of name + priors is the two priors, what is before it the name."""
     full = name + (values.get("prior_2") or "") + (values.get("prior_1") or "")

@@ -7,7 +7,7 @@ three readers and the region finder recognise cells by vocabulary, not by positi
 from __future__ import annotations
 
 import re
-from typing import Optional
+
 from ..targets import parse_target
 
 # --------------------------------------------------------------------------- vocabularies
@@ -73,12 +73,12 @@ HEADER_WORDS = (
 )
 
 
-def squash(text: Optional[str]) -> str:
+def squash(text: str | None) -> str:
     """Remove every space: PDF text breaks Chinese words with spaces and line ends."""
     return _SPACES.sub("", text or "")
 
 
-def tidy(text: Optional[str]) -> Optional[str]:
+def tidy(text: str | None) -> str | None:
     """Spaces normalised for a printed value: none inside CJK text, one between words."""
     if text is None:
         return None
@@ -92,7 +92,7 @@ def tidy(text: Optional[str]) -> Optional[str]:
 # --------------------------------------------------------------------------- vocabulary matching
 
 
-def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
+def match_l1(cell: str, next_is_l2: bool = False) -> str | None:
     """Canonical level-1 name of a cell, or None. Short cut-off forms need an l2 beside them."""
     text = squash(cell)
     if not text:
@@ -111,7 +111,7 @@ def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
     return None
 
 
-def match_l2(cell: str) -> Optional[str]:
+def match_l2(cell: str) -> str | None:
     """Canonical level-2 name of a cell (cut-off forms completed), or None."""
     text = squash(cell)
     if len(text) < CUT_WORD_MIN_CHARS:
@@ -131,7 +131,7 @@ def match_l2(cell: str) -> Optional[str]:
     return None
 
 
-def l2_kind(l2: Optional[str]) -> Optional[str]:
+def l2_kind(l2: str | None) -> str | None:
     """output | cost | benefit | satisfaction: what a level-2 name measures."""
     if not l2:
         return None
@@ -146,7 +146,7 @@ def l2_kind(l2: Optional[str]) -> Optional[str]:
     return None
 
 
-def consistent_l1(l1: Optional[str], l2: Optional[str]) -> Optional[str]:
+def consistent_l1(l1: str | None, l2: str | None) -> str | None:
     """The l1 a row really belongs to.
 
     l1 is a merged cell inherited over many rows while l2 is printed on the
@@ -172,7 +172,7 @@ def is_vocab_tail(cell: str) -> bool:
     return text in ("标", "指标", "指") or bool(WEIGHT_TAIL.match(text))
 
 
-def split_weight(name: str) -> tuple[str, Optional[float]]:
+def split_weight(name: str) -> tuple[str, float | None]:
     """'工作计划按时完成率（1分）' -> ('工作计划按时完成率', 1.0)."""
     match = WEIGHT.search(name)
     if not match:
@@ -181,7 +181,7 @@ def split_weight(name: str) -> tuple[str, Optional[float]]:
     return cleaned or name, float(match.group(1))
 
 
-def goal_label(cell: str, horizon: Optional[str]) -> Optional[str]:
+def goal_label(cell: str, horizon: str | None) -> str | None:
     """'年度绩效目标 2（30分）' -> '年度绩效目标2'; '目标 1:' -> '长期目标1' in a long-term block."""
     text = squash(cell)
     if not _GOAL_CELL.match(text):
@@ -193,7 +193,7 @@ def goal_label(cell: str, horizon: Optional[str]) -> Optional[str]:
     return text or None
 
 
-def horizon_of(text: str) -> Optional[str]:
+def horizon_of(text: str) -> str | None:
     text = squash(text)
     if text.startswith("长期"):
         return "long_term"
@@ -202,7 +202,7 @@ def horizon_of(text: str) -> Optional[str]:
     return None
 
 
-def is_target_like(text: Optional[str]) -> bool:
+def is_target_like(text: str | None) -> bool:
     """A printed value with a number: a quantitative target or a bare score."""
     if not text:
         return False
