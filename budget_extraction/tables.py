@@ -493,7 +493,7 @@ def _without_spaces(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
-def performance_title_kind(text: str) -> Optional[str]:
+def performance_title_kind(text: str) -> str | None:
     """The performance table kind a title line announces, or None (contents lines and sentences are not titles)."""
     flat = _without_spaces(text)
     if not flat or len(flat) > PERFORMANCE_TITLE_MAX_CHARS or _CONTENTS_LINE.search(text.strip()):
@@ -508,7 +508,7 @@ def performance_title_kind(text: str) -> Optional[str]:
     return None
 
 
-def _performance_label(doc: SourceDocument, line: int) -> Optional[str]:
+def _performance_label(doc: SourceDocument, line: int) -> str | None:
     """The label printed on the title line or just above it (表 15, 附 1, 附件 1)."""
     own = _PERFORMANCE_LABEL.match(doc.line(line).strip())
     if own:
@@ -533,16 +533,16 @@ def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
     starts: list[tuple[int, str, str]] = []
     for number, text in doc.numbered():
         kind = performance_title_kind(text)
-        if kind is None and _DEPARTMENT_OPENING.match(_without_spaces(text)):
-            if (not starts or not starts[-1][1].startswith("department")
-                    or number - starts[-1][0] > DEPARTMENT_OPENING_MIN_GAP):
-                kind = "department_target"
+        if kind is None and _DEPARTMENT_OPENING.match(_without_spaces(text)) and (
+                not starts or not starts[-1][1].startswith("department")
+                or number - starts[-1][0] > DEPARTMENT_OPENING_MIN_GAP):
+            kind = "department_target"
         if kind:
             starts.append((number, kind, _without_spaces(text.split("\t")[0])))
     return starts
 
 
-def _indicator_header_line(doc: SourceDocument, start: int, end: int) -> Optional[int]:
+def _indicator_header_line(doc: SourceDocument, start: int, end: int) -> int | None:
     """The first line of an indicator header (一级指标 …): a performance table prints one."""
     for number, text in doc.numbered(start, end):
         flat = _without_spaces(text)

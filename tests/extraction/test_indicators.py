@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from budget_extraction.readers.indicators import l2_kind, parse_indicators as parse_tables
+from budget_extraction.readers.indicators import l2_kind
+from budget_extraction.readers.indicators import parse_indicators as parse_tables
 from budget_extraction.source import read_source, source_from_text
 from budget_extraction.tables import find_tables
 

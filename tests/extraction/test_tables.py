@@ -4,7 +4,12 @@ from pathlib import Path
 import pytest
 
 from budget_extraction.source import read_source, source_from_text
-from budget_extraction.tables import RETURNED_KINDS, classify_title, find_tables, is_financial
+from budget_extraction.tables import (
+    RETURNED_KINDS,
+    classify_title,
+    find_tables,
+    is_financial,
+)
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 
