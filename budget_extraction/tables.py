@@ -1,7 +1,9 @@
 """Finding the tables of a disclosure: where each starts and ends, what kind it is.
 
 A table is recognised by its title and header words, never by its position
-in a given file.
+in a given file. This is the one place that classifies titles: the financial tables
+(kinds 1-13) and the performance tables (PERFORMANCE_KINDS: 绩效目标表, 自评表) alike;
+the readers take the blocks found here.
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ class TableBlock:
     unit: str | None  # "万元" | "元" | None when the table prints none
     start_line: int  # line of the label or title
     header_end_line: int  # last header line (column titles); data starts after it
+    # (a performance table: its first indicator header line; it may print more than one)
     end_line: int
     is_empty: bool = False  # printed with a note that it has no data (为空表 / 没有…安排的支出)
     notes: tuple[str, ...] = field(default_factory=tuple)
