@@ -601,3 +601,16 @@ def test_level2_printed_as_public_or_service_object_satisfaction(parsed):
     assert (find(rows, 11173).indicator_name, find(rows, 11173).target_text) == ("服务对象的满意程度", "95%")
     assert (find(rows, 10788).indicator_l2, find(rows, 10788).indicator_name) == (
         "服务对象满意度指标", "社会公众或服务对象对项目实施的满意程度")
+
+
+def test_reader_reads_the_tables_it_is_given():
+    """The reader does not look for tables itself: given none it reads nothing; given 000's department
+    table alone (title page lost, opening at line 463) it reads that table's 11 indicators (lines 469-479)."""
+    doc = read_source(RAW / SEEDS["000"])
+    assert parse_tables(doc, []) == ([], [], [])
+    department = [b for b in find_tables(doc) if b.kind == "department_target"]
+    assert [b.start_line for b in department] == [463]
+    rows, _, _ = parse_tables(doc, department)
+    assert len(rows) == 11
+    assert {r.table_kind for r in rows} == {"department_target"}
+    assert {r.source_line for r in rows} <= set(range(469, 480))

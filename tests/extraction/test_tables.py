@@ -9,6 +9,7 @@ from budget_extraction.tables import (
     classify_title,
     find_tables,
     is_financial,
+    table_rows,
 )
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
@@ -199,3 +200,25 @@ def test_synthetic_layout_with_title_before_label_and_yuan():
     assert [(b.kind, b.label, b.unit, b.start_line, b.header_end_line, b.end_line) for b in blocks] == [
         ("expenditure_summary", "公开03表", "元", 5, 8, 11)
     ]
+
+
+def test_performance_table_is_a_block_but_no_table_row():
+    """A performance title in a table of contents is no table; the table itself is a block of its own kind,
+    read by the indicator reader and kept out of raw.tables (its rows reach the warehouse as indicators)."""
+    printed = (
+        "目录",
+        "- 项目支出绩效目标表 ........ 12",
+        "",
+        "表 15",
+        "",
+        "项目支出绩效目标表",
+        "项目名称：培训",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t培训场次\t≥3场",
+    )
+    doc = source_from_text("\n".join(printed))
+    blocks = find_tables(doc)
+    assert [(b.kind, b.label, b.title, b.start_line, b.header_end_line, b.end_line) for b in blocks] == [
+        ("project_target", "表 15", "项目支出绩效目标表", 6, 8, 9)
+    ]
+    assert table_rows(doc, blocks) == []
