@@ -35,7 +35,7 @@ from .readers.projects import parse_projects
 from .readers.three_public import parse_three_public
 from .readers.unit_expenditure import parse_unit_expenditure_tables
 from .source import BadInputError, SourceDocument, read_source, source_from_text
-from .tables import find_tables, is_data_line, table_rows
+from .tables import find_tables, is_data_line, is_financial, table_rows
 
 CORE_TABLE_KINDS = ("expenditure_summary", "general_public_functional", "general_public_basic_economic")
 # Tables whose every printed figure must land in a fact, a checked parent/total, or a finding.
@@ -225,13 +225,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
                                        "read as one unit's document (scope entity)"))
 
     blocks = find_tables(doc)
-    _require_complete(doc, blocks)
+    financial = [block for block in blocks if is_financial(block)]
+    _require_complete(doc, financial)
     result.findings.extend(textless_page_findings(doc, blocks))
-    result.tables.extend(table_rows(doc, blocks))
-    _read_tables(doc, blocks, meta.stage, result)
-    result.findings.extend(unaccounted_lines(doc, blocks, result.coverage_lines))
+    result.tables.extend(table_rows(doc, financial))
+    _read_tables(doc, financial, meta.stage, result)
+    result.findings.extend(unaccounted_lines(doc, financial, result.coverage_lines))
 
-    indicators, coverage, findings = parse_indicators(doc)
+    indicators, coverage, findings = parse_indicators(doc, blocks)
     result.indicator_lines.extend(indicators)
     result.coverage_lines.extend(coverage)
     result.findings.extend(findings)

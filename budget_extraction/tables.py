@@ -1,7 +1,9 @@
 """Finding the tables of a disclosure: where each starts and ends, what kind it is.
 
 A table is recognised by its title and header words, never by its position
-in a given file.
+in a given file. This is the one place that classifies titles: the financial tables
+(kinds 1-13) and the performance tables (PERFORMANCE_KINDS: 绩效目标表, 自评表) alike;
+the readers take the blocks found here.
 """
 from __future__ import annotations
 
@@ -29,10 +31,14 @@ TABLE_KINDS = (
     "procurement",  # 11 政府采购预算表
     "purchased_services",  # 12 政府购买服务预算表
     "asset_allocation",  # 13 资产配置预算表
-    "department_performance",  # 14 部门整体支出绩效目标表      (regions found by indicators.py)
-    "project_performance",  # 15 项目支出绩效目标表 / 项目申报表 (regions found by indicators.py)
-    "self_evaluation",  # 决算 自评表                             (regions found by indicators.py)
+    # Performance titles as an anchor that ends the financial table before it (wide patterns);
+    # the performance tables themselves are measured below as PERFORMANCE_KINDS.
+    "department_performance",  # 14 部门整体支出绩效目标表
+    "project_performance",  # 15 项目支出绩效目标表 / 项目申报表
+    "self_evaluation",  # 决算 自评表
 )
+# The performance tables find_tables returns, each from its title to the next performance title.
+PERFORMANCE_KINDS = ("department_target", "project_target", "department_self_eval", "project_self_eval")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class TableBlock:
     unit: str | None  # "万元" | "元" | None when the table prints none
     start_line: int  # line of the label or title
     header_end_line: int  # last header line (column titles); data starts after it
+    # (a performance table: its first indicator header line; it may print more than one)
     end_line: int
     is_empty: bool = False  # printed with a note that it has no data (为空表 / 没有…安排的支出)
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -54,8 +61,8 @@ class TableBlock:
 # Recognising titles, labels and the lines around them
 # --------------------------------------------------------------------------------------
 
-RETURNED_KINDS = frozenset(TABLE_KINDS[:14])  # 1-13 incl. 5-2; performance regions are not ours
-_PERFORMANCE_KINDS = frozenset(TABLE_KINDS[14:])
+FINANCIAL_KINDS = frozenset(TABLE_KINDS[:14])  # 1-13 incl. 5-2
+RETURNED_KINDS = FINANCIAL_KINDS | frozenset(PERFORMANCE_KINDS)
 
 # A table label printed on its own line (maybe followed by the unit):
 # 表 3 | 表3 | 表 5-1 | 表10 | 附表 4-3 | 附表4-9 | 公开表3 | 公开 03 表 | 公开01表 | 预算 13表
@@ -427,8 +434,8 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> Optional[Table
     )
 
 
-def find_tables(doc: SourceDocument) -> list[TableBlock]:
-    """All recognised tables of kinds 1-13 of a document, in document order.
+def financial_tables(doc: SourceDocument) -> list[TableBlock]:
+    """The tables of kinds 1-13 of a document, in document order.
 
     Each table starts at its label/title lines and ends before the next table's (or a
     part heading, or performance content); tables of contents and prose that only
@@ -439,14 +446,134 @@ def find_tables(doc: SourceDocument) -> list[TableBlock]:
     for index, group in enumerate(groups):
         limit = groups[index + 1].anchors[0].line - 1 if index + 1 < len(groups) else len(doc.lines)
         block = _block_for(doc, group, limit)
-        if block is not None and block.kind in RETURNED_KINDS:
+        if block is not None and block.kind in FINANCIAL_KINDS:
             blocks.append(block)
     return blocks
 
 
+def find_tables(doc: SourceDocument) -> list[TableBlock]:
+    """Every recognised table of a document in document order: the financial tables (kinds 1-13)
+    and the performance tables (PERFORMANCE_KINDS). A performance table runs from its title to the
+    next performance title, so it may enclose financial tables printed after it."""
+    blocks = financial_tables(doc) + performance_tables(doc)
+    return sorted(blocks, key=lambda block: block.start_line)
+
+
+def is_financial(block: TableBlock) -> bool:
+    """A table of kinds 1-13: the tables whose figures reach the warehouse's tables and facts."""
+    return block.kind in FINANCIAL_KINDS
+
+
+# --------------------------------------------------------------------------------------
+# Performance tables (绩效目标表, 自评表): titles, labels, extent
+# --------------------------------------------------------------------------------------
+
+_PERFORMANCE_TITLES: tuple[tuple[str, re.Pattern], ...] = (
+    ("department_self_eval", re.compile(r"整体(支出)?绩效自评(表|结果)|部门整体.{0,12}自评表$")),
+    ("project_self_eval", re.compile(r"项目(支出)?(绩效)?自评表$|^自评表$")),
+    ("department_target", re.compile(r"整体(支出)?绩效目标(申报)?表")),
+    ("project_target", re.compile(r"项目(支出)?绩效目标(申报)?表|项目申报表|项目年度绩效目标表")),
+)
+# A department table whose title page was lost still opens with this block.
+_DEPARTMENT_OPENING = re.compile(r"^整体绩效总?目标")
+# A line of a table of contents or a list: dot leaders, a bullet, an enumeration 一、.
+_CONTENTS_LINE = re.compile(r"\.{4,}|…{2,}|^[-*]\s|^[一二三四五六七八九十]+、")
+# The label of a performance table: 附表 3-1, 公开 10 表, 表 15, 附 1, 附件 1.
+_PERFORMANCE_LABEL = re.compile(r"^(附表\s*[\d\-]+|公开\s*\d+\s*表|表\s*\d+(?:-\d+)?|附件?\s*\d+)\s*[.．、:：]?")
+# A title line is short: longer, it is a sentence that names a table.
+PERFORMANCE_TITLE_MAX_CHARS = 70
+# A label above its title is within this many lines, among the first non-blank lines above it,
+# and a line of its own (label and maybe a unit, no sentence).
+LABEL_SEARCH_LINES = 8
+LABEL_SEARCH_TEXT_LINES = 3
+LABEL_LINE_MAX_CHARS = 12
+# A department opening block this far from the last department title opens a table of its own
+# (closer, it is the opening of that table).
+DEPARTMENT_OPENING_MIN_GAP = 80
+
+
+def _without_spaces(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def performance_title_kind(text: str) -> str | None:
+    """The performance table kind a title line announces, or None (contents lines and sentences are not titles)."""
+    flat = _without_spaces(text)
+    if not flat or len(flat) > PERFORMANCE_TITLE_MAX_CHARS or _CONTENTS_LINE.search(text.strip()):
+        return None
+    if "。" in flat or "，" in flat:
+        return None
+    if "\t" in text.strip() and len([c for c in text.split("\t") if c.strip()]) > 1:
+        return None
+    for kind, pattern in _PERFORMANCE_TITLES:
+        if pattern.search(flat):
+            return kind
+    return None
+
+
+def _performance_label(doc: SourceDocument, line: int) -> str | None:
+    """The label printed on the title line or just above it (表 15, 附 1, 附件 1)."""
+    own = _PERFORMANCE_LABEL.match(doc.line(line).strip())
+    if own:
+        return own.group(1).strip()
+    seen = 0
+    for number in range(line - 1, max(0, line - LABEL_SEARCH_LINES), -1):
+        text = doc.line(number).strip()
+        if not text:
+            continue
+        seen += 1
+        match = _PERFORMANCE_LABEL.match(text)
+        if match and len(_without_spaces(text)) <= LABEL_LINE_MAX_CHARS:
+            return match.group(1).strip()
+        if seen >= LABEL_SEARCH_TEXT_LINES:
+            break
+    return None
+
+
+def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
+    """(line, kind, title) of every performance title, and of a department opening block
+    printed without its title."""
+    starts: list[tuple[int, str, str]] = []
+    for number, text in doc.numbered():
+        kind = performance_title_kind(text)
+        if kind is None and _DEPARTMENT_OPENING.match(_without_spaces(text)) and (
+                not starts or not starts[-1][1].startswith("department")
+                or number - starts[-1][0] > DEPARTMENT_OPENING_MIN_GAP):
+            kind = "department_target"
+        if kind:
+            starts.append((number, kind, _without_spaces(text.split("\t")[0])))
+    return starts
+
+
+def _indicator_header_line(doc: SourceDocument, start: int, end: int) -> int | None:
+    """The first line of an indicator header (一级指标 …): a performance table prints one."""
+    for number, text in doc.numbered(start, end):
+        flat = _without_spaces(text)
+        if "一级指标" in flat or flat[:2] == "一级" and "指标" in flat:
+            return number
+    return None
+
+
+def performance_tables(doc: SourceDocument) -> list[TableBlock]:
+    """Performance tables in document order: each runs from its title to the next title, and
+    prints an indicator header (a title followed by none is a mention, not a table)."""
+    starts = _performance_starts(doc)
+    blocks: list[TableBlock] = []
+    for index, (number, kind, title) in enumerate(starts):
+        end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(doc.lines)
+        header = _indicator_header_line(doc, number, end)
+        if header is None:
+            continue
+        label = _performance_label(doc, number) or title
+        blocks.append(TableBlock(kind=kind, label=label, title=title, unit=None, start_line=number,
+                                 header_end_line=header, end_line=end))
+    return blocks
+
+
 def table_rows(doc: SourceDocument, blocks: Sequence[TableBlock]) -> list[TableRow]:
-    """One TableRow per recognised table."""
+    """One TableRow per financial table (the performance tables reach the warehouse as indicator lines)."""
     return [
         TableRow(doc.document_id, b.kind, b.label, b.title, b.unit, b.start_line, b.end_line, b.is_empty)
         for b in blocks
+        if is_financial(b)
     ]

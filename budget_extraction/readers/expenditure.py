@@ -48,7 +48,7 @@ from ..columns import (
     tab_columns,
 )
 from ..source import SourceDocument
-from ..tables import TableBlock, find_tables, is_empty_note, table_rows
+from ..tables import TableBlock, find_tables, is_empty_note, is_financial, table_rows
 
 EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
     "expenditure_summary": ("all_funds", C.FUNCTIONAL),
@@ -786,6 +786,6 @@ def extract_expenditure(
     doc: SourceDocument,
 ) -> tuple[list[TableRow], list[ExpenditureLine], list[CoverageLine], list[Finding]]:
     """find_tables, then the expenditure parsers: the convenience entry for the pipeline."""
-    blocks = find_tables(doc)
+    blocks = [block for block in find_tables(doc) if is_financial(block)]
     lines, coverage, findings = parse_expenditure_tables(doc, blocks, C.known_codes(doc, blocks))
     return table_rows(doc, blocks), lines, coverage, findings

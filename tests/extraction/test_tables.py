@@ -4,7 +4,13 @@ from pathlib import Path
 import pytest
 
 from budget_extraction.source import read_source, source_from_text
-from budget_extraction.tables import RETURNED_KINDS, classify_title, find_tables
+from budget_extraction.tables import (
+    RETURNED_KINDS,
+    classify_title,
+    find_tables,
+    is_financial,
+    table_rows,
+)
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 
@@ -66,7 +72,7 @@ def test_blocks_are_ordered_disjoint_and_of_our_kinds(blocks, stem):
 
 
 def test_seed_000_full_table_list(blocks):
-    got = [(b.label, b.kind) for b in blocks["000_df7f9757fe457667"]]
+    got = [(b.label, b.kind) for b in blocks["000_df7f9757fe457667"] if is_financial(b)]
     assert got == [
         ("表 1", "income_expenditure_summary"),
         ("表2", "income_summary"),
@@ -83,6 +89,21 @@ def test_seed_000_full_table_list(blocks):
         ("表 12", "purchased_services"),
         ("表 13", "asset_allocation"),
     ]
+
+
+def test_seed_000_performance_tables(blocks):
+    # 000 prints its department targets without a title page (整体绩效总目标 at line 463), then five
+    # 部门项目支出绩效目标申报表, four of them under the label 表 15; each runs to the next title.
+    got = [(b.label, b.kind, b.start_line) for b in blocks["000_df7f9757fe457667"] if not is_financial(b)]
+    assert got == [
+        ("整体绩效总目标", "department_target", 463),
+        ("表 15", "project_target", 483),
+        ("表 15", "project_target", 563),
+        ("部门项目支出绩效目标申报表", "project_target", 622),
+        ("表 15", "project_target", 697),
+        ("表 15", "project_target", 763),
+    ]
+    assert [b.end_line for b in blocks["000_df7f9757fe457667"] if not is_financial(b)][:-1] == [482, 562, 621, 696, 762]
 
 
 def test_table_of_contents_and_caption_lists_are_not_tables(blocks):
@@ -179,3 +200,25 @@ def test_synthetic_layout_with_title_before_label_and_yuan():
     assert [(b.kind, b.label, b.unit, b.start_line, b.header_end_line, b.end_line) for b in blocks] == [
         ("expenditure_summary", "公开03表", "元", 5, 8, 11)
     ]
+
+
+def test_performance_table_is_a_block_but_no_table_row():
+    """A performance title in a table of contents is no table; the table itself is a block of its own kind,
+    read by the indicator reader and kept out of raw.tables (its rows reach the warehouse as indicators)."""
+    printed = (
+        "目录",
+        "- 项目支出绩效目标表 ........ 12",
+        "",
+        "表 15",
+        "",
+        "项目支出绩效目标表",
+        "项目名称：培训",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t培训场次\t≥3场",
+    )
+    doc = source_from_text("\n".join(printed))
+    blocks = find_tables(doc)
+    assert [(b.kind, b.label, b.title, b.start_line, b.header_end_line, b.end_line) for b in blocks] == [
+        ("project_target", "表 15", "项目支出绩效目标表", 6, 8, 9)
+    ]
+    assert table_rows(doc, blocks) == []

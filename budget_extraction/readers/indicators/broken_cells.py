@@ -7,16 +7,39 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Optional
+
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
-
-from .vocabulary import (
-    is_target_like, L1_ALIASES, L1_CANONICAL, match_l1, match_l2, squash, _STOP_WORDS, tidy,
+from ...tables import TableBlock, performance_title_kind
+from .headers import HEADER_TEXT, header_words, joined_header
+from .layout import (
+    CHAR_SLACK,
+    NARROW_SLACK,
+    SENTENCE,
+    display_width,
+    is_unfinished,
+    split_single_spaces,
 )
-from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
-from .regions import _HEADER_TEXT, _header_text, _header_words, Region, title_kind
-from .rows import build_indicator, coverage, Draft, header_roles, is_header_line, TableState
+from .rows import (
+    Draft,
+    TableState,
+    build_indicator,
+    coverage,
+    header_roles,
+    is_header_line,
+)
+from .vocabulary import (
+    KNOWN_TEXT_MIN_CHARS,
+    L1_ALIASES,
+    L1_CANONICAL,
+    L1_MIN_CHARS,
+    STOP_WORDS,
+    is_target_like,
+    match_l1,
+    match_l2,
+    squash,
+    tidy,
+)
 
 # --------------------------------------------------------------------------- PDF text with every cell broken
 
@@ -24,11 +47,29 @@ from .rows import build_indicator, coverage, Draft, header_roles, is_header_line
 # them into pieces (预算支出 / 标准, 绩 / 效 / 基 / 本 / 型) that are re-joined here.
 BASIS_WORDS = ("预算支出标准", "计划标准", "行业标准", "历史标准", "其他标准", "上年数据")
 CLASS_WORDS = ("绩效基本型", "绩效创新型")
+# A row is complete once its last column (指标分类) is read.
+CLOSING_WORDS = BASIS_WORDS + CLASS_WORDS
 _SECTION_WORDS = {"长期绩效指标": "long_term", "年度绩效指标": "annual",
                   "长期目标：": None, "年度目标：": None, "长期目标:": None, "年度目标:": None}
+# A section word is broken over at most this many lines (长期绩 / 效指标).
+SECTION_WORD_MAX_LINES = 3
+# A broken header runs over at most this many lines after its 一级指标 line.
+HEADER_MAX_LINES = 40
+# The printed width of the name column: a line wider than it is value text; a name line this
+# much narrower (CHAR_SLACK) is the name's short last line.
+NAME_COLUMN_WIDTH = 18
+# The narrow value column prints lines under this share of the wide column's widest line.
+NARROW_COLUMN_SHARE = 0.7
+# A piece this narrow (printed width), not a value, is a piece of a level-2 cell (数量 / 指标):
+# level-2 cells are the table's narrowest text column.
+L2_PIECE_MAX_WIDTH = 6
+# Two value columns printing the same text are told apart from a stray character by this length.
+TWIN_MIN_CHARS = 2
+# Pieces read ahead: a level-1 word broken in two, and the width of what comes next.
+LOOKAHEAD_PIECES = 2
 
 
-def closing_progress(text: str, words: tuple[str, ...], last: tuple[str, ...]) -> Optional[tuple[bool, str]]:
+def closing_progress(text: str, words: tuple[str, ...], last: tuple[str, ...]) -> tuple[bool, str] | None:
     """(row complete, unfinished piece) when text is a run of closing words, else None."""
     complete = False
     ordered = sorted(words, key=len, reverse=True)
@@ -48,9 +89,9 @@ class BrokenRow:
     """A row of a broken-cell table: fragments in print order, closing text, split cells."""
 
     line: int
-    l1: Optional[str]
-    l1_printed: Optional[str]
-    l2: Optional[str]
+    l1: str | None
+    l1_printed: str | None
+    l2: str | None
     frags: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells) before the closing
     closing: str = ""
     complete: bool = False
@@ -92,7 +133,7 @@ def _twin_split(band1: list[str], band2: list[str], partial: bool = False):
         for j in range(len(band2) + 1):
             prior, target = band1[:i] + band2[:j], band1[i:] + band2[j:]
             first, second = squash("".join(prior)), squash("".join(target))
-            if len(second) < 2 or not first.startswith(second):
+            if len(second) < TWIN_MIN_CHARS or not first.startswith(second):
                 continue
             if first == second or (partial and not is_target_like(second)):
                 return prior, target
@@ -157,12 +198,11 @@ def _line_value_start(flat: list[tuple[int, str, int]]) -> int:
 def _width_value_start(flat: list[tuple[int, str, int]]) -> int:
     """A name wraps at its column's width: it ends at a short line, or before a wider one."""
     widths = [display_width(c) for _, c, _ in flat]
-    limit = 18
     for k in range(1, len(flat)):
         if flat[k][0] == flat[k - 1][0]:
             continue
-        if (widths[k] > limit or widths[k] > widths[k - 1] + 1 or widths[k - 1] < max(widths[:k]) - 2
-                or widths[k - 1] < limit - 2):
+        if (widths[k] > NAME_COLUMN_WIDTH or widths[k] > widths[k - 1] + NARROW_SLACK
+                or widths[k - 1] < max(widths[:k]) - CHAR_SLACK or widths[k - 1] < NAME_COLUMN_WIDTH - CHAR_SLACK):
             return k
     return len(flat)
 
@@ -202,30 +242,30 @@ def _split_by_width(cells: list[str]) -> tuple[list[str], list[str]]:
     for start in range(1, len(cells)):
         tail = widths[start:]
         body = tail[:-1] or tail
-        if max(tail) < 0.7 * widest and min(body) >= max(tail) - 2:
+        if max(tail) < NARROW_COLUMN_SHARE * widest and min(body) >= max(tail) - CHAR_SLACK:
             return cells[:start], cells[start:]
     return cells, []
 
 
-def _overflow_target(row: BrokenRow, cell: str, following: Optional[str] = None,
-                     known: frozenset[str] = frozenset()) -> Optional[str]:
+def _overflow_target(row: BrokenRow, cell: str, following: str | None = None,
+                     known: frozenset[str] = frozenset()) -> str | None:
     """The cell of a finished row a fragment printed after its closing belongs to, or None.
 
     A short first piece followed by a wider one is the next row's name before its value text,
     not the end of a cell (that ends a sentence, or follows the cell's first wrapped line)."""
     width = display_width(cell)
     word = squash(cell)
-    if len(word) >= 4 and any(name.startswith(word) for name in known):
+    if len(word) >= KNOWN_TEXT_MIN_CHARS and any(name.startswith(word) for name in known):
         return None  # the opening of a name the department's other table prints whole
-    if not row.spilled and following and display_width(following) > width + 1 and not re.search(
+    if not row.spilled and following and display_width(following) > width + NARROW_SLACK and not re.search(
             r"[。；]$", squash(cell)):
         return None
     open_cells = [(max(display_width(f) for f in row.cells[key]), key) for key in ("target", "prior")
-                  if row.cells.get(key) and _is_unfinished(row.cells[key])]
-    fitting = sorted((w, key) for w, key in open_cells if width <= w + 1)
+                  if row.cells.get(key) and is_unfinished(row.cells[key])]
+    fitting = sorted((w, key) for w, key in open_cells if width <= w + NARROW_SLACK)
     if fitting:
         return fitting[0][1]
-    if _SENTENCE.search(cell):
+    if SENTENCE.search(cell):
         texts = [key for key in ("prior", "target") if row.cells.get(key) and not is_target_like(row.cells[key][0])]
         if texts:
             return texts[0]
@@ -238,7 +278,7 @@ def _section_runs(doc: SourceDocument, start: int, end: int) -> dict[int, tuple[
     runs: dict[int, tuple[int, str]] = {}
     for index in range(len(lines)):
         text = ""
-        for width in range(3):
+        for width in range(SECTION_WORD_MAX_LINES):
             if index + width >= len(lines):
                 break
             text += lines[index + width][1]
@@ -248,12 +288,216 @@ def _section_runs(doc: SourceDocument, start: int, end: int) -> dict[int, tuple[
     return runs
 
 
-def is_broken_layout(doc: SourceDocument, region: Region) -> bool:
+def is_broken_layout(doc: SourceDocument, region: TableBlock) -> bool:
     """PDF text whose header announces the closing 指标分类 column (cells broken over lines)."""
-    for number, text in doc.numbered(region.start, region.end):
+    for number, text in doc.numbered(region.start_line, region.end_line):
         if is_header_line(text) and "\t" not in text:
-            return "指标分类" in _header_text(doc, number)
+            return "指标分类" in joined_header(doc, number)
     return False
+
+
+class BrokenCellReader:
+    """Reads one broken-cell table piece by piece (a piece: one space-separated cell of a line).
+
+    Whole lines first: a section word, the column header, a line outside the table, the
+    table's end. Then each piece is, in this order: a level-1 cell, a piece of the open row
+    (its fragments, then its closing words), the narrow twin column of a closed row, a
+    placeholder row (……), text overflowing a closed row's cell, a level-2 piece, or the
+    first piece of a new row.
+    """
+
+    def __init__(self, state: TableState, start: int, end: int):
+        self.state = state
+        self.end = end
+        self.sections = _section_runs(state.doc, start, end)
+        self.pieces = [(number, cell) for number, text in state.doc.numbered(start, end)
+                       for cell in split_single_spaces(" ".join(text.split()))]
+        self.indicators: list[IndicatorLine] = []
+        self.cover: list[CoverageLine] = []
+        self.findings: list[Finding] = []
+        self.row: BrokenRow | None = None  # the row being read
+        self.l2_parts: list[str] = []  # pieces of a level-2 cell not yet closed
+        self.two_values = False  # the header prints 近两年 (or 前年) beside the current value
+        self.section_until = 0  # last line of the section word being passed
+        self.header_until = 0  # last line of the column header
+        self.placeholder = False  # inside a …… row: a template row without an indicator
+        self.placeholder_closing = ""  # the closing words of that row read so far
+        self.joined_piece = -1  # a piece already read as the end of a level-1 word
+
+    def read(self) -> tuple[list[IndicatorLine], list[CoverageLine], list[Finding]]:
+        for position, (number, cell) in enumerate(self.pieces):
+            first = position == 0 or self.pieces[position - 1][0] != number
+            if position == self.joined_piece or self._line_event(number, first):
+                continue
+            self._piece(position, number, cell)
+        self._finish_row()
+        return self.indicators, self.cover, self.findings
+
+    # ------------------------------------------------------------------ whole lines
+
+    def _line_event(self, number: int, first: bool) -> bool:
+        """Lines that are no row content (True: the piece is done); a row line's coverage."""
+        state = self.state
+        text = state.doc.line(number)
+        if number <= self.section_until:
+            if first:
+                self.cover.append(coverage(state, number, "header", "section word"))
+            return True
+        if first and number in self.sections:
+            self._section_word(number)
+            return True
+        if first and is_header_line(text):
+            self._header(number)
+            return True
+        if number <= self.header_until or not state.in_table:
+            if first:
+                self.cover.append(coverage(state, number, "header" if state.in_table else "note",
+                                           "column header continued" if state.in_table
+                                           else "outside an indicator table"))
+            return True
+        if first and (squash(text).startswith(STOP_WORDS) or performance_title_kind(text)):
+            self._finish_row()
+            state.in_table = False
+            self.cover.append(coverage(state, number, "note", "end of indicator table"))
+            return True
+        if first:
+            self.cover.append(coverage(state, number, "fact", "row fragment"))
+        return False
+
+    def _section_word(self, number: int) -> None:
+        """长期绩效指标 / 年度绩效指标 set the horizon; 长期目标： / 年度目标： end the table."""
+        self.section_until, word = self.sections[number]
+        horizon = _SECTION_WORDS[word]
+        if horizon:
+            self.state.horizon = horizon
+        else:
+            self._finish_row()
+            self.state.in_table = False
+        self.cover.append(coverage(self.state, number, "header", "section word"))
+
+    def _header(self, number: int) -> None:
+        state = self.state
+        self._finish_row()
+        state.roles = header_roles(header_words(state.doc, number))
+        joined = joined_header(state.doc, number)
+        self.two_values = "前年" in joined or "近两年" in joined
+        state.in_table, state.l1, state.l2 = True, None, None
+        self.l2_parts = []
+        self.header_until = _header_end(state.doc, number, self.end)
+        self.cover.append(coverage(state, number, "header", "column header"))
+
+    # ------------------------------------------------------------------ pieces
+
+    def _piece(self, position: int, number: int, cell: str) -> None:
+        word = squash(cell)
+        following = [squash(c) for _, c in self.pieces[position + 1: position + 1 + LOOKAHEAD_PIECES]]
+        if (self._level1(position, word, following) or self._into_open_row(number, cell, word)
+                or self._into_twin(cell) or self._placeholder(word)):
+            return
+        short = display_width(word) <= L2_PIECE_MAX_WIDTH and not is_target_like(word)
+        two_short = short and bool(following) and display_width(following[0]) <= L2_PIECE_MAX_WIDTH
+        if not two_short and self._overflow(cell, word, following):
+            return
+        if short or (self.l2_parts and re.fullmatch(r"\d+", word)):
+            self._finish_row()
+            self.l2_parts.append(word)
+            self.placeholder = False
+            return
+        self._open_row(number, cell)
+
+    def _level1(self, position: int, word: str, following: list[str]) -> bool:
+        """A level-1 cell (maybe broken in two pieces: 可持续发展能 / 力) ends the row before it."""
+        found = _l1_at(word, following, not self.l2_parts)
+        if not found:
+            return False
+        self._finish_row()
+        state = self.state
+        state.l1, state.l2, state.l1_printed = found[0], None, found[1]
+        self.placeholder = False
+        if found[2]:
+            self.joined_piece = position + 1
+        return True
+
+    def _into_open_row(self, number: int, cell: str, word: str) -> bool:
+        """A piece of the row still open: a closing word, a later band's value text, or a fragment."""
+        row = self.row
+        if row is None or not row.frags or row.complete:
+            return False
+        progress = closing_progress(row.closing + word, CLOSING_WORDS, CLASS_WORDS)
+        if progress is not None:
+            row.closing += word
+            if progress[0]:
+                row.complete = True
+                row.cells = split_broken_row(row, self.two_values)
+                row.cells["basis"] = [_basis_of(row.closing)]
+        elif row.closing:
+            row.band2.append(cell)  # a tall row's next band, printed inside its closing cells
+        else:
+            _add_fragment(row, number, cell)
+        return True
+
+    def _into_twin(self, cell: str) -> bool:
+        """The narrow twin value column of a closed row, still shorter than the wide one."""
+        row = self.row
+        if row is None or not row.complete or not self.two_values or not _continues_twin(row, cell):
+            return False
+        row.band2.append(cell)
+        basis = row.cells.get("basis")
+        row.cells = {**split_broken_row(row, self.two_values), "basis": basis}
+        return True
+
+    def _placeholder(self, word: str) -> bool:
+        """A …… row of the template and its closing cells: no indicator."""
+        if re.fullmatch(r"[.…]+", word):
+            self._finish_row()
+            if self.l2_parts:
+                self._close_l2()
+            self.placeholder, self.placeholder_closing = True, ""
+            return True
+        if self.placeholder and closing_progress(self.placeholder_closing + word, CLOSING_WORDS,
+                                                 CLASS_WORDS) is not None:
+            self.placeholder_closing += word
+            return True
+        return False
+
+    def _overflow(self, cell: str, word: str, following: list[str]) -> bool:
+        """Wrapped text printed after a closed row's closing goes back to the cell it continues."""
+        row = self.row
+        if row is None or not row.complete or self.l2_parts or (self.two_values and twin_complete(row)):
+            return False
+        key = _overflow_target(row, cell, following[0] if following else None, self.state.known_names)
+        if key:
+            row.cells[key].append(cell)
+            row.spilled += 1
+            return True
+        return closing_progress(word, CLOSING_WORDS, CLASS_WORDS) is not None  # a closing broken around it
+
+    def _open_row(self, number: int, cell: str) -> None:
+        state = self.state
+        self._finish_row()
+        if self.l2_parts:
+            self._close_l2()
+        elif self.placeholder:
+            state.l2 = None
+        self.placeholder = False
+        self.row = BrokenRow(number, state.l1, state.l1_printed, state.l2, known=state.known_names)
+        _add_fragment(self.row, number, cell)
+
+    def _close_l2(self) -> None:
+        self.state.l2, self.l2_parts = _l2_of(self.l2_parts), []
+
+    def _finish_row(self) -> None:
+        row, self.row = self.row, None
+        if row is None:
+            return
+        if not row.cells:
+            row.cells = split_broken_row(row, self.two_values)
+        built = build_broken_row(self.state, row)
+        if built is None:
+            self.cover.append(coverage(self.state, row.line, "note", "placeholder row (……) without an indicator"))
+        else:
+            self.indicators.append(built)
+            self.cover.append(coverage(self.state, row.line, "fact", built.indicator_name))
 
 
 def parse_broken_region(state: TableState, start: int, end: int):
@@ -263,156 +507,22 @@ def parse_broken_region(state: TableState, start: int, end: int):
     columns, recognised by their template words; wrapped text printed after the
     closing (PDF lines are ordered by height) goes back to the cell it continues.
     """
-    indicators: list[IndicatorLine] = []
-    cover: list[CoverageLine] = []
-    findings: list[Finding] = []
-    sections = _section_runs(state.doc, start, end)
-    words = BASIS_WORDS + CLASS_WORDS
-    last = CLASS_WORDS
-    row: Optional[BrokenRow] = None
-    l2_parts: list[str] = []
-    two_values = False
-    skip_to = 0
-    header_until = 0
-
-    def finish():
-        nonlocal row
-        if row is None:
-            return
-        if not row.cells:
-            row.cells = split_broken_row(row, two_values)
-        built = build_broken_row(state, row)
-        if built is None:
-            cover.append(coverage(state, row.line, "note", "placeholder row (……) without an indicator"))
-        else:
-            indicators.append(built)
-            cover.append(coverage(state, row.line, "fact", built.indicator_name))
-        row = None
-
-    tokens = [(number, cell) for number, text in state.doc.numbered(start, end)
-              for cell in _split_single_spaces(" ".join(text.split()))]
-    placeholder = False
-    placeholder_closing = ""
-    skip_token = -1
-    for position, (number, cell) in enumerate(tokens):
-        text = state.doc.line(number)
-        flat = squash(text)
-        first = position == 0 or tokens[position - 1][0] != number
-        if position == skip_token:
-            continue
-        if first and number <= skip_to:
-            cover.append(coverage(state, number, "header", "section word"))
-            continue
-        if number <= skip_to:
-            continue
-        if first and number in sections:
-            skip_to, word = sections[number]
-            horizon = _SECTION_WORDS[word]
-            if horizon:
-                state.horizon = horizon
-            else:
-                finish()
-                state.in_table = False
-            cover.append(coverage(state, number, "header", "section word"))
-            continue
-        if first and is_header_line(text):
-            finish()
-            state.roles = header_roles(_header_words(state.doc, number))
-            two_values = "前年" in _header_text(state.doc, number) or "近两年" in _header_text(state.doc, number)
-            state.in_table, state.l1, state.l2, l2_parts = True, None, None, []
-            header_until = _header_end(state.doc, number, end)
-            cover.append(coverage(state, number, "header", "column header"))
-            continue
-        if number <= header_until or not state.in_table:
-            if first:
-                cover.append(coverage(state, number, "header" if state.in_table else "note",
-                                      "column header continued" if state.in_table else "outside an indicator table"))
-            continue
-        if first and (flat.startswith(_STOP_WORDS) or title_kind(text)):
-            finish()
-            state.in_table = False
-            cover.append(coverage(state, number, "note", "end of indicator table"))
-            continue
-        if first:
-            cover.append(coverage(state, number, "fact", "row fragment"))
-        word = squash(cell)
-        following = [squash(c) for _, c in tokens[position + 1: position + 3]]
-        l1 = _l1_at(word, following, not l2_parts)
-        if l1:
-            finish()
-            state.l1, state.l2, state.l1_printed, placeholder = l1[0], None, l1[1], False
-            if l1[2]:
-                skip_token = position + 1
-            continue
-        if row is not None and row.frags and not row.complete:
-            progress = closing_progress(row.closing + word, words, last)
-            if progress is not None:
-                row.closing += word
-                if progress[0]:
-                    row.complete = True
-                    row.cells = split_broken_row(row, two_values)
-                    row.cells["basis"] = [_basis_of(row.closing)]
-                continue
-            if row.closing:
-                row.band2.append(cell)  # a tall row's next band, printed inside its closing cells
-            else:
-                _add_fragment(row, number, cell)
-            continue
-        if row is not None and row.complete and two_values and _continues_twin(row, cell):
-            row.band2.append(cell)
-            basis = row.cells.get("basis")
-            row.cells = {**split_broken_row(row, two_values), "basis": basis}
-            continue
-        short = display_width(word) <= 6 and not is_target_like(word)
-        if re.fullmatch(r"[.…]+", word):
-            finish()
-            if l2_parts:
-                state.l2, l2_parts = _l2_of(l2_parts), []
-            placeholder, placeholder_closing = True, ""
-            continue
-        if placeholder and closing_progress(placeholder_closing + word, words, last) is not None:
-            placeholder_closing += word
-            continue  # the closing cells of a placeholder row
-        two_short = short and following and display_width(following[0]) <= 6
-        if row is not None and row.complete and not l2_parts and not two_short and not (
-                two_values and twin_complete(row)):
-            key = _overflow_target(row, cell, following[0] if following else None, state.known_names)
-            if key:
-                row.cells[key].append(cell)
-                row.spilled += 1
-                continue
-            if closing_progress(word, words, last) is not None:
-                continue  # the rest of a closing broken around overflow text
-        if short or (l2_parts and re.fullmatch(r"\d+", word)):
-            finish()
-            l2_parts.append(word)
-            placeholder = False
-            continue
-        finish()
-        if l2_parts:
-            state.l2, l2_parts = _l2_of(l2_parts), []
-        elif placeholder:
-            state.l2 = None
-        placeholder = False
-        row = BrokenRow(number, state.l1, state.l1_printed, state.l2, known=state.known_names)
-        _add_fragment(row, number, cell)
-    finish()
-    return indicators, cover, findings
+    return BrokenCellReader(state, start, end).read()
 
 
-def _l1_at(word: str, following: list[str], may_open: bool) -> Optional[tuple[str, str, bool]]:
+def _l1_at(word: str, following: list[str], may_open: bool) -> tuple[str, str, bool] | None:
     """(canonical l1, printed l1, joins the next piece) when a piece is a level-1 cell (可持续发展能 / 力)."""
     if not may_open:
         return None
-    if following and len(word) >= 3:
+    if following and len(word) >= L1_MIN_CHARS:
         joined = word + following[0]
         if joined in L1_ALIASES or joined in L1_CANONICAL:
             return match_l1(joined), joined, True
-    found = match_l1(word, next_is_l2=True) if len(word) >= 3 else None
+    found = match_l1(word, next_is_l2=True) if len(word) >= L1_MIN_CHARS else None
     return (found, word, False) if found else None
 
 
-def _l2_of(parts: list[str]) -> Optional[str]:
+def _l2_of(parts: list[str]) -> str | None:
     joined = "".join(parts)
     return match_l2(joined) or joined
 
@@ -434,8 +544,8 @@ def _basis_of(closing: str) -> str:
 def _header_end(doc: SourceDocument, number: int, end: int) -> int:
     """Last line of a header broken over lines (指标值确 / 定依据, 前 年 上 年)."""
     last = number
-    vocabulary = _HEADER_TEXT + "|近两年指标值|预期当年实现值|前年上年|指标值指标"
-    for line, text in doc.numbered(number + 1, min(end, number + 40)):
+    vocabulary = HEADER_TEXT + "|近两年指标值|预期当年实现值|前年上年|指标值指标"
+    for line, text in doc.numbered(number + 1, min(end, number + HEADER_MAX_LINES)):
         flat = squash(text)
         if not flat:
             continue
@@ -446,7 +556,7 @@ def _header_end(doc: SourceDocument, number: int, end: int) -> int:
     return last
 
 
-def build_broken_row(state: TableState, row: BrokenRow) -> Optional[IndicatorLine]:
+def build_broken_row(state: TableState, row: BrokenRow) -> IndicatorLine | None:
     name = "".join(squash(c) for c in row.cells.get("name", []))
     name = re.sub(r"^[.…]+", "", name)
     if not name or re.fullmatch(r"[.…]+", name):

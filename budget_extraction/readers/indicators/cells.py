@@ -4,18 +4,42 @@ l1/l2 are recognised by vocabulary, not by column position, because rows shift.
 """
 from __future__ import annotations
 
-import re
-from typing import Optional
 from ...model import CoverageLine, Finding, IndicatorLine
-
-from .vocabulary import (
-    goal_label, horizon_of, is_target_like, is_vocab_tail, match_l1, match_l2, squash, _STOP_WORDS, _WEIGHT,
-    _WEIGHT_TAIL,
-)
 from .rows import (
-    build_indicator, coverage, Draft, header_roles, is_header_line, is_sub_header, read_project_identity,
-    refine_roles, TableState, unreadable,
+    Draft,
+    TableState,
+    build_indicator,
+    coverage,
+    goal_from_line,
+    header_roles,
+    horizon_marker,
+    is_header_line,
+    is_sub_header,
+    read_project_identity,
+    refine_roles,
+    unreadable,
 )
+from .vocabulary import (
+    STOP_WORDS,
+    WEIGHT,
+    WEIGHT_TAIL,
+    goal_label,
+    horizon_of,
+    is_target_like,
+    is_vocab_tail,
+    match_l1,
+    match_l2,
+    squash,
+)
+
+# A goal description line prints the goal label and its text, nothing more.
+GOAL_LINE_MAX_CELLS = 2
+# The template's columns before the name: goal, level 1, level 2. The level cells (and pieces of
+# words broken out of them) sit within the first LEVEL_CELLS filled cells, a goal label within the
+# first GOAL_CELLS; without a 三级指标 header word the name is in column NAME_COLUMN.
+LEVEL_CELLS = 5
+GOAL_CELLS = 2
+NAME_COLUMN = 3
 
 # --------------------------------------------------------------------------- cell layouts
 
@@ -24,7 +48,7 @@ def split_cells(text: str) -> list[str]:
     return [cell.strip() for cell in text.split("\t")]
 
 
-def classify_cells(cells: list[str], horizon: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str], int]:
+def classify_cells(cells: list[str], horizon: str | None) -> tuple[str | None, str | None, str | None, int]:
     """(goal, l1, l2, index of the name cell) of a cell row; index -1 if the row has no name.
 
     l1/l2 are recognised by vocabulary wherever they sit, because rows are
@@ -34,7 +58,7 @@ def classify_cells(cells: list[str], horizon: Optional[str]) -> tuple[Optional[s
     goal = l1 = l2 = None
     filled = [(i, c) for i, c in enumerate(cells) if c]
     last_vocab = -1
-    for position, (index, cell) in enumerate(filled[:5]):
+    for position, (index, cell) in enumerate(filled[:LEVEL_CELLS]):
         if goal is None and l1 is None and l2 is None and goal_label(cell, horizon):
             goal = goal_label(cell, horizon)
             continue
@@ -55,16 +79,16 @@ def classify_cells(cells: list[str], horizon: Optional[str]) -> tuple[Optional[s
     start = last_vocab + 1 if last_vocab >= 0 else 0
     for index in range(start, len(cells)):
         cell = cells[index]
-        if not cell or goal_label(cell, horizon) and index < 2 or (last_vocab < 0 and is_vocab_tail(cell)):
+        if not cell or goal_label(cell, horizon) and index < GOAL_CELLS or (last_vocab < 0 and is_vocab_tail(cell)):
             continue
         return goal, l1, l2, index
     return goal, l1, l2, -1
 
 
-def printed_l1(cells: list[str], l1: str) -> Optional[str]:
+def printed_l1(cells: list[str], l1: str) -> str | None:
     """The cell a row's level 1 was read from, as printed (spaces removed)."""
     filled = [squash(c) for c in cells if squash(c)]
-    for position, cell in enumerate(filled[:5]):
+    for position, cell in enumerate(filled[:LEVEL_CELLS]):
         following = filled[position + 1] if position + 1 < len(filled) else ""
         if match_l1(cell, next_is_l2=bool(match_l2(following))) == l1:
             return cell
@@ -94,110 +118,135 @@ def assign_roles(values: list[str], roles: list[str], self_eval: bool) -> list[s
     return filled + [""] * (len(roles) - len(filled))
 
 
-def parse_cell_region(state: TableState, start: int, end: int):
-    """Rows of a tab-separated region."""
-    indicators: list[IndicatorLine] = []
-    cover: list[CoverageLine] = []
-    findings: list[Finding] = []
-    draft: Optional[Draft] = None
-    after_blank = False
+class CellReader:
+    """Reads one tab-separated table line by line.
 
-    def flush():
-        nonlocal draft
-        if draft is None:
-            return
-        row = build_indicator(state, draft)
-        if row is None:
-            findings.append(unreadable(state, draft.line, "indicator row without a name or a level-1 indicator"))
-            cover.append(coverage(state, draft.line, "finding", "no indicator name or level 1"))
-        else:
-            indicators.append(row)
-            cover.append(coverage(state, draft.line, "fact", row.indicator_name))
-            for extra in draft.lines[1:]:
-                cover.append(coverage(state, extra, "fact", f"continuation of line {draft.line}"))
-        draft = None
+    Whole lines first: a blank line (a wrapped row may continue after it), project identity,
+    the column header and its sub-header, a horizon marker, a text line ending the table, a
+    line outside the table, the table's footer. A row line is then a goal description, the
+    continuation of the open row, a merged-cell fragment (level 1/2 only) or a new row.
+    """
 
-    for number, text in state.doc.numbered(start, end):
-        if not text.strip():
-            after_blank = True
-            continue
-        cells = split_cells(text)
-        flat = squash(text)
-        blank_before, after_blank = after_blank, False
+    def __init__(self, state: TableState, start: int, end: int):
+        self.state = state
+        self.start, self.end = start, end
+        self.indicators: list[IndicatorLine] = []
+        self.cover: list[CoverageLine] = []
+        self.findings: list[Finding] = []
+        self.draft: Draft | None = None  # the row being read
+        self.after_blank = False  # a blank line came before this one
+
+    def read(self) -> tuple[list[IndicatorLine], list[CoverageLine], list[Finding]]:
+        for number, text in self.state.doc.numbered(self.start, self.end):
+            if not text.strip():
+                self.after_blank = True
+                continue
+            blank_before, self.after_blank = self.after_blank, False
+            cells = split_cells(text)
+            if not self._line_event(number, text, cells):
+                self._row_line(number, cells, blank_before)
+        self._finish_row()
+        return self.indicators, self.cover, self.findings
+
+    def _note(self, number: int, outcome: str, detail: str) -> None:
+        self.cover.append(coverage(self.state, number, outcome, detail))
+
+    # ------------------------------------------------------------------ whole lines
+
+    def _line_event(self, number: int, text: str, cells: list[str]) -> bool:
+        """Lines that are no row content (True: the line is done)."""
+        state = self.state
         if read_project_identity(state, number, cells):
-            flush()
+            self._finish_row()
             state.in_table = False
-            cover.append(coverage(state, number, "header", "project identity"))
-            continue
-        if is_header_line(text):
-            flush()
-            state.name_column = _name_column(cells)
-            state.roles = header_roles(cells[state.name_column + 1:])
-            first = horizon_of(cells[0]) if cells else None
-            if state.self_eval:
-                state.horizon = "annual"
-            elif first:
-                state.horizon = first
-            state.l1 = state.l2 = state.l1_printed = None
-            state.in_table = True
-            cover.append(coverage(state, number, "header", "column header"))
-            continue
-        if state.in_table and is_sub_header(cells):
+            self._note(number, "header", "project identity")
+        elif is_header_line(text):
+            self._header(number, cells)
+        elif state.in_table and is_sub_header(cells):
             state.roles = refine_roles(state.roles, cells)
-            cover.append(coverage(state, number, "header", "column sub-header"))
-            continue
-        horizon = _horizon_marker(flat)
-        if horizon:
-            flush()
-            state.horizon = horizon
+            self._note(number, "header", "column sub-header")
+        elif horizon := horizon_marker(squash(text)):
+            self._finish_row()
+            state.horizon, state.in_table, state.goal = horizon, False, None
+            self._note(number, "header", "horizon marker")
+        elif "\t" not in text and state.in_table:
+            self._finish_row()
             state.in_table = False
-            state.goal = None
-            cover.append(coverage(state, number, "header", "horizon marker"))
-            continue
-        if "\t" not in text and state.in_table :
-            flush()
+            self._note(number, "note", "text line ends the cell table")
+        elif not state.in_table:
+            self._outside(number, cells)
+        elif any(squash(c).startswith(STOP_WORDS) or squash(c) == "总" for c in cells[:2] if c):
+            self._finish_row()
             state.in_table = False
-            cover.append(coverage(state, number, "note", "text line ends the cell table"))
-            continue
-        if not state.in_table:
-            if squash(cells[0]) in ("长期", "年度"):
-                state.horizon = horizon_of(cells[0])
-            if goal_label(cells[0], state.horizon) if cells else None:
-                state.goal = goal_label(cells[0], state.horizon)
-            _goal_from_line(state, cells)
-            cover.append(coverage(state, number, "note", "outside an indicator table"))
-            continue
-        if any(squash(c).startswith(_STOP_WORDS) or squash(c) == "总" for c in cells[:2] if c):
-            flush()
-            state.in_table = False
-            cover.append(coverage(state, number, "note", "table footer"))
-            continue
+            self._note(number, "note", "table footer")
+        else:
+            return False
+        return True
+
+    def _header(self, number: int, cells: list[str]) -> None:
+        state = self.state
+        self._finish_row()
+        state.name_column = _name_column(cells)
+        state.roles = header_roles(cells[state.name_column + 1:])
+        first = horizon_of(cells[0]) if cells else None
+        if state.self_eval:
+            state.horizon = "annual"
+        elif first:
+            state.horizon = first
+        state.l1 = state.l2 = state.l1_printed = None
+        state.in_table = True
+        self._note(number, "header", "column header")
+
+    def _outside(self, number: int, cells: list[str]) -> None:
+        """Between tables: 长期 / 年度 and goal lines set what the next table's rows inherit."""
+        state = self.state
+        if squash(cells[0]) in ("长期", "年度"):
+            state.horizon = horizon_of(cells[0])
+        if goal_label(cells[0], state.horizon) if cells else None:
+            state.goal = goal_label(cells[0], state.horizon)
+        goal_from_line(state, cells)
+        self._note(number, "note", "outside an indicator table")
+
+    # ------------------------------------------------------------------ row lines
+
+    def _row_line(self, number: int, cells: list[str], blank_before: bool) -> None:
+        state, draft = self.state, self.draft
         goal, l1, l2, name_index = classify_cells(cells, state.horizon)
-        if draft is not None and 0 <= name_index < state.name_column < len(cells) and cells[state.name_column] and not (
-                goal or l1 or l2) and _ends_known_name(state, draft, cells[name_index], indicators):
+        if draft is not None and self._ends_open_name(cells, goal or l1 or l2, name_index):
             draft.cells[0] += cells[name_index]  # the end of a wrapped name printed left of its column
             cells = cells[:name_index] + [""] + cells[name_index + 1:]
             goal, l1, l2, name_index = classify_cells(cells, state.horizon)
         filled = [c for c in cells if c]
-        if goal and name_index >= 0 and l1 is None and l2 is None and len(filled) <= 2:
-            flush()
+        if goal and name_index >= 0 and l1 is None and l2 is None and len(filled) <= GOAL_LINE_MAX_CELLS:
+            self._finish_row()
             state.goal = goal
-            cover.append(coverage(state, number, "note", "goal description"))
-            continue
-        content = [c for c in cells[name_index:] if c] if name_index >= 0 else [c for c in cells if c]
+            self._note(number, "note", "goal description")
+            return
+        content = [c for c in cells[name_index:] if c] if name_index >= 0 else filled
         if draft is not None and l1 is None and l2 is None and goal is None and _is_continuation(
-            draft, content, blank_before
-        ):
+                draft, content, blank_before):
             _continue_draft(draft, cells, name_index, number)
-            continue
+            return
         if l1:
             state.l1_printed = printed_l1(cells, l1)
         if name_index < 0:
             if l1 or l2:
                 state.l1, state.l2 = l1 or state.l1, l2 or (None if l1 else state.l2)
-            cover.append(coverage(state, number, "note", "merged-cell fragment"))
-            continue
-        flush()
+            self._note(number, "note", "merged-cell fragment")
+            return
+        self._open_row(number, cells, goal, l1, l2, name_index)
+
+    def _ends_open_name(self, cells: list[str], has_level: str | None, name_index: int) -> bool:
+        """A cell left of the name column that completes the open row's name as printed elsewhere."""
+        column = self.state.name_column
+        if has_level or not 0 <= name_index < column < len(cells) or not cells[column]:
+            return False
+        return _ends_known_name(self.state, self.draft, cells[name_index], self.indicators)
+
+    def _open_row(self, number: int, cells: list[str], goal: str | None, l1: str | None,
+                  l2: str | None, name_index: int) -> None:
+        state = self.state
+        self._finish_row()
         if goal:
             state.goal = goal
         if l1:
@@ -205,12 +254,30 @@ def parse_cell_region(state: TableState, start: int, end: int):
         if l2:
             state.l2 = l2
         values = assign_roles(cells[name_index + 1:], state.roles, state.self_eval)
-        draft = Draft(number, state.l1, state.l2, [cells[name_index]] + values, list(state.roles), [number],
-                      l1_printed=state.l1_printed)
+        self.draft = Draft(number, state.l1, state.l2, [cells[name_index]] + values, list(state.roles), [number],
+                           l1_printed=state.l1_printed)
         if not state.roles:
-            findings.append(unreadable(state, number, "indicator row before any column header"))
-    flush()
-    return indicators, cover, findings
+            self.findings.append(unreadable(state, number, "indicator row before any column header"))
+
+    def _finish_row(self) -> None:
+        draft, self.draft = self.draft, None
+        if draft is None:
+            return
+        row = build_indicator(self.state, draft)
+        if row is None:
+            self.findings.append(unreadable(self.state, draft.line,
+                                            "indicator row without a name or a level-1 indicator"))
+            self._note(draft.line, "finding", "no indicator name or level 1")
+            return
+        self.indicators.append(row)
+        self._note(draft.line, "fact", row.indicator_name)
+        for extra in draft.lines[1:]:
+            self._note(extra, "fact", f"continuation of line {draft.line}")
+
+
+def parse_cell_region(state: TableState, start: int, end: int):
+    """Rows of a tab-separated region."""
+    return CellReader(state, start, end).read()
 
 
 def _ends_known_name(state: TableState, draft: Draft, cell: str, earlier: list[IndicatorLine]) -> bool:
@@ -224,27 +291,9 @@ def _ends_known_name(state: TableState, draft: Draft, cell: str, earlier: list[I
 def _name_column(cells: list[str]) -> int:
     for index, cell in enumerate(cells):
         flat = squash(cell)
-        if flat.startswith("三级") or "三级指标" in flat or flat.startswith("明细指标"):
+        if flat.startswith(("三级", "明细指标")) or "三级指标" in flat:
             return index
-    return min(3, len(cells) - 1)
-
-
-def _horizon_marker(flat: str) -> Optional[str]:
-    """长期绩效目标表 / 年度绩效目标表 open a sub-table of a project table."""
-    for word, horizon in (("长期绩效目标表", "long_term"), ("年度绩效目标表", "annual"),
-                          ("项目年度绩效目标表", "annual")):
-        if flat.startswith(word) or flat == word:
-            return horizon
-    return None
-
-
-def _goal_from_line(state: TableState, cells: list[str]) -> None:
-    """长期目标1: / 年度目标2: lines (department tables) set the horizon and goal of what follows."""
-    first = squash(cells[0]) if cells else ""
-    match = re.match(r"^(长期|年度)(绩效)?目标\s*(\d+)\s*[:：]?", first)
-    if match:
-        state.horizon = "long_term" if match.group(1) == "长期" else "annual"
-        state.goal = f"{match.group(1)}{match.group(2) or ''}目标{match.group(3)}"
+    return min(NAME_COLUMN, len(cells) - 1)
 
 
 def _is_continuation(draft: Draft, content: list[str], blank_before: bool) -> bool:
@@ -265,9 +314,9 @@ def _continue_draft(draft: Draft, cells: list[str], name_index: int, line: int) 
     """Fragments of a wrapped row are appended, in order, to the cells they continue."""
     fragments = [c for c in (cells[name_index:] if name_index >= 0 else cells)
                  if c and squash(c) not in ("标", "指标", "指")]
-    name_has_weight = bool(_WEIGHT.search(squash(draft.cells[0])))
+    name_has_weight = bool(WEIGHT.search(squash(draft.cells[0])))
     if name_has_weight:
-        fragments = [f for f in fragments if not _WEIGHT_TAIL.match(squash(f))]
+        fragments = [f for f in fragments if not WEIGHT_TAIL.match(squash(f))]
     targets = [i for i, c in enumerate(draft.cells) if c] or [0]
     if len(fragments) > len(targets):
         fragments = [" ".join(fragments[: len(fragments) - len(targets) + 1])] + fragments[len(fragments) - len(targets) + 1:]

@@ -9,11 +9,16 @@ import re
 
 from .vocabulary import squash
 
-_SENTENCE = re.compile(r"[，。；]")
+SENTENCE = re.compile(r"[，。；]")
+# PDF text wraps a cell at its column's width, so its lines are as wide as each other up to
+# the slack of line breaking: NARROW_SLACK is one half-width character (a digit, a mark), a
+# line that much narrower is still full; CHAR_SLACK is one CJK character (printed two wide).
+NARROW_SLACK = 1
+CHAR_SLACK = 2
 _NARROW_PUNCT = set("，、；：。（）“”《》")
 
 
-def _split_single_spaces(text: str) -> list[str]:
+def split_single_spaces(text: str) -> list[str]:
     """'党建工作 支部主题党日 36 2023年底前完成' is four cells; '≥ 90%' and '30 分钟' are one."""
     parts = text.split(" ")
     merged: list[str] = []
@@ -35,9 +40,9 @@ def display_width(text: str) -> int:
                for ch in squash(text))
 
 
-def _is_unfinished(frags: list[str]) -> bool:
+def is_unfinished(frags: list[str]) -> bool:
     """A wrapped cell still running: its last line is as wide as its widest."""
     if len(frags) < 2:
         return False
     widths = [display_width(f) for f in frags]
-    return widths[-1] >= max(widths) - 1
+    return widths[-1] >= max(widths) - NARROW_SLACK

@@ -7,14 +7,17 @@ common ground.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
+from ...tables import TableBlock
 from ..targets import parse_target
+from .vocabulary import PLAIN_NUMBER, consistent_l1, split_weight, squash, tidy
 
-from .vocabulary import consistent_l1, _NUMBER, _PROJECT_CODE, split_weight, squash, tidy
-from .regions import Region
+# A project code as printed: six digits, then six letters or digits or more.
+_PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
 
 # --------------------------------------------------------------------------- state
 
@@ -24,27 +27,27 @@ class TableState:
     """What a row inherits: the project, the horizon, the goal, merged l1/l2 cells, the columns."""
 
     doc: SourceDocument
-    region: Region
-    project_code: Optional[str] = None
-    project_name: Optional[str] = None
-    horizon: Optional[str] = None
-    goal: Optional[str] = None
-    l1: Optional[str] = None
-    l2: Optional[str] = None
+    region: TableBlock  # a performance table (tables.PERFORMANCE_KINDS)
+    project_code: str | None = None
+    project_name: str | None = None
+    horizon: str | None = None
+    goal: str | None = None
+    l1: str | None = None
+    l2: str | None = None
     roles: list[str] = field(default_factory=list)
     in_table: bool = False
-    l1_printed: Optional[str] = None
+    l1_printed: str | None = None
     known_names: frozenset[str] = frozenset()  # names the document's other tables print
     seen_texts: set[str] = field(default_factory=set)  # names, values and priors read so far (stream)
     name_column: int = -1  # the header's 三级指标 column (cell layouts)
 
     @property
     def scope(self) -> str:
-        return "department" if self.region.table_kind.startswith("department") else "project"
+        return "department" if self.region.kind.startswith("department") else "project"
 
     @property
     def self_eval(self) -> bool:
-        return self.region.table_kind.endswith("self_eval")
+        return self.region.kind.endswith("self_eval")
 
 
 @dataclass
@@ -52,12 +55,12 @@ class Draft:
     """An indicator row being assembled from one or more printed lines."""
 
     line: int
-    l1: Optional[str]
-    l2: Optional[str]
+    l1: str | None
+    l2: str | None
     cells: list[str]  # name first, then one cell per role
     roles: list[str]
     lines: list[int] = field(default_factory=list)
-    l1_printed: Optional[str] = None  # the level-1 cell as printed (项目产出)
+    l1_printed: str | None = None  # the level-1 cell as printed (项目产出)
 
 
 def header_roles(cells: Iterable[str]) -> list[str]:
@@ -109,7 +112,7 @@ def is_sub_header(cells: list[str]) -> bool:
 # --------------------------------------------------------------------------- output rows
 
 
-def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
+def build_indicator(state: TableState, draft: Draft) -> IndicatorLine | None:
     """An IndicatorLine from an assembled row, or None when it has no name."""
     values = dict(zip(draft.roles, draft.cells[1:]))
     raw_name = squash(draft.cells[0]) if draft.cells else ""
@@ -131,7 +134,7 @@ def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
         printed = draft.l1  # a word the PDF broke (产出 / 指标), not another name
     return IndicatorLine(
         document_id=state.doc.document_id,
-        table_kind=state.region.table_kind,
+        table_kind=state.region.kind,
         target_scope=state.scope,
         project_code=state.project_code if state.scope == "project" else None,
         project_name=state.project_name if state.scope == "project" else None,
@@ -155,13 +158,13 @@ def build_indicator(state: TableState, draft: Draft) -> Optional[IndicatorLine]:
     )
 
 
-def _as_float(text: Optional[str]) -> Optional[float]:
+def _as_float(text: str | None) -> float | None:
     flat = squash(text)
-    return float(flat) if flat and _NUMBER.match(flat) else None
+    return float(flat) if flat and PLAIN_NUMBER.match(flat) else None
 
 
-def coverage(state: TableState, line: int, outcome: str, detail: Optional[str] = None) -> CoverageLine:
-    return CoverageLine(state.doc.document_id, state.region.table_kind, state.region.label, line, outcome, detail)
+def coverage(state: TableState, line: int, outcome: str, detail: str | None = None) -> CoverageLine:
+    return CoverageLine(state.doc.document_id, state.region.kind, state.region.label, line, outcome, detail)
 
 
 def unreadable(state: TableState, line: int, reason: str) -> Finding:
@@ -200,7 +203,7 @@ def read_project_identity(state: TableState, number: int, cells: list[str]) -> b
     return found
 
 
-def _code_after(cells: list[str], index: int, text: str) -> Optional[str]:
+def _code_after(cells: list[str], index: int, text: str) -> str | None:
     rest = text.split("项目编码", 1)[1]
     for candidate in [rest] + cells[index + 1:]:
         match = _PROJECT_CODE.search(candidate)
@@ -209,7 +212,7 @@ def _code_after(cells: list[str], index: int, text: str) -> Optional[str]:
     return None
 
 
-def _code_in_lines(doc: SourceDocument, number: int) -> Optional[str]:
+def _code_in_lines(doc: SourceDocument, number: int) -> str | None:
     """PDF text prints the code a few lines below 项目编码, sometimes split over lines."""
     joined = ""
     for _, text in doc.numbered(number + 1, number + 6):
@@ -221,7 +224,7 @@ def _code_in_lines(doc: SourceDocument, number: int) -> Optional[str]:
     return match.group(0) if match else None
 
 
-def _following_text(doc: SourceDocument, number: int) -> Optional[str]:
+def _following_text(doc: SourceDocument, number: int) -> str | None:
     """A project name printed on the lines after 项目名称, up to 项目编码."""
     parts: list[str] = []
     for _, text in doc.numbered(number + 1, number + 6):
@@ -234,3 +237,24 @@ def _following_text(doc: SourceDocument, number: int) -> Optional[str]:
         parts.append(flat)
     name = "".join(parts)
     return name or None
+
+
+# --------------------------------------------------------------------------- horizons and goals
+
+
+def horizon_marker(flat: str) -> str | None:
+    """长期绩效目标表 / 年度绩效目标表 open a sub-table of a project table."""
+    for word, horizon in (("长期绩效目标表", "long_term"), ("年度绩效目标表", "annual"),
+                          ("项目年度绩效目标表", "annual")):
+        if flat.startswith(word) or flat == word:
+            return horizon
+    return None
+
+
+def goal_from_line(state: TableState, cells: list[str]) -> None:
+    """长期目标1: / 年度目标2: lines (department tables) set the horizon and goal of what follows."""
+    first = squash(cells[0]) if cells else ""
+    match = re.match(r"^(长期|年度)(绩效)?目标\s*(\d+)\s*[:：]?", first)
+    if match:
+        state.horizon = "long_term" if match.group(1) == "长期" else "annual"
+        state.goal = f"{match.group(1)}{match.group(2) or ''}目标{match.group(3)}"

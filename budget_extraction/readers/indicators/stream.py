@@ -1,39 +1,96 @@
 """Stream reader: space-separated text and PDF text, rebuilt from fragments.
 
 A row is rebuilt from its fragments, ended by its value or by the basis column that
-closes it.
+closes it; stream_rows tells the cells of a gathered row apart.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import Optional
+from dataclasses import replace
+
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
+from ...tables import performance_title_kind
 from ..targets import parse_target
-
-from .vocabulary import (
-    _GOAL, goal_label, horizon_of, is_target_like, is_vocab_tail, L1_ALIASES, L1_CANONICAL, L2_ALIASES,
-    L2_CANONICAL, match_l1, match_l2, _NARRATIVE, _NUMBER, squash, _STOP_WORDS, tidy,
+from .headers import header_words, is_header_fragment, joined_header
+from .layout import (
+    CHAR_SLACK,
+    NARROW_SLACK,
+    SENTENCE,
+    display_width,
+    is_unfinished,
+    split_single_spaces,
 )
-from .layout import display_width, _is_unfinished, _SENTENCE, _split_single_spaces
-from .regions import _header_text, _header_words, _is_header_fragment, title_kind
 from .rows import (
-    build_indicator, coverage, Draft, header_roles, is_header_line, read_project_identity, refine_roles,
-    TableState, unreadable,
+    TableState,
+    coverage,
+    goal_from_line,
+    header_roles,
+    horizon_marker,
+    is_header_line,
+    read_project_identity,
+    refine_roles,
+    unreadable,
 )
-from .cells import _goal_from_line, _horizon_marker
+from .stream_rows import (
+    WHOLE_LINE_MIN_CELLS,
+    Fragment,
+    build_stream_row,
+    is_char_line,
+    one_cell,
+    stream_cells,
+    two_cells,
+)
+from .vocabulary import (
+    GOAL,
+    L1_ALIASES,
+    L1_CANONICAL,
+    L1_MIN_CHARS,
+    L2_ALIASES,
+    L2_CANONICAL,
+    PLAIN_NUMBER,
+    STOP_WORDS,
+    goal_label,
+    horizon_of,
+    is_target_like,
+    is_vocab_tail,
+    match_l1,
+    match_l2,
+    squash,
+    tidy,
+)
+
+# An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
+NARRATIVE_LINE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
+
+# A level-2 word read again after its level, this long at least, opens the name (服务对象满 …).
+NAME_OPENING_MIN_CHARS = 4
+# A piece of a wrapped name's middle: two characters at most (准 / 质量指标 / 位).
+NAME_PIECE_MAX_CHARS = 2
+# The tail of a level-2 cell printed after its first row (…满 / 意度): three characters at most.
+L2_TAIL_MAX_CHARS = 3
+# A free level-2 word opens a whole row: level 2, name, value, basis.
+FREE_L2_ROW_CELLS = 4
+# A line ending in 表 this short is the next table's title, not a row.
+TITLE_LINE_MAX_CHARS = 20
+
+# A closing word (basis, class) repeats row after row: a short line seen this many times at least;
+# a basis label is LABEL_MIN_CHARS to BASIS_LABEL_MAX_CHARS long, a repeated closing word at most
+# TRAILER_MAX_CHARS. A free level-2 word is FREE_L2_MAX_CHARS at most; alone on its line, repeated,
+# FREE_L2_ALONE_MIN_CHARS at least (a name is printed twice at most: long-term and annual).
+REPEATED_MIN_TIMES = 3
+LABEL_MIN_CHARS = 2
+BASIS_LABEL_MAX_CHARS = 12
+TRAILER_MAX_CHARS = 8
+FREE_L2_MAX_CHARS = 8
+FREE_L2_ALONE_MIN_CHARS = 3
+# A number inside a sentence running on: the two lines before it are full (of the last three).
+FULL_LINES_SEEN = 3
+# A header's 前年 is looked for this many lines down (前 / 年 broken over lines).
+PRIOR_HEADER_LINES = 14
 
 # --------------------------------------------------------------------------- stream layouts
-
-
-@dataclass
-class Fragment:
-    line: int
-    text: str
-    first_on_line: bool
-    line_tokens: int
 
 
 def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment]:
@@ -45,7 +102,7 @@ def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment
     raw: list[Fragment] = []
     for number, text in doc.numbered(start, end):
         tokens = [t for piece in re.split(r"\s{2,}|\t", text.strip()) if piece.strip()
-                  for t in _split_single_spaces(piece)]
+                  for t in split_single_spaces(piece)]
         for position, token in enumerate(tokens):
             raw.append(Fragment(number, token.strip(), position == 0, len(tokens)))
     return _join_vocab(raw)
@@ -84,9 +141,10 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
     """
     counts = Counter(squash(f.text) for f in fragments if f.line_tokens == 1)
     openers = {squash(f.text) for f in fragments if f.first_on_line and f.line_tokens > 1}
-    words = {w for w, n in counts.items() if n >= 3 and 2 <= len(w) <= 8 and not is_target_like(w)
+    words = {w for w, n in counts.items() if n >= REPEATED_MIN_TIMES and LABEL_MIN_CHARS <= len(w) <= TRAILER_MAX_CHARS
+             and not is_target_like(w)
              and w not in openers
-             and not match_l1(w) and not match_l2(w) and not _GOAL.match(w)}
+             and not match_l1(w) and not match_l2(w) and not GOAL.match(w)}
     by_line: dict[int, list[Fragment]] = {}
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
@@ -101,7 +159,7 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
 
 def _is_label(word: str) -> bool:
     """A basis label (计划标准, 据实结算), not the rest of a sentence wrapped after a number (余份，形成上)."""
-    return 2 <= len(word) <= 12 and not _SENTENCE.search(word) and "、" not in word
+    return LABEL_MIN_CHARS <= len(word) <= BASIS_LABEL_MAX_CHARS and not SENTENCE.search(word) and "、" not in word
 
 
 def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
@@ -114,216 +172,349 @@ def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
     learned = {squash(parts[0].text) for parts in by_line.values()
-               if len(parts) >= 4 and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers
+               if len(parts) >= FREE_L2_ROW_CELLS and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers
                and is_target_like(parts[-2].text) and _free_word(parts[0].text)}
     if not learned:
         return learned
     # A table that uses free level-2 words: another short word alone on a line again and again is one too
     # (宣传工作 only ever heads rows whose value is text); a name is printed twice at most (long-term, annual).
     alone = Counter(squash(parts[0].text) for parts in by_line.values() if len(parts) == 1)
-    return learned | {w for w, n in alone.items() if n >= 3 and _free_word(w) and w not in trailers
-                      and not is_target_like(w) and not _GOAL.match(w) and len(w) >= 3}
+    return learned | {w for w, n in alone.items() if n >= REPEATED_MIN_TIMES and _free_word(w) and w not in trailers
+                      and not is_target_like(w) and not GOAL.match(w) and len(w) >= FREE_L2_ALONE_MIN_CHARS}
 
 
 def _free_word(text: str) -> bool:
-    return not match_l1(text) and not match_l2(text) and len(squash(text)) <= 8
+    return not match_l1(text) and not match_l2(text) and len(squash(text)) <= FREE_L2_MAX_CHARS
 
 
-def parse_stream_region(state: TableState, start: int, end: int):
-    """Rows of a region printed as text: fragments are gathered until the row closes."""
-    indicators: list[IndicatorLine] = []
-    cover: list[CoverageLine] = []
-    findings: list[Finding] = []
-    fragments = stream_fragments(state.doc, start, end)
-    trailers = trailer_words(fragments)
-    free_l2 = free_l2_words(fragments, trailers)
-    row: list[Fragment] = []
-    closed = False
-    accounted: set[int] = set()
+class StreamReader:
+    """Reads one text-layout table line by line, gathering each row's fragments until it closes.
 
-    previous: list[Fragment] = []  # the fragments of the last row read
+    Whole lines first: project identity, the column header (and its broken continuation), a
+    horizon marker, a line outside the table, the table's end. Then each fragment of a row
+    line is, in this order: a goal label, a level-1 cell, a level-2 cell, a free level-2 word
+    the document uses, a closing (basis) word, a piece to pass over, or a piece of the row.
+    A row closes at its value or its closing word; on closing, fragments that only continue
+    the row before (its name, value or basis run on) are given back to it.
+    """
 
-    def flush():
-        nonlocal row, closed, previous
-        if (row and indicators and _adjacent(fragments, previous, row) and len(row) >= 2
-                and all(f.line_tokens == 1 and _is_char_line(f.text) for f in row)
-                and (indicators[-1].prior_targets or "").startswith("前年=")):
-            # the one-character 前年 column running on after its row closed (… 填 / 报 / 和 / 报 | 送 / 要 / 求)
-            tail = "".join(squash(f.text) for f in row)
-            first, _, second = indicators[-1].prior_targets.partition("; 上年=")
-            priors = first + tail + (f"; 上年={second}" if second else "")
-            indicators[-1] = replace(indicators[-1], prior_targets=priors)
-            cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                         for line in sorted({f.line for f in row}))
-            accounted.update(f.line for f in row)
-            row, closed = [], False
-            return
-        if row and indicators and _adjacent(fragments, previous, row):
-            spill = spilled_cell(previous, row, trailers, "basis" in state.roles and indicators[-1].basis is None)
-            if spill:
-                indicators[-1] = _with_spill(indicators[-1], spill, row, trailers)
-                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                             for line in sorted({f.line for f in row}))
-                accounted.update(f.line for f in row)
-                row, closed = [], False
-                return
-            lead = leading_target(previous, row, trailers) if indicators[-1].target_op is None else 0
-            if lead:  # the text value ran on after the basis printed beside its middle (…取一个号， 计划标准 排一次队…)
-                text = tidy((indicators[-1].target_text or "") + "".join(squash(f.text) for f in row[:lead]))
-                indicators[-1] = replace(indicators[-1], target_text=text)
-                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                             for line in sorted({f.line for f in row[:lead]}))
-                accounted.update(f.line for f in row[:lead])
-                row = row[lead:]
-            lead = leading_basis(previous, row, trailers, state.roles) if indicators[-1].basis is None else 0
-            if lead:
-                indicators[-1] = _with_spill(indicators[-1], "basis", row[:lead], trailers)
-                cover.extend(coverage(state, line, "fact", f"continuation of line {previous[0].line}")
-                             for line in sorted({f.line for f in row[:lead]}))
-                accounted.update(f.line for f in row[:lead])
-                row = row[lead:]
-        if row:
-            previous = list(row)
-            result = build_stream_row(state, row, trailers)
-            if result is None:
-                findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
-                                           "a level-1 indicator or a column header"))
-                cover.append(coverage(state, row[0].line, "finding", "unreadable fragments"))
-            else:
-                indicators.append(result)
-                cover.append(coverage(state, row[0].line, "fact", result.indicator_name))
-                state.seen_texts.update(squash(t) for t in (result.indicator_name, result.target_text) if t)
-            for fragment in row:
-                accounted.add(fragment.line)
-        row, closed = [], False
+    def __init__(self, state: TableState, start: int, end: int):
+        self.state = state
+        self.fragments = stream_fragments(state.doc, start, end)
+        self.trailers = trailer_words(self.fragments)
+        self.free_l2 = free_l2_words(self.fragments, self.trailers)
+        self.position_of = {id(f): i for i, f in enumerate(self.fragments)}
+        self.indicators: list[IndicatorLine] = []
+        self.cover: list[CoverageLine] = []
+        self.findings: list[Finding] = []
+        self.accounted: set[int] = set()  # lines whose coverage a row already gave
+        self.row: list[Fragment] = []  # the fragments of the row being read
+        self.closed = False  # the row has its value or closing word: the next piece opens a row
+        self.previous: list[Fragment] = []  # the fragments of the last row read
+        self.header_open = False  # the column header may still continue on this line
+        self.opened_whole_line = False  # the row opened on a line printing every column
+        self.fresh = False  # a level 1 or 2 was just set and no row read since
+        self.l2_cut = False  # the last level 2 printed cut (数量指), its 标 still to come
+        self.l2_partial = False  # the last level 2 printed as the start of a longer word (社会公众或)
 
-    lines = _group_lines(fragments)
-    opened_whole_line = False
-    header_open = False
-    fresh = False  # l1/l2 set and no row read since
-    l2_cut = False  # the last level 2 printed cut (数量指), its 标 still to come
-    l2_partial = False  # the last level 2 printed as the start of a longer word (社会公众或)
-    position_of = {id(f): i for i, f in enumerate(fragments)}
-    for number, parts in lines:
+    def read(self) -> tuple[list[IndicatorLine], list[CoverageLine], list[Finding]]:
+        for number, parts in _group_lines(self.fragments):
+            if self._line_event(number, parts):
+                continue
+            for part in parts:
+                self._piece(part, parts)
+            self.opened_whole_line = False
+            if number not in self.accounted:
+                self.cover.append(coverage(self.state, number, "fact" if self.row else "note",
+                                           "row fragment" if self.row else "label"))
+        self._finish_row()
+        return self.indicators, self.cover, self.findings
+
+    # ------------------------------------------------------------------ whole lines
+
+    def _line_event(self, number: int, parts: list[Fragment]) -> bool:
+        """Lines that are no row content (True: the line is done)."""
+        state = self.state
         text = state.doc.line(number)
         flat = squash(text)
         cells = [p.text for p in parts]
         if read_project_identity(state, number, cells if len(cells) > 1 else [text]):
-            flush()
+            self._finish_row()
             state.in_table, state.goal = False, None
-            cover.append(coverage(state, number, "header", "project identity"))
-            continue
+            self.cover.append(coverage(state, number, "header", "project identity"))
+            return True
         if is_header_line(text):
-            flush()
-            state.roles = header_roles(_header_words(state.doc, number))
-            if _has_priors(state.doc, number):
-                state.roles = refine_roles(state.roles, ["前年", "上年"])
-            state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
-            state.l1 = state.l2 = state.l1_printed = None
-            state.in_table = True
-            header_open = True
-            cover.append(coverage(state, number, "header", "column header"))
-            continue
-        if header_open and continues_header(text):
-            cover.append(coverage(state, number, "header", "column header continued"))
-            continue
-        header_open = False
-        horizon = _horizon_marker(flat) or _stream_horizon(flat)
+            self._header(number, flat)
+            return True
+        if self.header_open and continues_header(text):
+            self.cover.append(coverage(state, number, "header", "column header continued"))
+            return True
+        self.header_open = False
+        horizon = horizon_marker(flat) or _stream_horizon(flat)
         if horizon:
-            flush()
-            # 长期目标1： then 长期绩效指标 (the same horizon) keeps the goal; a new horizon drops it
-            state.horizon, state.goal = horizon, state.goal if horizon == state.horizon else None
-            state.in_table = False
-            _goal_from_line(state, [flat])
-            cover.append(coverage(state, number, "header", "horizon marker"))
-            continue
+            self._horizon(number, flat, horizon)
+            return True
         if not state.in_table:
-            cover.append(coverage(state, number, "note", "outside an indicator table"))
-            continue
-        if _is_header_fragment(text) and not any(goal_label(squash(p.text), state.horizon) for p in parts) and not (
-                row and not closed and len(flat) == 1 and flat not in ("标", "指")):  # 类 inside 各 / 类 / 宣
-            cover.append(coverage(state, number, "header", "column header continued"))
-            continue  # (长期绩效 / 目标 1 is a goal label broken over lines, joined into one piece)
-        if flat.startswith(_STOP_WORDS) or title_kind(text) or (flat.endswith("表") and len(flat) <= 20) or (
-                _NARRATIVE.match(flat)):
-            flush()
+            self.cover.append(coverage(state, number, "note", "outside an indicator table"))
+            return True
+        if self._header_piece(text, flat, parts):
+            self.cover.append(coverage(state, number, "header", "column header continued"))
+            return True
+        if _ends_table(text, flat):
+            self._finish_row()
             state.in_table = False
-            cover.append(coverage(state, number, "note", "end of indicator table"))
-            continue
-        for part in parts:
-            word = squash(part.text)
-            goal = goal_label(word, state.horizon)
-            # a level-1 piece printed after its row's level 2 (cells centred in their height)
-            after_l2 = fresh and state.l2 is not None and state.l1 is None
-            l1 = match_l1(word, next_is_l2=after_l2) if len(word) >= 3 else None
-            l2 = match_l2(word) if not l1 else None
-            if goal and part.first_on_line:
-                flush()
-                state.goal = goal
-                if not fresh:  # a goal centred in its merged cell can print after its first l1/l2
-                    state.l1 = state.l2 = None
-                continue
-            if l1 and (part.first_on_line or not row):
-                flush()
-                # a level 2 cut before this level 1 (数量指 / 产出指标 / 标) is this row's level 2
-                keep = after_l2 or (fresh and l2_cut and state.l2 is not None)
-                state.l1, state.l2 = l1, state.l2 if keep else None
-                state.l1_printed = word
-                fresh = True
-                continue
-            if l2 and fresh and state.l2 and (l2 == state.l2 or l2 in state.l2 and not l2_partial) and word != l2 and not is_vocab_tail(word) and len(word) >= 4:
-                l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
-            following = fragments[position_of[id(part)] + 1] if position_of[id(part)] + 1 < len(fragments) else None
-            if l2 and row and not closed and part.first_on_line and not any(
-                    is_target_like(f.text) for f in row) and following is not None and len(
-                    squash(following.text)) <= 2 and not is_target_like(following.text):
-                state.l2 = l2  # printed beside the middle of the name it belongs to (准 / 质量指标 / 位)
-                continue
-            if l2 and (part.first_on_line or not row):
-                flush()
-                if not (fresh and state.l2 and is_vocab_tail(word)):
-                    continued = fresh and l2_partial and state.l2 and l2 in state.l2  # 社会公众或 / 服务对象满
-                    state.l2 = state.l2 if continued else l2
-                    l2_cut = word.endswith("指")
-                    l2_partial = not continued and word not in L2_CANONICAL and word not in L2_ALIASES
-                fresh = True
-                continue
-            after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))
-            if word in free_l2 and (part.first_on_line or after_l1) and (len(parts) == 1 or len(parts) >= 4):
-                flush()
-                state.l2 = word
-                continue
-            if word in trailers:
-                if row:
-                    row.append(part)
-                    closed = True
-                continue
-            if closed:
-                flush()
-            if not row and part.first_on_line and parts[-1] is not part and _learned_l2(state, word, parts):
-                continue
-            if not row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= 3:
-                opened_whole_line = True
-            if re.fullmatch(r"[.…]{2,}", word):
-                flush()  # a "……" template row: no indicator
-                continue
-            if not row and state.l2 and len(word) <= 3 and word in state.l2 and not is_target_like(word):
-                continue  # the tail of a level-2 cell printed after its first row (…满 / 意度)
-            if fresh and not row and is_vocab_tail(word):
-                continue  # the end of a level word broken around a goal label (成本指 / … / 标)
-            row.append(part)
-            fresh = False
-            if part is parts[-1] and is_target_like(part.text) and (part.line_tokens >= 2 or len(row) >= 2 and (
-                    not _NUMBER.match(squash(part.text)))) and not _inside_prior(state, row, parts) and (
-                    not _inside_text(row, parts)):
-                closed = True  # the value ends its row, also alone below a wrapped name (not 100 / % broken)
-            if part is parts[-1] and opened_whole_line:
-                closed = True
-        opened_whole_line = False
-        if number not in accounted:
-            cover.append(coverage(state, number, "fact" if row else "note", "row fragment" if row else "label"))
-    flush()
-    return indicators, cover, findings
+            self.cover.append(coverage(state, number, "note", "end of indicator table"))
+            return True
+        return False
+
+    def _header(self, number: int, flat: str) -> None:
+        state = self.state
+        self._finish_row()
+        state.roles = header_roles(header_words(state.doc, number))
+        if _has_priors(state.doc, number):
+            state.roles = refine_roles(state.roles, ["前年", "上年"])
+        state.horizon = "annual" if state.self_eval else (horizon_of(flat) or state.horizon)
+        state.l1 = state.l2 = state.l1_printed = None
+        state.in_table = True
+        self.header_open = True
+        self.cover.append(coverage(state, number, "header", "column header"))
+
+    def _horizon(self, number: int, flat: str, horizon: str) -> None:
+        state = self.state
+        self._finish_row()
+        # 长期目标1： then 长期绩效指标 (the same horizon) keeps the goal; a new horizon drops it
+        state.horizon, state.goal = horizon, state.goal if horizon == state.horizon else None
+        state.in_table = False
+        goal_from_line(state, [flat])
+        self.cover.append(coverage(state, number, "header", "horizon marker"))
+
+    def _header_piece(self, text: str, flat: str, parts: list[Fragment]) -> bool:
+        """A broken header word (类 / 标 …) left inside the table, unless it is a goal label
+        broken over lines (长期绩效 / 目标 1, joined into one piece) or one character of an open
+        row's text (类 inside 各 / 类 / 宣)."""
+        if not is_header_fragment(text) or any(goal_label(squash(p.text), self.state.horizon) for p in parts):
+            return False
+        return not (self.row and not self.closed and len(flat) == 1 and flat not in ("标", "指"))
+
+    # ------------------------------------------------------------------ fragments
+
+    def _piece(self, part: Fragment, parts: list[Fragment]) -> None:
+        state = self.state
+        word = squash(part.text)
+        # a level-1 piece printed after its row's level 2 (cells centred in their height)
+        after_l2 = self.fresh and state.l2 is not None and state.l1 is None
+        l1 = match_l1(word, next_is_l2=after_l2) if len(word) >= L1_MIN_CHARS else None
+        if self._goal_piece(part, word) or self._level1_piece(part, word, l1, after_l2):
+            return
+        if self._level2_piece(part, word, match_l2(word) if not l1 else None):
+            return
+        if self._free_level2_piece(part, parts, word) or self._closing_piece(part, word):
+            return
+        if self.closed:
+            self._finish_row()
+        if self._passed_over(part, parts, word):
+            return
+        self._row_piece(part, parts)
+
+    def _goal_piece(self, part: Fragment, word: str) -> bool:
+        goal = goal_label(word, self.state.horizon)
+        if not goal or not part.first_on_line:
+            return False
+        self._finish_row()
+        self.state.goal = goal
+        if not self.fresh:  # a goal centred in its merged cell can print after its first l1/l2
+            self.state.l1 = self.state.l2 = None
+        return True
+
+    def _level1_piece(self, part: Fragment, word: str, l1: str | None, after_l2: bool) -> bool:
+        if not l1 or not (part.first_on_line or not self.row):
+            return False
+        state = self.state
+        self._finish_row()
+        # a level 2 cut before this level 1 (数量指 / 产出指标 / 标) is this row's level 2
+        keep = after_l2 or (self.fresh and self.l2_cut and state.l2 is not None)
+        state.l1, state.l2 = l1, state.l2 if keep else None
+        state.l1_printed = word
+        self.fresh = True
+        return True
+
+    def _level2_piece(self, part: Fragment, word: str, l2: str | None) -> bool:
+        state = self.state
+        if l2 and self._opens_name(word, l2):
+            l2 = None  # 服务对象满 under 服务对象满意度指标 opens the name, not the level again
+        if not l2:
+            return False
+        if self._beside_name(part):
+            state.l2 = l2  # printed beside the middle of the name it belongs to (准 / 质量指标 / 位)
+            return True
+        if not (part.first_on_line or not self.row):
+            return False
+        self._finish_row()
+        if not (self.fresh and state.l2 and is_vocab_tail(word)):
+            continued = self.fresh and self.l2_partial and state.l2 and l2 in state.l2  # 社会公众或 / 服务对象满
+            state.l2 = state.l2 if continued else l2
+            self.l2_cut = word.endswith("指")
+            self.l2_partial = not continued and word not in L2_CANONICAL and word not in L2_ALIASES
+        self.fresh = True
+        return True
+
+    def _opens_name(self, word: str, l2: str) -> bool:
+        """A level-2 word read again right after its level 2, as the start of a longer name."""
+        l2_now = self.state.l2
+        return bool(self.fresh and l2_now and (l2 == l2_now or l2 in l2_now and not self.l2_partial)
+                    and word != l2 and not is_vocab_tail(word) and len(word) >= NAME_OPENING_MIN_CHARS)
+
+    def _beside_name(self, part: Fragment) -> bool:
+        """A level 2 opening a line inside an open row without a value yet, a short piece of the
+        name after it: the level's cell is centred beside the name's middle lines."""
+        if not (self.row and not self.closed and part.first_on_line):
+            return False
+        if any(is_target_like(f.text) for f in self.row):
+            return False
+        index = self.position_of[id(part)] + 1
+        following = self.fragments[index] if index < len(self.fragments) else None
+        return (following is not None and len(squash(following.text)) <= NAME_PIECE_MAX_CHARS
+                and not is_target_like(following.text))
+
+    def _free_level2_piece(self, part: Fragment, parts: list[Fragment], word: str) -> bool:
+        """A level-2 word outside the vocabulary the document uses, alone or opening a whole row."""
+        after_l1 = not part.first_on_line and parts.index(part) == 1 and match_l1(squash(parts[0].text))
+        if word not in self.free_l2 or not (part.first_on_line or after_l1):
+            return False
+        if not (len(parts) == 1 or len(parts) >= FREE_L2_ROW_CELLS):
+            return False
+        self._finish_row()
+        self.state.l2 = word
+        return True
+
+    def _closing_piece(self, part: Fragment, word: str) -> bool:
+        """A closing-column word (计划标准 …) ends the open row."""
+        if word not in self.trailers:
+            return False
+        if self.row:
+            self.row.append(part)
+            self.closed = True
+        return True
+
+    def _passed_over(self, part: Fragment, parts: list[Fragment], word: str) -> bool:
+        """Pieces that belong to no row: a learned level 2, a …… template row, the tail of a
+        level word broken around a row or a goal label."""
+        state = self.state
+        if not self.row and part.first_on_line and parts[-1] is not part and _learned_l2(state, word, parts):
+            return True
+        if not self.row and part.first_on_line and len(parts) >= 1 + len(state.roles) >= WHOLE_LINE_MIN_CELLS:
+            self.opened_whole_line = True
+        if re.fullmatch(r"[.…]{2,}", word):
+            self._finish_row()  # a "……" template row: no indicator
+            return True
+        if (not self.row and state.l2 and len(word) <= L2_TAIL_MAX_CHARS and word in state.l2
+                and not is_target_like(word)):
+            return True  # the tail of a level-2 cell printed after its first row (…满 / 意度)
+        return self.fresh and not self.row and is_vocab_tail(word)  # 成本指 / … / 标 around a goal label
+
+    def _row_piece(self, part: Fragment, parts: list[Fragment]) -> None:
+        self.row.append(part)
+        self.fresh = False
+        if part is not parts[-1]:
+            return
+        if self._value_closes(part, parts) or self.opened_whole_line:
+            self.closed = True
+
+    def _value_closes(self, part: Fragment, parts: list[Fragment]) -> bool:
+        """The value ends its row, also alone below a wrapped name (not 100 / % broken, not a
+        number inside prior-year text or inside a sentence running on)."""
+        if not is_target_like(part.text):
+            return False
+        if not (part.line_tokens >= 2 or len(self.row) >= 2 and not PLAIN_NUMBER.match(squash(part.text))):
+            return False
+        return not _inside_prior(self.state, self.row, parts) and not _inside_text(self.row, parts)
+
+    # ------------------------------------------------------------------ closing a row
+
+    def _finish_row(self) -> None:
+        """Build the row read so far, after giving back what only continues the row before."""
+        if self.row and self.indicators and _adjacent(self.fragments, self.previous, self.row):
+            if self._prior_column_runs_on() or self._spills_into_previous():
+                self.row, self.closed = [], False
+                return
+            self._previous_target_runs_on()
+            self._previous_basis_below()
+        if self.row:
+            self._build_row()
+        self.row, self.closed = [], False
+
+    def _continuation(self, fragments: list[Fragment]) -> None:
+        self.cover.extend(coverage(self.state, line, "fact", f"continuation of line {self.previous[0].line}")
+                          for line in sorted({f.line for f in fragments}))
+        self.accounted.update(f.line for f in fragments)
+
+    def _prior_column_runs_on(self) -> bool:
+        """The one-character 前年 column running on after its row closed (… 填 / 报 / 和 / 报 | 送 / 要 / 求)."""
+        row, last = self.row, self.indicators[-1]
+        if len(row) < 2 or not all(f.line_tokens == 1 and is_char_line(f.text) for f in row):
+            return False
+        if not (last.prior_targets or "").startswith("前年="):
+            return False
+        tail = "".join(squash(f.text) for f in row)
+        first, _, second = last.prior_targets.partition("; 上年=")
+        priors = first + tail + (f"; 上年={second}" if second else "")
+        self.indicators[-1] = replace(last, prior_targets=priors)
+        self._continuation(row)
+        return True
+
+    def _spills_into_previous(self) -> bool:
+        """One cell of text continuing the row before (its name, value or basis)."""
+        basis_open = "basis" in self.state.roles and self.indicators[-1].basis is None
+        spill = spilled_cell(self.previous, self.row, self.trailers, basis_open)
+        if not spill:
+            return False
+        self.indicators[-1] = _with_spill(self.indicators[-1], spill, self.row, self.trailers)
+        self._continuation(self.row)
+        return True
+
+    def _previous_target_runs_on(self) -> None:
+        """The text value ran on after the basis printed beside its middle (…取一个号， 计划标准 排一次队…)."""
+        last = self.indicators[-1]
+        lead = leading_target(self.previous, self.row, self.trailers) if last.target_op is None else 0
+        if lead:
+            text = tidy((last.target_text or "") + "".join(squash(f.text) for f in self.row[:lead]))
+            self.indicators[-1] = replace(last, target_text=text)
+            self._continuation(self.row[:lead])
+            self.row = self.row[lead:]
+
+    def _previous_basis_below(self) -> None:
+        """The basis of the row before, printed below its one-line name and value."""
+        last = self.indicators[-1]
+        lead = leading_basis(self.previous, self.row, self.trailers, self.state.roles) if last.basis is None else 0
+        if lead:
+            self.indicators[-1] = _with_spill(last, "basis", self.row[:lead], self.trailers)
+            self._continuation(self.row[:lead])
+            self.row = self.row[lead:]
+
+    def _build_row(self) -> None:
+        state, row = self.state, self.row
+        self.previous = list(row)
+        result = build_stream_row(state, row, self.trailers)
+        if result is None:
+            self.findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
+                                            "a level-1 indicator or a column header"))
+            self.cover.append(coverage(state, row[0].line, "finding", "unreadable fragments"))
+        else:
+            self.indicators.append(result)
+            self.cover.append(coverage(state, row[0].line, "fact", result.indicator_name))
+            state.seen_texts.update(squash(t) for t in (result.indicator_name, result.target_text) if t)
+        self.accounted.update(f.line for f in row)
+
+
+def parse_stream_region(state: TableState, start: int, end: int):
+    """Rows of a region printed as text: fragments are gathered until the row closes."""
+    return StreamReader(state, start, end).read()
+
+
+def _ends_table(text: str, flat: str) -> bool:
+    """A footer word, the next table's title, a short line ending in 表, or a narrative paragraph."""
+    return bool(flat.startswith(STOP_WORDS) or performance_title_kind(text)
+                or (flat.endswith("表") and len(flat) <= TITLE_LINE_MAX_CHARS) or NARRATIVE_LINE.match(flat))
 
 
 def _inside_prior(state: TableState, row: list[Fragment], parts: list[Fragment]) -> bool:
@@ -344,10 +535,11 @@ def _inside_text(row: list[Fragment], parts: list[Fragment]) -> bool:
     for fragment in before:
         by_line[fragment.line] = by_line.get(fragment.line, "") + squash(fragment.text)
     widths = [display_width(t) for _, t in sorted(by_line.items())]
-    if len(widths) < 3:
+    if len(widths) < FULL_LINES_SEEN:
         return False
     here = display_width("".join(squash(p.text) for p in parts))
-    return widths[-1] >= max(widths[-3:]) - 1 and widths[-2] >= max(widths[-3:]) - 1 and here >= widths[-1] - 1
+    full = max(widths[-FULL_LINES_SEEN:]) - NARROW_SLACK
+    return widths[-1] >= full and widths[-2] >= full and here >= widths[-1] - NARROW_SLACK
 
 
 def _adjacent(fragments: list[Fragment], previous: list[Fragment], row: list[Fragment]) -> bool:
@@ -362,14 +554,14 @@ _VALUE_TAIL = re.compile(r"^(及?以上|及?以下|左右|以内)$")
 
 
 def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[str],
-                 basis_open: bool) -> Optional[str]:
+                 basis_open: bool) -> str | None:
     """'name', 'target' or 'basis' when one cell of text without a value, printed right after a row
     closed by its value, is the rest of that row: the end of a name whose value sat beside its
     middle (the name's last line before the value is full), the end of the value (以上), or the
     basis column printed below a one-line name and value."""
     body = [f for f in row if squash(f.text) not in trailers]
     before = stream_cells(previous, trailers)
-    if not body or before is None or not is_target_like(before[2]) or not _one_cell(body):
+    if not body or before is None or not is_target_like(before[2]) or not one_cell(body):
         return None
     if any(is_target_like(f.text) or re.match(r"^[≥≤<>=＞＜]", squash(f.text)) for f in body):
         return None
@@ -377,7 +569,7 @@ def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[st
     if _VALUE_TAIL.match(text):
         return "target"
     name = before[0]
-    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+    if len({f.line for f in name}) >= 2 and is_unfinished([f.text for f in name]):
         return "name"
     return "basis" if basis_open else None
 
@@ -391,13 +583,13 @@ def leading_basis(previous: list[Fragment], row: list[Fragment], trailers: set[s
     if before is None or split is None or not is_target_like(before[2]):
         return 0
     name = before[0]
-    if len({f.line for f in name}) >= 2 and _is_unfinished([f.text for f in name]):
+    if len({f.line for f in name}) >= 2 and is_unfinished([f.text for f in name]):
         return 0
     if not split[1]:
         # basis and name both wrapped, read as one name: two cells by printed width (19 18 / 16 6)
-        cut = _two_cells(split[0]) if split[2] and is_target_like(split[2]) else 0
+        cut = two_cells(split[0]) if split[2] and is_target_like(split[2]) else 0
         return row.index(split[0][cut - 1]) + 1 if cut else 0
-    if not _one_cell(split[0]) or any(is_target_like(f.text) for f in split[1]):
+    if not one_cell(split[0]) or any(is_target_like(f.text) for f in split[1]):
         return 0
     return row.index(split[0][-1]) + 1
 
@@ -413,45 +605,15 @@ def leading_target(previous: list[Fragment], row: list[Fragment], trailers: set[
     if len(value) < 2 or len({f.line for f in value}) != len(value):
         return 0
     widths = [display_width(f.text) for f in value]
-    if widths[-1] < max(widths) - 1:
+    if widths[-1] < max(widths) - NARROW_SLACK:
         return 0
     for index, fragment in enumerate(row):
-        if fragment.line_tokens != 1 or display_width(fragment.text) > max(widths) + 1 or is_target_like(fragment.text):
+        if (fragment.line_tokens != 1 or display_width(fragment.text) > max(widths) + NARROW_SLACK
+                or is_target_like(fragment.text)):
             return 0
-        if display_width(fragment.text) < max(widths) - 2:
+        if display_width(fragment.text) < max(widths) - CHAR_SLACK:
             return index + 1 if index + 1 < len(row) else 0
     return 0
-
-
-def _wrapped_cell(parts: list[Fragment]) -> bool:
-    """One wrapped cell by printed width: every line but the last as wide as the widest."""
-    if len({f.line for f in parts}) != len(parts):
-        return False
-    widths = [display_width(f.text) for f in parts]
-    return all(w >= max(widths) - 1 for w in widths[:-1])
-
-
-def _two_cells(parts: list[Fragment], prefer_one_line: bool = False) -> int:
-    """Where fragments that are not one wrapped cell split into exactly two (0 if not, or not one way):
-    the basis text left below the previous row, then this row's wrapped name."""
-    if len(parts) < 3 or _wrapped_cell(parts):
-        return 0
-    cuts = [i for i in range(1, len(parts)) if _wrapped_cell(parts[:i]) and _wrapped_cell(parts[i:])
-            and len(parts[i:]) >= 2]
-    if len(cuts) == 1:
-        return cuts[0]
-    widths = [display_width(f.text) for f in parts]
-    if cuts and cuts[0] == 1 and prefer_one_line and widths[0] >= max(widths[1:]) + 2:
-        return 1  # a one-line name in the wider column, the narrower text below it is the value
-    return 0
-
-
-def _one_cell(parts: list[Fragment]) -> bool:
-    """Fragments one per line, every line but the last as long as the longest: one wrapped cell."""
-    if len({f.line for f in parts}) != len(parts):
-        return False
-    lengths = [len(squash(f.text)) for f in parts]
-    return all(n >= max(lengths) - 1 for n in lengths[:-1])
 
 
 def _with_spill(indicator: IndicatorLine, cell: str, row: list[Fragment], trailers: set[str]) -> IndicatorLine:
@@ -475,7 +637,7 @@ def _group_lines(fragments: list[Fragment]) -> list[tuple[int, list[Fragment]]]:
 
 
 def _has_priors(doc: SourceDocument, number: int) -> bool:
-    return "前年" in _header_text(doc, number, 14)  # 前 / 年 broken over lines too
+    return "前年" in joined_header(doc, number, PRIOR_HEADER_LINES)  # 前 / 年 broken over lines too
 
 
 # The value columns of a header as printed, in order: a line of a broken header is a run of it
@@ -490,7 +652,7 @@ def continues_header(text: str) -> bool:
     return bool(flat) and any(flat in run for run in _HEADER_RUNS) and not (len(flat) >= 2 and match_l2(flat))
 
 
-def _stream_horizon(flat: str) -> Optional[str]:
+def _stream_horizon(flat: str) -> str | None:
     if flat in ("长期绩效指标", "长期绩效目标表") or re.fullmatch(r"长期目标\d*[:：]?", flat):
         return "long_term"
     if flat in ("年度绩效指标", "年度绩效目标表") or re.fullmatch(r"年度目标\d*[:：]?", flat):
@@ -501,335 +663,8 @@ def _stream_horizon(flat: str) -> Optional[str]:
 def _learned_l2(state: TableState, word: str, parts: list[Fragment]) -> bool:
     """A free-text l2 (党建工作, 监管工作) opening a line of four cells: name, value, basis follow."""
     roles_after_name = len(state.roles)
-    if len(parts) == roles_after_name + 2 and not match_l2(word) and len(word) <= 8:
+    if len(parts) == roles_after_name + 2 and not match_l2(word) and len(word) <= FREE_L2_MAX_CHARS:
         state.l2 = word
         return True
-    if len(parts) == 1 and state.l2 and word == state.l2:
-        return True
-    return False
+    return bool(len(parts) == 1 and state.l2 and word == state.l2)
 
-
-def stream_cells(row: list[Fragment], trailers: set[str]):
-    """(name fragments, fragments between name and value, value text) of a stream row, None if empty."""
-    body = [f for f in row if squash(f.text) not in trailers]
-    if not body:
-        return None
-    value_index = next((i for i in range(len(body) - 1, -1, -1)
-                        if is_target_like(body[i].text) and (i > 0 or len(body) == 1)
-                        and not (i < len(body) - 1 and not body[i].first_on_line
-                                 and body[i + 1].line != body[i].line)), None)  # 信息查询等 12项医 / 保事项
-    if value_index is not None and value_index > 0:
-        name_parts, middle = _split_name(body[:value_index])
-        return name_parts, middle, body[value_index].text
-    closing_lines = {f.line for f in row if squash(f.text) in trailers}
-    if (len(body) >= 2 and body[-1].line in closing_lines and body[-1].first_on_line
-            and body[-2].line != body[-1].line):
-        # a text value alone before its basis (全年 2021年底前完成) below a wrapped name
-        return body[:-1], [], body[-1].text
-    name_parts, rest = _split_name(body)
-    if not rest and (cut := _two_cells(body, prefer_one_line=True)):
-        name_parts, rest = body[:cut], body[cut:]  # a one-line name above a text value (20 / 17 16 13)
-    return name_parts, [], " ".join(f.text for f in rest) if rest else None
-
-
-def build_stream_row(state: TableState, row: list[Fragment], trailers: set[str]) -> Optional[IndicatorLine]:
-    """Name, value and trailing cells of a row rebuilt from its fragments."""
-    closing = [f for f in row if squash(f.text) in trailers]
-    roles = list(state.roles)
-    if (roles and not closing and len({f.line for f in row}) == 1 and len(row) == 1 + len(roles) >= 3
-            and not any(is_target_like(f.text) for f in row)):
-        # one line of exactly as many cells as the header has columns (基层党建考核 优秀 上级考核)
-        draft = Draft(row[0].line, state.l1, state.l2, [squash(f.text) for f in row], roles, [row[0].line],
-                      l1_printed=state.l1_printed)
-        return build_indicator(state, draft)
-    if "prior_1" in roles and (column := _char_column_row([f for f in row if squash(f.text) not in trailers])):
-        name, prior_2, prior_1, target = column
-        values = {"prior_2": prior_2, "prior_1": prior_1, "target": target,
-                  "basis": "".join(squash(f.text) for f in closing) or None}
-        draft = Draft(row[0].line, state.l1, state.l2, [name] + [values.get(r) or "" for r in roles], roles,
-                      [f.line for f in row], l1_printed=state.l1_printed)
-        return build_indicator(state, draft)
-    split = stream_cells(row, trailers)
-    if split is None:
-        return None
-    name_parts, middle, value = split
-    if (len(name_parts) >= 2 and not middle and closing and name_parts[-1].line_tokens == 1
-            and name_parts[-1].line != name_parts[-2].line and squash(name_parts[-1].text).startswith(_BASIS_OPENERS)
-            and any(f.line == closing[0].line and is_target_like(f.text) for f in row)):
-        # 根据退役军人事务 / 100% 局提供人员名单: the basis begun above the value line, ended beside it
-        closing = [name_parts[-1]] + closing
-        name_parts = name_parts[:-1]
-    name = "".join(squash(f.text) for f in name_parts)
-    values: dict[str, Optional[str]] = {"target": value, "basis": "".join(squash(f.text) for f in closing) or None}
-    if middle and "prior_1" in roles:
-        on_value_line = _priors_beside_value(row, name_parts, middle)
-        broken = _broken_prior(name_parts + middle)
-        if broken:
-            name = "".join(squash(f.text) for f in broken[0])
-            values["prior_2"], values["prior_1"] = broken[1], broken[2]
-        elif on_value_line:
-            name = "".join(squash(f.text) for f in row[: row.index(on_value_line[0])]
-                           if squash(f.text) not in trailers)
-            values["prior_2"], values["prior_1"] = on_value_line[0].text, on_value_line[1].text
-        elif (cells := _prior_text_cells(state, name_parts + middle)) is not None:
-            name, values["prior_2"], values["prior_1"] = cells
-        elif _same_column(name_parts, middle):
-            name += "".join(squash(f.text) for f in middle)  # 医疗费是否 / 按政策准 / 确、及时支 / 付到位
-        else:
-            groups = _width_groups(middle)
-            if len(groups) >= 2:
-                values["prior_2"] = "".join(squash(f.text) for f in groups[0])
-                values["prior_1"] = "".join(squash(f.text) for g in groups[1:] for f in g)
-            else:
-                values["prior_1"] = "".join(squash(f.text) for f in middle)
-            name, values = _repeated_prior(name, values)
-    elif middle:
-        values["target"] = "".join(squash(f.text) for f in middle) + (value or "")
-    if "prior_1" not in roles and values.get("target"):
-        flat = squash(values["target"])
-        half = len(flat) // 2
-        if len(flat) >= 16 and len(flat) % 2 == 0 and flat[:half] == flat[half:]:
-            values["target"] = flat[:half]  # the same text printed in two columns (名称 cell's second paragraph)
-    cells = [name]
-    for role in roles:
-        cells.append(values.get(role) or "")
-    draft = Draft(row[0].line, state.l1, state.l2, cells, roles, [f.line for f in row], l1_printed=state.l1_printed)
-    if not roles:
-        return None
-    return build_indicator(state, draft)
-
-
-def _prior_text_cells(state: TableState, parts: list[Fragment]) -> Optional[tuple[str, Optional[str], str]]:
-    """(name, 前年, 上年) of a row whose name and 前年 print in narrow columns and 上年 in a wide one,
-    all as wrapped text before the value (PDF text: 持续深化 / 医保支付 / … / 督促区域内相关医 / …).
-
-    Lines are narrow or wide by printed width. The narrow text is the name then 前年: it splits at a
-    short line inside it, at narrow text the wide column prints again later (前年 and 上年 often
-    say the same), at a name or text read before, or where another band of the row began (wide lines
-    between). A narrow run with no such place is the name alone, 前年 left empty rather than guessed.
-    Single characters left after the cells (平 / 平, 务) finish the cells still open."""
-    lines: list[list[str]] = []
-    last_line = None
-    for fragment in parts:
-        if fragment.line == last_line:
-            lines[-1].append(fragment.text)
-        else:
-            lines.append([fragment.text])
-            last_line = fragment.line
-    texts = ["".join(squash(t) for t in line) for line in lines]
-    # punctuation alone on a line (”) ends the line before it
-    merged: list[str] = []
-    for text in texts:
-        if merged and text and all(not ("\u4e00" <= ch <= "\u9fff") and not ch.isalnum() for ch in text):
-            merged[-1] += text
-        else:
-            merged.append(text)
-    texts = merged
-    if len(texts) < 3:
-        return None
-    widths = [display_width(t) for t in texts]
-    wide = max(widths)
-    narrow_full = max((w for w in widths if w <= wide * 0.65), default=0)
-    if wide < 14 or narrow_full < 6:
-        return None
-    tiny = [len(t) == 1 for t in texts]
-    kind = ["t" if tiny[i] else ("W" if widths[i] > narrow_full + 1 else "N") for i in range(len(texts))]
-    # runs of N and W (tiny lines set aside with their position)
-    runs: list[list] = []  # [kind, [indexes]]
-    for i, k in enumerate(kind):
-        if k == "t":
-            runs.append(["t", [i]])
-        elif runs and runs[-1][0] == k:
-            runs[-1][1].append(i)
-        else:
-            runs.append([k, [i]])
-    # a short narrow line closing a wide run (回医保账户, 浓厚宣传氛围) is that wide cell's last line
-    cleaned: list[list] = []
-    for index, run in enumerate(runs):
-        following = runs[index + 1][0] if index + 1 < len(runs) else None
-        if (run[0] == "N" and len(run[1]) == 1 and cleaned and cleaned[-1][0] == "W"
-                and following in (None, "W", "t")):
-            cleaned[-1][1].extend(run[1])
-            continue
-        cleaned.append(run)
-    runs = cleaned
-    wide_runs = [r for r in runs if r[0] == "W"]
-    narrow_runs = [r for r in runs if r[0] == "N"]
-    if not wide_runs or not narrow_runs or runs[0][0] != "N":
-        return None
-    wide_text = "".join(texts[i] for r in wide_runs for i in r[1])
-    known = state.known_names | state.seen_texts
-
-    def cells_of_run(indexes: list[int]) -> list[list[int]]:
-        short = [n for n, i in enumerate(indexes[:-1]) if widths[i] <= narrow_full * 0.6]
-        if len(short) == 1:
-            return [indexes[: short[0] + 1], indexes[short[0] + 1:]]
-        cuts = []
-        for k in range(1, len(indexes)):
-            head = "".join(texts[i] for i in indexes[:k])
-            tail = "".join(texts[i] for i in indexes[k:])
-            common = 0
-            while common < min(len(tail), len(wide_text)) and tail[common] == wide_text[common]:
-                common += 1
-            if common >= 4 or head in known or (tail in known and len(tail) >= 4):
-                cuts.append(k)
-        if len(cuts) == 1:
-            return [indexes[: cuts[0]], indexes[cuts[0]:]]
-        return [indexes]
-
-    cells: list[list[int]] = []
-    for run in narrow_runs:
-        cells.extend(cells_of_run(run[1]))
-    if len(cells) > 2:
-        return None
-    texts_of = [[texts[i] for i in cell] for cell in cells]
-    wide_cell = [texts[i] for r in wide_runs for i in r[1]]
-    leftovers = [texts[i] for r in runs if r[0] == "t" for i in r[1]]
-    wide_open = display_width(wide_cell[-1]) >= max(display_width(t) for t in wide_cell) - 2
-    if leftovers:
-        positions = [i for r in runs if r[0] == "t" for i in r[1]]
-        first_wide = min(i for r in wide_runs for i in r[1])
-        if len(leftovers) == len(texts_of) and all(p < first_wide for p in positions):
-            for cell, piece in zip(texts_of, leftovers):
-                cell.append(piece)  # 化水 / 务水 … 平 / 平: one character left for each narrow cell
-        elif len(leftovers) == 1 and wide_open and positions[0] > first_wide:
-            wide_cell.append(leftovers[0])  # 结算服 … 务
-        elif all(p < first_wide for p in positions) and len(leftovers) == 1:
-            texts_of[-1].append(leftovers[0])  # 回医保账 / 户 before the wide column
-        else:
-            return None
-    name = "".join(texts_of[0])
-    prior_2 = "".join(texts_of[1]) if len(texts_of) == 2 else None
-    return name, prior_2, "".join(wide_cell)
-
-
-def _is_char_line(text: str) -> bool:
-    """One character and its punctuation (明, 求，): a line of a column one character wide."""
-    return len(re.sub(r"[，、。；：）（“”]", "", squash(text))) == 1
-
-
-def _char_column_row(body: list[Fragment]) -> Optional[tuple[str, str, str, Optional[str]]]:
-    """(name, 前年, 上年, target) of a row whose 前年 prints one character per line (按 / 政 / 策 …):
-    the name before that run, 上年 the wide text after it, then the value; a text value prints in
-    a narrower column after 上年 (全面梳理贯标平台， … then 全面梳 / 理贯标 …)."""
-    lines: list[list[Fragment]] = []
-    for fragment in body:
-        if lines and lines[-1][-1].line == fragment.line:
-            lines[-1].append(fragment)
-        else:
-            lines.append([fragment])
-    texts = ["".join(squash(f.text) for f in line) for line in lines]
-    single = [len(line) == 1 and _is_char_line(t) for line, t in zip(lines, texts)]
-    start = next((i for i in range(len(texts) - 2) if all(single[i: i + 3])), None)
-    if start is None or start == 0:
-        return None
-    end = start
-    while end < len(texts) and single[end]:
-        end += 1
-    name_widths = [display_width(t) for t in texts[:start]]
-    if start >= 2 and name_widths[-1] >= max(name_widths) - 1 and end - start > 3:
-        start += 1  # 民性的宣 / 传: the name's last character, its line still full before it
-    name = "".join(texts[:start])
-    prior_2 = "".join(texts[start: end])
-    rest = texts[end:]
-    if not rest:
-        return None
-    value = rest[-1] if is_target_like(rest[-1]) and lines[-1][0].line_tokens >= 1 else None
-    if value is not None:
-        return name, prior_2, "".join(rest[:-1]), value
-    widths = [display_width(t) for t in rest]
-    wide = max(widths)
-    split = next((i for i in range(1, len(rest)) if all(w <= wide * 0.5 for w in widths[i:])), None)
-    if split is None:
-        return None
-    return name, prior_2, "".join(rest[:split]), "".join(rest[split:])
-
-
-def _same_column(name_parts: list[Fragment], middle: list[Fragment]) -> bool:
-    """Text after a name's short line that is as wide as the name's lines, one cell, with no other value
-    column beside it: the name itself wrapping unevenly (a line one character short), not a prior."""
-    if not name_parts or not middle or len(_width_groups(middle)) != 1:
-        return False
-    if any(f.line_tokens != 1 for f in name_parts + middle):
-        return False
-    name_widths = [display_width(f.text) for f in name_parts]
-    widths = [display_width(f.text) for f in middle]
-    return len(name_widths) >= 2 and max(widths) <= max(name_widths) + 1 and max(widths) >= max(name_widths) - 2 and (
-        min(name_widths) >= max(name_widths) - 2)
-
-
-_BASIS_OPENERS = ("根据", "依据", "按照")
-_OP_ALONE = re.compile(r"^[≥≤<>=＞＜]+$")
-
-
-def _broken_prior(parts: list[Fragment]) -> Optional[tuple[list[Fragment], str, str]]:
-    """(name, 前年, 上年) when 前年 is a value broken over lines of its own (＞ / 60 / %, 100 / %) just
-    before the line printing 上年 beside the target (＞80% ＞90% 上年数据)."""
-    if len(parts) < 3 or parts[-1].line_tokens < 2 or not is_target_like(parts[-1].text):
-        return None
-    if len([f for f in parts if f.line == parts[-1].line]) != 1:
-        return None
-    index = len(parts) - 1
-    pieces: list[Fragment] = []
-    while index > 0 and parts[index - 1].line_tokens == 1 and len(pieces) < 3 and (
-            _OP_ALONE.match(squash(parts[index - 1].text)) or _NUMBER.match(squash(parts[index - 1].text))
-            or re.fullmatch(r"[%％]", squash(parts[index - 1].text))):
-        index -= 1
-        pieces.insert(0, parts[index])
-    text = "".join(squash(f.text) for f in pieces)
-    if len(pieces) < 2 or not _NUMBER.match(squash(pieces[0].text).lstrip("≥≤<>=＞＜")) and not _OP_ALONE.match(
-            squash(pieces[0].text)) or not is_target_like(text) or index == 0:
-        return None
-    return parts[:index], text, parts[-1].text
-
-
-def _priors_beside_value(row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment]) -> list[Fragment]:
-    """前年 and 上年 printed on the value's line (95% 95% 95% 上年数据): those two cells, else []."""
-    values = [f for f in middle if f.line == middle[-1].line]
-    if len(values) == 2 and all(is_target_like(f.text) for f in values) and values[0].first_on_line:
-        return values
-    return []
-
-
-def _repeated_prior(name: str, values: dict[str, Optional[str]]) -> tuple[str, dict[str, Optional[str]]]:
-    """前年 and 上年 printing the same text in columns as narrow as the name's: the text read twice
-    at the end of name + priors is the two priors, what is before it the name."""
-    full = name + (values.get("prior_2") or "") + (values.get("prior_1") or "")
-    for size in range((len(full) - 2) // 2, 3, -1):
-        tail = full[-size:]
-        if full[-2 * size: -size] == tail:
-            return full[: -2 * size], {**values, "prior_2": tail, "prior_1": tail}
-    return name, values
-
-
-def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
-    """Name fragments first, the value after: PDF columns wrap at a fixed width, so the
-    name ends at its short last line (the first line followed by a longer one)."""
-    if len(parts) <= 1:
-        return parts, []
-    if parts[0].line == parts[-1].line:
-        return parts[:1], parts[1:]
-    if len(parts) >= 4 and _one_cell(parts[1:]) and len(squash(parts[0].text)) >= len(squash(parts[1].text)) + 2:
-        return parts[:1], parts[1:]  # a one-line name, then a narrower column's text wrapped over many lines
-    widest = 0
-    for index in range(len(parts) - 1):
-        width = display_width(parts[index].text)
-        widest = max(widest, width)
-        following = display_width(parts[index + 1].text)
-        if following > width + 1 or (width < widest - 1 and following >= width):
-            return parts[: index + 1], parts[index + 1:]
-        if parts[index + 1].line == parts[index].line or (
-                parts[index + 1].line_tokens >= 2 and is_target_like(parts[index + 1].text)):
-            return parts[: index + 1], parts[index + 1:]  # (a value line 95% 95% … opens the next cell)
-    return parts, []
-
-
-def _width_groups(parts: list[Fragment]) -> list[list[Fragment]]:
-    groups: list[list[Fragment]] = []
-    rest = parts
-    while rest:
-        head, rest = _split_name(rest)
-        groups.append(head)
-        if not head:
-            break
-    return groups

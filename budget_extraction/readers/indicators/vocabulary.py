@@ -7,12 +7,24 @@ three readers and the region finder recognise cells by vocabulary, not by positi
 from __future__ import annotations
 
 import re
-from typing import Optional
+
 from ..targets import parse_target
 
 # --------------------------------------------------------------------------- vocabularies
 
 L1_CANONICAL = ("产出指标", "效益指标", "满意度指标", "成本指标")
+# A level-1 cell prints three characters at least (项目产出; a shorter piece is never one).
+L1_MIN_CHARS = 3
+# Text matched against names or texts printed elsewhere in the document is this long at least
+# (shorter, it is a common word that opens many names).
+KNOWN_TEXT_MIN_CHARS = 4
+# A level word cut off at its cell's edge (产出 for 产出指标) keeps two characters at least; a cut-off
+# level 1 with no level 2 beside it, four. A level-2 name outside the vocabulary ends in 指标 and is
+# four to twelve characters long.
+CUT_WORD_MIN_CHARS = 2
+L1_CUT_ALONE_MIN_CHARS = 4
+OTHER_L2_MIN_CHARS = 4
+OTHER_L2_MAX_CHARS = 12
 # Older and department-wide templates name level 1 differently; analysts need one set.
 L1_ALIASES = {
     "项目产出": "产出指标",
@@ -44,31 +56,15 @@ L2_ALIASES = {
     "社会公众或服务对象满意度": "社会公众或服务对象满意度指标",
 }
 
-TABLE_KINDS = ("department_target", "project_target", "department_self_eval", "project_self_eval")
-
 _SPACES = re.compile(r"\s+")
-_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
-_WEIGHT_TAIL = re.compile(r"^[（(]?\s*\d*(?:\.\d+)?\s*分?\s*[)）]$")
-_GOAL = re.compile(r"^(长期|年度)?(绩效)?目标(\d*)(?:[:：]|（|\(|$)")
+WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+WEIGHT_TAIL = re.compile(r"^[（(]?\s*\d*(?:\.\d+)?\s*分?\s*[)）]$")
+GOAL = re.compile(r"^(长期|年度)?(绩效)?目标(\d*)(?:[:：]|（|\(|$)")
 _GOAL_CELL = re.compile(r"^(?:(长期|年度)(?:绩效)?目标|目标)\s*\d*\s*[:：]?\s*(?:[（(]\s*\d+\s*分?\s*[)）]?)?$")
-_PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
-_LABEL = re.compile(r"^(附表\s*[\d\-]+|公开\s*\d+\s*表|表\s*\d+(?:-\d+)?|附件?\s*\d+)\s*[.．、:：]?")
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-# An enumerated paragraph (2、“企业离休干部…” 主要内容是) after a table: the text, not a row.
-_NARRATIVE = re.compile(r"^(\d+|[一二三四五六七八九十]+)、\S{6,}|^第[一二三四五六七八九十]+部分")
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
-_TITLES: tuple[tuple[str, re.Pattern], ...] = (
-    ("department_self_eval", re.compile(r"整体(支出)?绩效自评(表|结果)|部门整体.{0,12}自评表$")),
-    ("project_self_eval", re.compile(r"项目(支出)?(绩效)?自评表$|^自评表$")),
-    ("department_target", re.compile(r"整体(支出)?绩效目标(申报)?表")),
-    ("project_target", re.compile(r"项目(支出)?绩效目标(申报)?表|项目申报表|项目年度绩效目标表")),
-)
-# A department table whose title page was lost still opens with this block.
-_DEPARTMENT_OPENING = re.compile(r"^整体绩效总?目标")
-_TOC = re.compile(r"\.{4,}|…{2,}|^[-*]\s|^[一二三四五六七八九十]+、")
-
-_STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
-_HEADER_WORDS = (
+STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
+HEADER_WORDS = (
     "目标名称", "一级指标", "二级指标", "三级指标名称", "三级指标", "明细指标内容(三级指标）",
     "明细指标内容（三级指标）", "指标值确定依据", "指标值说明", "指标说明", "指标值", "近两年指标值",
     "前年", "上年", "预计当年实现", "预期当年实现值", "年初目标值(A)", "年初目标值（A）",
@@ -77,12 +73,12 @@ _HEADER_WORDS = (
 )
 
 
-def squash(text: Optional[str]) -> str:
+def squash(text: str | None) -> str:
     """Remove every space: PDF text breaks Chinese words with spaces and line ends."""
     return _SPACES.sub("", text or "")
 
 
-def tidy(text: Optional[str]) -> Optional[str]:
+def tidy(text: str | None) -> str | None:
     """Spaces normalised for a printed value: none inside CJK text, one between words."""
     if text is None:
         return None
@@ -96,7 +92,7 @@ def tidy(text: Optional[str]) -> Optional[str]:
 # --------------------------------------------------------------------------- vocabulary matching
 
 
-def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
+def match_l1(cell: str, next_is_l2: bool = False) -> str | None:
     """Canonical level-1 name of a cell, or None. Short cut-off forms need an l2 beside them."""
     text = squash(cell)
     if not text:
@@ -108,17 +104,17 @@ def match_l1(cell: str, next_is_l2: bool = False) -> Optional[str]:
     if text.startswith("一级指标"):
         return None
     for word in L1_CANONICAL:
-        if len(text) >= 2 and word.startswith(text) and (len(text) >= 4 or next_is_l2):
+        if len(text) >= CUT_WORD_MIN_CHARS and word.startswith(text) and (len(text) >= L1_CUT_ALONE_MIN_CHARS or next_is_l2):
             return word
     if text == "满意度" and next_is_l2:
         return "满意度指标"
     return None
 
 
-def match_l2(cell: str) -> Optional[str]:
+def match_l2(cell: str) -> str | None:
     """Canonical level-2 name of a cell (cut-off forms completed), or None."""
     text = squash(cell)
-    if len(text) < 2:
+    if len(text) < CUT_WORD_MIN_CHARS:
         return None
     if text in L2_CANONICAL:
         return text
@@ -128,14 +124,14 @@ def match_l2(cell: str) -> Optional[str]:
     if text in L2_ALIASES:
         return L2_ALIASES[text]
     for word in L2_CANONICAL:
-        if word.startswith(text) and len(text) >= 2 and text not in ("满意度",):
+        if word.startswith(text) and len(text) >= CUT_WORD_MIN_CHARS and text not in ("满意度",):
             return word
-    if text.endswith("指标") and 4 <= len(text) <= 12 and text not in L1_CANONICAL:
+    if text.endswith("指标") and OTHER_L2_MIN_CHARS <= len(text) <= OTHER_L2_MAX_CHARS and text not in L1_CANONICAL:
         return text
     return None
 
 
-def l2_kind(l2: Optional[str]) -> Optional[str]:
+def l2_kind(l2: str | None) -> str | None:
     """output | cost | benefit | satisfaction: what a level-2 name measures."""
     if not l2:
         return None
@@ -150,7 +146,7 @@ def l2_kind(l2: Optional[str]) -> Optional[str]:
     return None
 
 
-def consistent_l1(l1: Optional[str], l2: Optional[str]) -> Optional[str]:
+def consistent_l1(l1: str | None, l2: str | None) -> str | None:
     """The l1 a row really belongs to.
 
     l1 is a merged cell inherited over many rows while l2 is printed on the
@@ -173,31 +169,31 @@ def consistent_l1(l1: Optional[str], l2: Optional[str]) -> Optional[str]:
 def is_vocab_tail(cell: str) -> bool:
     """'标', '指标', '分)' — the end of a word broken out of its cell."""
     text = squash(cell)
-    return text in ("标", "指标", "指") or bool(_WEIGHT_TAIL.match(text))
+    return text in ("标", "指标", "指") or bool(WEIGHT_TAIL.match(text))
 
 
-def split_weight(name: str) -> tuple[str, Optional[float]]:
+def split_weight(name: str) -> tuple[str, float | None]:
     """'工作计划按时完成率（1分）' -> ('工作计划按时完成率', 1.0)."""
-    match = _WEIGHT.search(name)
+    match = WEIGHT.search(name)
     if not match:
         return name, None
     cleaned = (name[: match.start()] + name[match.end():]).strip()
     return cleaned or name, float(match.group(1))
 
 
-def goal_label(cell: str, horizon: Optional[str]) -> Optional[str]:
+def goal_label(cell: str, horizon: str | None) -> str | None:
     """'年度绩效目标 2（30分）' -> '年度绩效目标2'; '目标 1:' -> '长期目标1' in a long-term block."""
     text = squash(cell)
     if not _GOAL_CELL.match(text):
         return None
-    text = _WEIGHT.sub("", text)
+    text = WEIGHT.sub("", text)
     text = re.sub(r"[（(]\d*分?[)）]?$", "", text).rstrip(":：")
     if text.startswith("目标") and horizon:
         text = ("长期" if horizon == "long_term" else "年度") + text
     return text or None
 
 
-def horizon_of(text: str) -> Optional[str]:
+def horizon_of(text: str) -> str | None:
     text = squash(text)
     if text.startswith("长期"):
         return "long_term"
@@ -206,7 +202,7 @@ def horizon_of(text: str) -> Optional[str]:
     return None
 
 
-def is_target_like(text: Optional[str]) -> bool:
+def is_target_like(text: str | None) -> bool:
     """A printed value with a number: a quantitative target or a bare score."""
     if not text:
         return False
