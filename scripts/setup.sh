@@ -19,3 +19,9 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
   } > .venv/install.log 2>&1 || { tail -n 40 .venv/install.log; echo "setup: installation failed (see .venv/install.log)" >&2; exit 1; }
   cp requirements.lock "$stamp"
 fi
+# The report test draws the HTML report in Debian's headless Chromium; install it once where we can.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing chromium (Debian package, for the report's browser test; log in .venv/apt.log) ..."
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } \
+    > .venv/apt.log 2>&1 || echo "setup: chromium could not be installed (see .venv/apt.log); the browser test will be skipped" >&2
+fi
