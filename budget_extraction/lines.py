@@ -106,6 +106,11 @@ def tokenize(text: str, line: int) -> list[Token]:
     return tokens
 
 
+def _is_half_amount(token: Token) -> bool:
+    """A one-decimal amount: the first half of an amount the PDF broke over two lines."""
+    return token.kind == "amount" and re.fullmatch(r"-?[\d,]+\.\d", token.text) is not None
+
+
 def repair_split_numbers(tokens: list[Token]) -> list[Token]:
     """Join amounts the PDF broke in two ("4.6" then "7" -> 4.67).
 
@@ -116,12 +121,13 @@ def repair_split_numbers(tokens: list[Token]) -> list[Token]:
     """
     waiting: list[int] = []  # indexes into out of halves not yet completed
     out: list[Optional[Token]] = []
+    on_line: dict[int, list[int]] = {}  # line -> indexes of its tokens, so a line is scanned, not the table
     for index, token in enumerate(tokens):
-        rest_of_line = [t for t in tokens[index + 1:] if t.line == token.line]
+        on_line.setdefault(token.line, []).append(index)
+    for index, token in enumerate(tokens):
         if (
-            token.kind == "amount"
-            and re.fullmatch(r"-?[\d,]+\.\d", token.text)
-            and all(t.kind == "amount" and re.fullmatch(r"-?[\d,]+\.\d", t.text) for t in rest_of_line)
+            _is_half_amount(token)
+            and all(_is_half_amount(tokens[i]) for i in on_line[token.line] if i > index)
         ):
             waiting.append(len(out))
             out.append(token)
