@@ -7,6 +7,7 @@ three readers and the region finder recognise cells by vocabulary, not by positi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..targets import parse_target
 
@@ -73,8 +74,16 @@ HEADER_WORDS = (
 )
 
 
+# Distinct cell texts remembered by squash(); a long document has a few thousand.
+SQUASH_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=SQUASH_CACHE_SIZE)
 def squash(text: str | None) -> str:
-    """Remove every space: PDF text breaks Chinese words with spaces and line ends."""
+    """Remove every space: PDF text breaks Chinese words with spaces and line ends.
+
+    Cached: the readers squash the same cell texts many times while they try a row's readings.
+    """
     return _SPACES.sub("", text or "")
 
 
