@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # Where a break may be applied: the product, never the tests.
 PRODUCT = ("budget_extraction", "orchestration", "dbt_project", "scripts/ui.sh")
+GENERATED = {"target", "logs", "__pycache__"}  # written by dbt and Python while the tests run: never mutated
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def product_files(copy: Path) -> list[Path]:
     files = []
     for entry in PRODUCT:
         path = copy / entry
-        files += [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "target" not in p.parts]
+        files += [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and not GENERATED & set(p.parts)]
     return files
 
 

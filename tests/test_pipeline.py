@@ -167,6 +167,10 @@ def test_failing_gate_leaves_published_warehouse_untouched(published, tmp_path):
         completed = run_job(bad_raw, warehouse, root / "home")
         assert completed.returncode == 1, completed.stdout[-3000:]
         assert "NOT PUBLISHED" in completed.stdout
+        # Reported about that table, with both figures: the 12 leaf rows of 表 3 (lines 219-238) add up
+        # to 1442.98 by hand, against the planted 合计 of 1942.99.
+        assert ("000_df7f9757fe457667 total_vs_leaves: 000_df7f9757fe457667.txt, 表 3《支出总表》, line 218, 合计: "
+                "printed 合计 1942.99 万元 vs the sum of the 12 leaf rows 1442.98 万元") in completed.stdout
         assert reader.execute("select count(*) from marts.dim_document").fetchone()[0] == len(SEED_IDS)
     finally:
         reader.close()
