@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,6 +180,15 @@ def try_mutation(copy: Path, mutation: Mutation) -> tuple[str, str, float]:
     return verdict, last_line(completed), seconds
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("words", nargs="*", help="run only mutations whose name contains one of these")
@@ -193,10 +203,10 @@ def main() -> int:
             verdict, summary, seconds = try_mutation(copy, mutation)
             rows.append((mutation.name, verdict, " ".join(mutation.tests), summary, seconds))
             print(f"{verdict:>10}  {mutation.name}  ({seconds:.0f}s)", file=sys.stderr, flush=True)
-    width = max(len(r[0]) for r in rows)
-    print(f"{'mutation':<{width}}  {'result':<10}  tests (pytest outcome)")
+    width = max(display_width(r[0]) for r in rows)
+    print(f"{pad('mutation', width)}  {'result':<10}  tests (pytest outcome)")
     for name, verdict, tests, summary, _ in rows:
-        print(f"{name:<{width}}  {verdict:<10}  {tests}  ({summary})")
+        print(f"{pad(name, width)}  {verdict:<10}  {tests}  ({summary})")
     missed = [r for r in rows if r[1] != "caught"]
     print(f"\n{len(rows) - len(missed)} of {len(rows)} mutations caught")
     return 1 if missed else 0
