@@ -446,8 +446,9 @@ def test_hand_table_in_combined_layouts(name, layout):
 # The tab-separated expenditure tables of two seeds, read cell by cell from the printed rows (not
 # through the parser): where the rows are, which table kind, and which role each amount column has,
 # all from the printed header. A blank cell prints zero.
-SUMMARY, FUNCTIONAL, ECONOMIC = ("total", "basic", "project"), ("total", "basic", "personnel", "public", "project"), \
-    ("total", "personnel", "public")
+SUMMARY = ("total", "basic", "project")  # 合计 基本支出 项目支出
+FUNCTIONAL = ("total", "basic", "personnel", "public", "project")  # 合计 基本支出(小计 人员经费 公用经费) 项目支出
+ECONOMIC = ("total", "personnel", "public")  # 合计 人员经费 公用经费
 PRINTED_SEED_TABLES = {  # (document, label): (kind, printed number, first and last row line, column roles)
     ("000_df7f9757fe457667", "表 3"): ("expenditure_summary", 3, 218, 238, SUMMARY),
     ("000_df7f9757fe457667", "表 5-1"): ("general_public_functional", 5, 287, 307, FUNCTIONAL),
