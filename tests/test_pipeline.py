@@ -18,7 +18,7 @@ SEED_IDS = sorted(p.stem for p in (REPO / "raw").glob("*.txt"))
 def run_job(raw: Path, warehouse: Path, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
     return subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=1200)
+                          text=True, timeout=1200, check=False)
 
 
 def sha256(path: Path) -> str:
@@ -51,8 +51,10 @@ def test_summary_reports_documents_marts_findings_and_path(published):
     assert f"Warehouse: {warehouse}" in stdout
 
 
+@pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason=f"shared contract check not available: {CONTRACT_CHECK} is absent")
 def test_contract_check_holds(published):
-    completed = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(published[2])], capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(published[2])], capture_output=True, text=True,
+                               check=False)
     assert completed.returncode == 0, completed.stdout
     assert "contract: holds" in completed.stdout
 
@@ -75,25 +77,66 @@ def test_each_document_has_the_three_core_expenditure_tables(con):
         assert (document_id, "general_public_budget", "economic") in kinds, document_id
 
 
-def test_leaf_sums_equal_printed_totals_or_are_reported(con):
-    """Sum of the published leaves against the 合计 row printed in the same table."""
+# The grand 合计 (万元) of the three expenditure tables of every seed, read off the documents. 003's
+# 公开 06 表 prints no grand 合计 cell (only 人员经费合计 / 公用经费合计): 14 tables, not 15.
+PRINTED_TOTALS = {
+    ("000_df7f9757fe457667", "表 3"): "1442.99", ("000_df7f9757fe457667", "表 5-1"): "1442.99",
+    ("000_df7f9757fe457667", "表 6"): "261.83",
+    ("001_6727838b316e5f85", "附表 4-3"): "9817.07", ("001_6727838b316e5f85", "附表 4-5"): "9817.07",
+    ("001_6727838b316e5f85", "附表 4-6"): "843.41",
+    ("002_59fd46f20b32f4cf", "公开表3"): "294.64", ("002_59fd46f20b32f4cf", "公开表5"): "294.64",
+    ("002_59fd46f20b32f4cf", "公开表6"): "181.66",
+    ("003_305331944a1f3ba9", "公开 03 表"): "1969.42", ("003_305331944a1f3ba9", "公开 05 表"): "1969.42",
+    ("004_f083e30e185bc13b", "表3"): "895.62", ("004_f083e30e185bc13b", "表5"): "895.62",
+    ("004_f083e30e185bc13b", "表6"): "210.17",
+}
+# Rounding: every seed table prints 万元, and 0.02 of the printed unit is 尾差.
+ROUNDING_WAN = Decimal("0.02")
+
+
+def test_leaf_sums_equal_printed_totals(con):
+    """The published leaves of each table add up to the 合计 printed in that table (the seeds are consistent)."""
     rows = con.execute("""
         with leaves as (
-          select document_id, fund_scope, classification, source_table, sum(amount_total) as leaf_sum
+          select document_id, source_table, sum(amount_total) as leaf_sum
           from marts.fact_expenditure group by all),
         totals as (
-          select document_id, fund_scope, classification, source_table, amount_total as printed_total, source_unit
+          select document_id, source_table, amount_total as printed_total
           from raw.expenditure_lines where row_kind = 'total' and amount_total is not null)
-        select l.*, t.printed_total, t.source_unit from leaves l join totals t using (document_id, fund_scope, classification, source_table)
+        select document_id, source_table, printed_total, leaf_sum from totals left join leaves using (document_id, source_table)
     """).fetchall()
-    # 003's 公开06表 prints no grand 合计 cell (only 人员经费合计 / 公用经费合计): 14 tables, not 15.
-    assert len(rows) >= 3 * len(SEED_IDS) - 1
-    reported = {(d, c) for d, c in con.execute(
-        "select document_id, \"check\" from marts.quality_findings where severity in ('warning', 'error')").fetchall()}
-    for document_id, fund_scope, classification, table, leaf_sum, printed, unit in rows:
-        tolerance = Decimal("0.02") if unit == "万元" else Decimal("0.000002")
-        if abs(leaf_sum - printed) > tolerance:
-            assert any(d == document_id for d, _ in reported), (document_id, table, leaf_sum, printed)
+    assert {(d, t): printed for d, t, printed, _ in rows} == {k: Decimal(v) for k, v in PRINTED_TOTALS.items()}
+    for document_id, table, printed, leaf_sum in rows:
+        assert leaf_sum is not None and abs(leaf_sum - printed) <= ROUNDING_WAN, (document_id, table, leaf_sum)
+
+
+# 003's 公开 03 表 prints some 项 codes one digit short (the PDF cut the cell); each is published under the
+# national code its printed name belongs to (2021 功能分类科目), read off by hand.
+REPAIRED_IN_003 = {
+    (212, "208010", "综合业务管理"): "2080104",
+    (226, "210110", "行政部门医疗"): "2101101",
+    (227, "210110", "事业部门医疗"): "2101102",
+    (228, "210110", "公务员医疗补助"): "2101103",
+    (237, "210155", "事业运行"): "2101550",
+    (240, "221020", "住房公积金"): "2210201",
+}
+
+
+def test_codes_cut_short_are_published_repaired_and_reported(con):
+    rows = con.execute("""
+        select source_line, printed_code, printed_subject_name, subject_code, is_code_repaired
+        from marts.fact_expenditure where document_id = '003_305331944a1f3ba9' and source_table = '公开 03 表'
+    """).fetchall()
+    published = {(line, printed, name): (code, repaired) for line, printed, name, code, repaired in rows}
+    for key, code in REPAIRED_IN_003.items():
+        assert published[key] == (code, True), key
+    assert con.execute("select count(*) from marts.fact_expenditure where length(subject_code) not in (3, 5, 7)"
+                       ).fetchone()[0] == 0
+    reported = [d for (d,) in con.execute("""select detail from marts.quality_findings
+        where document_id = '003_305331944a1f3ba9' and "check" = 'code_repaired'""").fetchall()]
+    for (line, printed, _), code in REPAIRED_IN_003.items():
+        where = f"003_305331944a1f3ba9.txt:{line} "
+        assert any(d.startswith(where) and "公开 03 表" in d and printed in d and code in d for d in reported), where
 
 
 def test_facts_keep_source_line_that_points_at_the_printed_code(con, published):
@@ -124,6 +167,10 @@ def test_failing_gate_leaves_published_warehouse_untouched(published, tmp_path):
         completed = run_job(bad_raw, warehouse, root / "home")
         assert completed.returncode == 1, completed.stdout[-3000:]
         assert "NOT PUBLISHED" in completed.stdout
+        # Reported about that table, with both figures: the 12 leaf rows of 表 3 (lines 219-238) add up
+        # to 1442.98 by hand, against the planted 合计 of 1942.99.
+        assert ("000_df7f9757fe457667 total_vs_leaves: 000_df7f9757fe457667.txt, 表 3《支出总表》, line 218, 合计: "
+                "printed 合计 1942.99 万元 vs the sum of the 12 leaf rows 1442.98 万元") in completed.stdout
         assert reader.execute("select count(*) from marts.dim_document").fetchone()[0] == len(SEED_IDS)
     finally:
         reader.close()
@@ -139,12 +186,45 @@ def readme_queries() -> list[str]:
     return [block.split("```", 1)[0] for block in section.split("```sql")[1:]]
 
 
+# Hand-read from the seeds' performance tables (满意度指标 rows, in printed order).
+JIANGHAN = ("武汉市江汉区", "江汉区医疗保障局", 2021)  # 002: 部门整体 lines 875-1062, 项目 1229-1836
+JIANGHAN_SATISFACTION = [
+    ("department", None, "党员满意度", "90%"), ("department", None, "群众满意度", "70%"),
+    ("department", None, "党员满意度", "90%"), ("department", None, "满意度", "70%"),
+    ("project", "党建、结对共建，文明创建", "双评议满意度", "100%"), ("project", "行政运转", "双评议满意度", "100%"),
+    ("project", "两定医药机构监管", "双评议满意度", "100%"), ("project", "医疗保障宣传经费", "双评议满意度", "100%"),
+]
+QINGSHAN = ("武汉市青山区", "武汉市青山区医疗保障局", 2026)  # 000: lines 479-854, long-term then annual tables
+QINGSHAN_SATISFACTION = [
+    ("department", None, "办事群众对医保大厅服务满意度", "≥90%"),
+    *[("project", "城乡医疗救助", "医疗救助对象对医疗救助工作满意度", "≥90%")] * 2,
+    *[("project", "城乡医疗救助（一卡通）", "医疗救助对象对医疗救助工作满意度", "≥90%")] * 2,
+    *[("project", "医疗保障工作经费", "人民群众对医疗救助工作满意度", "≥90%")] * 2,
+    *[("project", "医保经办机构运行业务经费", "办事群众对医保大厅服务满意度", "≥90%")] * 4,
+]
+DEPARTMENTS = {"武汉市青山区医疗保障局", "曾都区医疗保障局", "江汉区医疗保障局", "武汉市江夏区医疗保障局",
+               "武汉市汉阳区医疗保障局"}
+# 003 (the final account) self-evaluates; these rows fall short of a printed target or lost points:
+# line 925 补助区属困难企业退休人数 56人 -> 1次 (2 of 2 points), line 1600 补助离休干部人数 6 人 -> 5 人
+# (17 of 20), line 1635 补助优抚军人人数 19 人 -> 13 人 (14 of 20). Targets exceeded (617家 -> 624家) are not.
+SHORTFALLS = [
+    ("003_305331944a1f3ba9", None, "补助区属困难企业退休人数", "56人", "1次", 2.0, 2.0),
+    ("003_305331944a1f3ba9", "企业离休干部医保缺口", "补助离休干部人数", "6人", "5人", 17.0, 20.0),
+    ("003_305331944a1f3ba9", "1953年底前参军复员转业到企业工作退休人员优抚医疗补助", "补助优抚军人人数", "19人",
+     "13人", 14.0, 20.0),
+]
+# 000 城乡医疗救助 (lines 487-566): long-term 16 indicators and annual 17, of which only 有所减轻 (once in
+# each) is not a number: 31 quantitative of 33, the most of any project.
+TOP_PROJECT = ("000_df7f9757fe457667", "42010726202T000000100", "城乡医疗救助", 31, 33)
+
+
 def test_readme_analyst_queries_answer(con):
     queries = readme_queries()
     assert len(queries) == 3
     satisfaction, shortfalls, projects = (con.execute(q).fetchall() for q in queries)
-    expected = con.execute("select count(*) from marts.fact_indicator where indicator_l1 = '满意度指标'").fetchone()[0]
-    assert expected > 0 and len(satisfaction) == expected
-    assert {row[1] for row in satisfaction} >= {"武汉市青山区医疗保障局", "武汉市汉阳区医疗保障局"}
-    assert {row[0] for row in shortfalls} <= {"003_305331944a1f3ba9"}  # only the final account self-evaluates
-    assert projects and projects[0][3] >= projects[-1][3]
+    assert {row[1] for row in satisfaction} == DEPARTMENTS
+    assert [row[3:] for row in satisfaction if row[:3] == JIANGHAN] == JIANGHAN_SATISFACTION
+    assert [row[3:] for row in satisfaction if row[:3] == QINGSHAN] == QINGSHAN_SATISFACTION
+    assert shortfalls == SHORTFALLS
+    assert len(projects) == 20 and projects[0] == TOP_PROJECT
+    assert [p[3:] for p in projects] == sorted((p[3:] for p in projects), reverse=True)

@@ -7,18 +7,17 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import re
+import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from budget_extraction import BadInputError, extract_document, read_source
 from orchestration.corpus import Candidate, decide
 from orchestration.documents import scan_raw_dir
-from budget_extraction import BadInputError, extract_document, read_source
 from orchestration.store import ExtractedStore
 from orchestration.warehouse import (
     PAUSE_ENV,
@@ -185,12 +184,28 @@ def test_unsafe_names_are_plain_data_in_the_raw_layer(tmp_path):
         con.close()
 
 
-def test_ui_binds_localhost_by_default():
-    script = (REPO / "scripts" / "ui.sh").read_text("utf-8")
-    [command] = [line for line in script.splitlines() if "dagster dev" in line and not line.startswith("#")]
-    host = re.search(r"-h\s+\"?\$\{DAGSTER_HOST:-([^}]*)\}\"?", command)
-    assert host and host.group(1) == "127.0.0.1", command
-    assert "0.0.0.0" not in script
+def run_ui_script(tmp_path: Path, **env: str) -> str:
+    """scripts/ui.sh run for real, with set-up, Python and dagster stubbed: the dagster command it would start."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(REPO / "scripts" / "ui.sh", tmp_path / "scripts" / "ui.sh")
+    (tmp_path / "scripts" / "setup.sh").write_text("exit 0\n")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    stubs = {"python": "#!/bin/sh\nexit 0\n", "dagster": "#!/bin/sh\necho \"$@\"\n"}
+    for name, text in stubs.items():
+        (tmp_path / ".venv" / "bin" / name).write_text(text)
+        (tmp_path / ".venv" / "bin" / name).chmod(0o755)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_")}
+    completed = subprocess.run(["bash", str(tmp_path / "scripts" / "ui.sh")], env={**clean, **env},
+                               capture_output=True, text=True, timeout=60, check=True)
+    return completed.stdout.strip()
+
+
+def test_ui_binds_localhost_by_default(tmp_path):
+    assert run_ui_script(tmp_path) == "dev -m orchestration.definitions -h 127.0.0.1 -p 3000"
+
+
+def test_ui_binds_another_host_only_when_asked(tmp_path):
+    assert run_ui_script(tmp_path, DAGSTER_HOST="10.0.0.5") == "dev -m orchestration.definitions -h 10.0.0.5 -p 3000"
 
 
 def test_warehouse_path_comes_from_configuration_only(tmp_path, monkeypatch):
@@ -207,8 +222,8 @@ def test_warehouse_path_comes_from_configuration_only(tmp_path, monkeypatch):
     assert resource.dbt_env() == {"BUDGET_WAREHOUSE": str(resource.candidate)}
     monkeypatch.delenv("BUDGET_WAREHOUSE")
     assert warehouse_path() == REPO / "warehouse" / "budget.duckdb"
-    profile = (REPO / "dbt_project" / "profiles.yml").read_text("utf-8")
-    assert re.search(r"path:\s*\"\{\{\s*env_var\('BUDGET_WAREHOUSE'", profile)
+    # That dbt too builds where BUDGET_WAREHOUSE says is shown by tests/test_dbt_models.py: it builds
+    # into a temporary file named only by that variable and reads the marts back from it.
 
 
 # --- 1/2. the swap: atomic, readers keep their view, nothing of the candidate is lost ------------
@@ -233,11 +248,17 @@ def test_reader_keeps_the_old_file_until_it_reconnects(tmp_path):
     make_warehouse(published, "old", 3)
     candidate = candidate_path(published)
     make_warehouse(candidate, "new", 5)
+    old_bytes, checked_file = published.read_bytes(), candidate.stat().st_ino
+    held = tmp_path / "held_by_a_reader.duckdb"
+    os.link(published, held)  # a second name for the old file, as an open reader keeps it alive
     reader = duckdb.connect(str(published), read_only=True)
     try:
         assert reader.execute("select count(*) from marts.dim_document").fetchone()[0] == 3
         publish(candidate, published)
         assert not candidate.exists()
+        # The published file is the very file the gate checked, moved; the old one is not written to.
+        assert published.stat().st_ino == checked_file
+        assert held.read_bytes() == old_bytes
         # Tables not read before the swap come from the old file too: the reader holds the old inode.
         assert reader.execute("select count(*) from marts.fact_expenditure").fetchone()[0] == 3000
         assert reader.execute("select min(document_id) from marts.dim_document").fetchone()[0] == "old_0"
@@ -326,20 +347,40 @@ def test_new_candidate_waits_for_a_leftover_writer_of_the_old_one(tmp_path):
 def test_a_reader_does_not_hold_up_opening_the_published_file_read_only(tmp_path):
     published = tmp_path / "budget.duckdb"
     make_warehouse(published, "old")
-    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
+    reader = subprocess.Popen([sys.executable, "-c", ("import duckdb, sys, time\n"
                                "c = duckdb.connect(sys.argv[1], read_only=True)\nprint('reading', flush=True)\n"
-                               "time.sleep(30)", str(published)], stdout=subprocess.PIPE, text=True)
+                               "time.sleep(30)"), str(published)], stdout=subprocess.PIPE, text=True)
     try:
         assert reader.stdout.readline().strip() == "reading"
-        started = time.monotonic()
-        assert wait_until_unlocked(published, timeout=5, readers_too=False)
-        assert time.monotonic() - started < 1
+        # A timeout of 0 tries the lock once: True means a reader's lock did not stand in the way.
+        assert wait_until_unlocked(published, timeout=0, readers_too=False)
         assert not wait_until_unlocked(published, timeout=0.5)  # but it is not free to be rebuilt
     finally:
         reader.kill()
         reader.wait()
 
 
-def test_pause_hook_is_off_by_default():
-    assert PAUSE_ENV not in os.environ
-    assert "BUDGET_PAUSE_AT" in (REPO / "orchestration" / "warehouse.py").read_text("utf-8")
+PASS_EVERY_POINT = ("from orchestration.warehouse import PAUSE_POINTS, pause_point\n"
+                    "for point in PAUSE_POINTS:\n    pause_point(point)\n"
+                    "print('went through', ' '.join(PAUSE_POINTS))")
+
+
+def test_pause_hook_does_nothing_unless_asked():
+    env = {k: v for k, v in os.environ.items() if k != PAUSE_ENV}
+    completed = subprocess.run([sys.executable, "-c", PASS_EVERY_POINT], cwd=REPO, env=env, capture_output=True,
+                               text=True, timeout=120, check=True)
+    assert completed.stdout.strip() == "went through extract gate publish"
+    assert "paused" not in completed.stderr
+
+
+def test_pause_hook_stops_at_the_point_asked_for():
+    run = subprocess.Popen([sys.executable, "-c", PASS_EVERY_POINT], cwd=REPO, env={**os.environ, PAUSE_ENV: "gate"},
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        said = next(line for line in run.stderr if "paused" in line)
+        assert said.startswith(f"paused at gate (pid {run.pid})")
+        assert run.poll() is None
+    finally:
+        run.kill()
+        run.wait()
+    assert run.stdout.read() == ""

@@ -5,29 +5,30 @@ runs of spaces (blank cells vanish, as in space-separated PDF text), with cells 
 over lines, codes split into columns, names above codes, amounts in 元 instead of 万元
 and thousands separators added or removed; the parsed facts must not change.
 """
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from budget_extraction.numbers import is_amount
 from budget_extraction.readers.expenditure import extract_expenditure
-from budget_extraction.numbers import is_amount, parse_amount
 from budget_extraction.source import read_source, source_from_text
 from budget_extraction.tables import find_tables
 
 RAW = Path(__file__).resolve().parents[2] / "raw"
 
-# Tab-separated seed tables: (document, label).
-CASES = [
-    ("000_df7f9757fe457667", "表 3"),
-    ("000_df7f9757fe457667", "表 5-1"),
-    ("000_df7f9757fe457667", "表 6"),
-    ("004_f083e30e185bc13b", "表3"),
-    ("004_f083e30e185bc13b", "表5"),
-    ("004_f083e30e185bc13b", "表6"),
-    ("003_305331944a1f3ba9", "公开 05 表"),
-]
+# Tab-separated seed tables: (document, label) -> the 合计 (万元) the table prints, read off the document.
+PRINTED_TOTALS = {
+    ("000_df7f9757fe457667", "表 3"): "1442.99",
+    ("000_df7f9757fe457667", "表 5-1"): "1442.99",
+    ("000_df7f9757fe457667", "表 6"): "261.83",
+    ("004_f083e30e185bc13b", "表3"): "895.62",
+    ("004_f083e30e185bc13b", "表5"): "895.62",
+    ("004_f083e30e185bc13b", "表6"): "210.17",
+    ("003_305331944a1f3ba9", "公开 05 表"): "1969.42",
+}
+CASES = list(PRINTED_TOTALS)
 
 
 def _table(stem: str, label: str):
@@ -64,8 +65,13 @@ def to_spaces(row: str) -> str:
     return "   ".join(c for c in _cells(row) if c)
 
 
+def printed_decimal(cell: str) -> Decimal:
+    """The figure a tab-separated seed cell prints (its digits, separators dropped)."""
+    return Decimal(cell.replace(",", ""))
+
+
 def with_separators(cell: str) -> str:
-    return f"{parse_amount(cell):,.2f}"
+    return f"{printed_decimal(cell):,.2f}"
 
 
 def without_separators(cell: str) -> str:
@@ -73,7 +79,7 @@ def without_separators(cell: str) -> str:
 
 
 def in_yuan(cell: str) -> str:
-    return f"{parse_amount(cell) * 10000:.2f}"
+    return f"{printed_decimal(cell) * 10000:.2f}"
 
 
 def split_code(row: str) -> str:
@@ -102,6 +108,13 @@ def wrapped(row: str) -> list[str]:
     half = max(1, len(name) // 2)
     amounts = [c for c in cells[2:] if c]
     return [cells[0], "", name[:half], "", name[half:], " ".join(amounts), ""]
+
+
+@pytest.mark.parametrize("stem, label", CASES)
+def test_the_table_as_printed_gives_its_printed_total(stem, label):
+    """The anchor of every relation below: the unchanged rendering reads the 合计 the document prints."""
+    block, header, rows = _table(stem, label)
+    assert _facts(_render(block, header, rows))[("total", None)][0] == Decimal(PRINTED_TOTALS[stem, label])
 
 
 @pytest.mark.parametrize("stem, label", CASES)
@@ -164,7 +177,7 @@ def test_cells_wrapped_over_lines(stem, label):
 
 def test_yuan_conversion_is_exact():
     block, header, rows = _table("000_df7f9757fe457667", "表 5-1")
-    rows = [_map_amounts(r, lambda c: f"{parse_amount(c) * 10000 + Decimal('0.01'):.2f}") for r in rows]
+    rows = [_map_amounts(r, lambda c: f"{printed_decimal(c) * 10000 + Decimal('0.01'):.2f}") for r in rows]
     _, lines, _, _ = extract_expenditure(source_from_text(_render(block, header, rows, "单位：元"), "m.txt"))
     total = next(r for r in lines if r.row_kind == "total")
     assert total.amount_total == Decimal("1442.990001")

@@ -11,6 +11,7 @@ from budget_extraction.numbers import (
     split_leading_amount,
     table_decimals,
     to_wan,
+    tolerance_wan,
     unit_of,
 )
 
@@ -20,7 +21,7 @@ from budget_extraction.numbers import (
     [
         ("1,442.99", Decimal("1442.99")),
         ("1442.99", Decimal("1442.99")),
-        ("5,873,551", Decimal("5873551")),
+        ("5,873,551", Decimal(5873551)),
         ("2892504.00", Decimal("2892504.00")),
         ("206.4", Decimal("206.4")),
         (" 0.00 ", Decimal("0.00")),
@@ -87,10 +88,16 @@ def test_unit_of(line, unit):
 
 def test_to_wan_is_exact_for_yuan():
     assert to_wan(Decimal("2892504.00"), "元") == Decimal("289.2504")
-    assert to_wan(Decimal("1"), "元") == Decimal("0.0001")
+    assert to_wan(Decimal(1), "元") == Decimal("0.0001")
     assert to_wan(Decimal("0.01"), "元") == Decimal("0.000001")
     assert to_wan(Decimal("1442.99"), "万元") == Decimal("1442.99")
     assert to_wan(None, "元") is None
-    assert isinstance(to_wan(Decimal("5873551"), "元"), Decimal)
+    assert isinstance(to_wan(Decimal(5873551), "元"), Decimal)
     with pytest.raises(ValueError):
         to_wan(Decimal(1), "千元")
+
+
+def test_tolerance_is_two_hundredths_of_the_printed_unit():
+    """Rounding (尾差) is 0.02 of the unit a table prints: 0.02 万元, or 0.02 元 = 0.000002 万元."""
+    assert tolerance_wan("万元") == Decimal("0.02")
+    assert tolerance_wan("元") == Decimal("0.000002")

@@ -53,7 +53,20 @@ def test_gb18030_and_bom_are_decoded(tmp_path):
     assert read_source(bom).line(1).startswith("武汉市")
 
 
+# Written down from `sha256sum raw/000_df7f9757fe457667.txt`, and the FIPS 180-2 test vector for "abc".
+SEED_000_SHA256 = "2ac8e07131580ae5f304071f53ef616833b37e9a78cfcf4ffd0b0c84a83e6791"
+ABC_SHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
 def test_seed_hash_is_of_the_bytes(raw_dir):
-    import hashlib
-    path = sorted(raw_dir.glob("*.txt"))[0]
-    assert read_source(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert read_source(raw_dir / "000_df7f9757fe457667.txt").sha256 == SEED_000_SHA256
+
+
+def test_hash_is_of_the_bytes_as_stored_not_of_the_text(tmp_path):
+    """The same text in two encodings is two byte strings: two hashes (duplicates are told apart by text)."""
+    plain = tmp_path / "abc.txt"
+    plain.write_bytes(b"abc")
+    assert read_source(plain).sha256 == ABC_SHA256
+    bom = tmp_path / "abc_bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbfabc")
+    assert read_source(bom).lines == read_source(plain).lines and read_source(bom).sha256 != ABC_SHA256
