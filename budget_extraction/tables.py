@@ -29,6 +29,8 @@ TABLE_KINDS = (
     "procurement",  # 11 政府采购预算表
     "purchased_services",  # 12 政府购买服务预算表
     "asset_allocation",  # 13 资产配置预算表
+    "fiscal_appropriation_functional",  # 财政拨款支出预算表 (功能科目), beside 5 where a template prints both
+    "fiscal_appropriation_basic_economic",  # 财政拨款基本支出预算表 (经济科目), beside 6 likewise
     "department_performance",  # 14 部门整体支出绩效目标表      (regions found by indicators.py)
     "project_performance",  # 15 项目支出绩效目标表 / 项目申报表 (regions found by indicators.py)
     "self_evaluation",  # 决算 自评表                             (regions found by indicators.py)
@@ -54,8 +56,8 @@ class TableBlock:
 # Recognising titles, labels and the lines around them
 # --------------------------------------------------------------------------------------
 
-RETURNED_KINDS = frozenset(TABLE_KINDS[:14])  # 1-13 incl. 5-2; performance regions are not ours
-_PERFORMANCE_KINDS = frozenset(TABLE_KINDS[14:])
+_PERFORMANCE_KINDS = frozenset(("department_performance", "project_performance", "self_evaluation"))
+RETURNED_KINDS = frozenset(TABLE_KINDS) - _PERFORMANCE_KINDS  # performance regions are not ours
 
 # A table label printed on its own line (maybe followed by the unit):
 # 表 3 | 表3 | 表 5-1 | 表10 | 附表 4-3 | 附表4-9 | 公开表3 | 公开 03 表 | 公开01表 | 预算 13表
@@ -90,7 +92,16 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("fiscal_appropriation_summary", re.compile(r"财政拨款收(?:入)?支(?:出)?(?:预算|决算)?总表")),
     ("general_public_basic_economic", re.compile(r"一般公共预算(?:财政拨款)?基本支出")),
     ("general_public_by_unit", re.compile(r"一般公共预算(?:财政拨款)?支出(?:预算|决算)?表.*分单位")),
-    ("general_public_functional", re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:预算|决算)?(?:表|$)")),
+    ("general_public_functional",
+     re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:功能分类)?(?:预算|决算)?(?:表|$)")),
+    # 财政拨款 (一般公共预算 + 政府性基金) by function / by economic class, printed beside the
+    # 一般公共预算 tables by some templates: no fund scope of the contract holds them.
+    ("fiscal_appropriation_basic_economic", re.compile(r"财政拨款基本支出(?:预算|决算)?表")),
+    ("fiscal_appropriation_functional", re.compile(r"财政拨款支出(?:预算|决算)?表")),
+    # Tables of other readers whose titles end like an expenditure table's (机关运行经费支出预算表,
+    # 政府采购支出预算表): recognised here so that they end the table before them.
+    ("operating_costs", re.compile(r"机关运行经费")),
+    ("procurement", re.compile(r"政府采购")),
     ("income_expenditure_summary", re.compile(r"收支(?:预算|决算)?总(?:体情况)?表|收入支出(?:预算|决算)?总表")),
     ("income_summary", re.compile(r"收入(?:预算|决算)?总?表")),
     ("project_expenditure", re.compile(r"项目支出(?:预算|决算)?表")),

@@ -63,6 +63,8 @@ _TOL = Decimal("0.02")
 _MAX_COMBINATIONS = 4096
 
 _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
+# An empty cell between two tabs or at the end of a line: the text keeps its blank cells.
+_BLANK_CELL = re.compile(r"^[ ]*\t|\t[ ]*(?:\t|$)")
 _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
 
 
@@ -582,8 +584,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
     """A one-code-column table (all functional tables and the budget economic table)."""
     body = _body_lines(ctx.doc, ctx.block)
     decimals = _table_decimals(body)
-    tab_layout = any("\t" in h for h in header) and sum("\t" in t for _, t in body) >= max(1, len(body) // 2)
-    columns = tab_columns(header, ctx.classification) if tab_layout else None
+    columns = tab_columns(header, ctx.classification) if _cell_grid(header, body) else None
     if columns is not None and not any(r in (TOTAL,) for r in columns.values()):
         columns = None
     roles = _table_roles(columns, header, ctx.classification)
@@ -633,6 +634,17 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         for line in row.lines:
             ctx.cover(line, "fact" if leaf else "parent", row.subject_code)
     return out
+
+
+def _cell_grid(header: list[str], body: list[tuple[int, str]]) -> bool:
+    """True when a tab cell's index is its column: the text keeps blank cells as empty cells.
+
+    Text laid out from a PDF marks a gap with a tab and drops blank cells, so a row's cells
+    are in column order but not at the header's indexes; such rows are read like space-separated
+    ones (placed by the row's identities and its parent's figures).
+    """
+    tab_layout = any("\t" in h for h in header) and sum("\t" in t for _, t in body) >= max(1, len(body) // 2)
+    return tab_layout and any(_BLANK_CELL.search(t) for t in header + [t for _, t in body])
 
 
 def _table_roles(columns: Optional[dict[int, str]], header: list[str], classification: str) -> list[str]:
