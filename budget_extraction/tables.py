@@ -105,7 +105,8 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("income_expenditure_summary", re.compile(r"收支(?:预算|决算)?总(?:体情况)?表|收入支出(?:预算|决算)?总表")),
     ("income_summary", re.compile(r"收入(?:预算|决算)?总?表")),
     ("project_expenditure", re.compile(r"项目支出(?:预算|决算)?表")),
-    ("expenditure_summary", re.compile(r"支出(?:预算|决算)?总?表")),
+    # 支出总表 / 支出预算总表 / 支出决算表; a bare 支出预算表 is the end of a wrapped title, not this table.
+    ("expenditure_summary", re.compile(r"支出(?:预算|决算)?总表|支出决算表|^支出表")),
     ("procurement", re.compile(r"政府采购")),
     ("purchased_services", re.compile(r"购买服务")),
     ("asset_allocation", re.compile(r"资产配置")),
@@ -289,7 +290,9 @@ def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
             return _Anchor(number, label, None, None, True, unit_of(rest))
         caption = _CAPTION_SEP.sub("", rest, count=1) if _CAPTION_SEP.match(rest) or rest[:1].isspace() else None
         if caption is not None:
-            found = _title_candidate(without_unit(caption), loose=False)
+            # The label says a table starts here: its title may wrap before its 表 (…培训费 / 支出预算表).
+            found = _title_candidate(without_unit(caption), loose=False) or _title_candidate(
+                without_unit(caption), loose=True)
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
         return None

@@ -48,7 +48,7 @@ from ..columns import (
     tab_columns,
 )
 from ..source import SourceDocument
-from ..tables import TableBlock, find_tables, is_empty_note, table_rows
+from ..tables import TableBlock, find_tables, is_empty_note, is_header_line, table_rows
 
 EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
     "expenditure_summary": ("all_funds", C.FUNCTIONAL),
@@ -63,6 +63,8 @@ _TOL = Decimal("0.02")
 _MAX_COMBINATIONS = 4096
 
 _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
+# A page number: at most 3 digits alone on a line (a page footer, never an amount with separators).
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
 # An empty cell between two tabs or at the end of a line: the text keeps its blank cells.
 _BLANK_CELL = re.compile(r"^[ ]*\t|\t[ ]*(?:\t|$)")
 _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
@@ -590,6 +592,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
     roles = _table_roles(columns, header, ctx.classification)
     serial = any(re.search(r"序\s*号|行\s*次", h) for h in header)
     events: list[_Event] = []
+    repeated = _header_texts(ctx.doc, ctx.block)
     for number, text in body:
         if _NOTE_LINE.match(text) or is_empty_note(text):
             ctx.cover(number, "note")
@@ -597,7 +600,14 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         if re.match(r"^\s*栏次", text):
             ctx.cover(number, "header")
             continue
+        if _repeats_header(text, repeated):
+            ctx.cover(number, "header", "column titles repeated on a new page")
+            continue
+        if is_page_number(ctx.doc, number):
+            ctx.cover(number, "note", "page number")
+            continue
         events.extend(_line_events(number, text, ctx.classification, decimals, columns, serial))
+    _total_without_label(events)
     rows, leftovers = _pair_events(events)
     for event in leftovers:
         if event.kind == "text":
@@ -625,6 +635,9 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
                 for line in row.lines:
                     ctx.cover(line, "total", "blank total row of an empty table")
                 continue
+            if not codes:
+                _check_totals_only(ctx, row, roles)
+                continue
             out.append(_to_line(ctx, row, roles, leaf=False))
             for line in row.lines:
                 ctx.cover(line, "total")
@@ -634,6 +647,51 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         for line in row.lines:
             ctx.cover(line, "fact" if leaf else "parent", row.subject_code)
     return out
+
+
+def _check_totals_only(ctx: _Context, row: _Row, roles: Sequence[str]) -> None:
+    """A table that prints its 合计 row and no subject row (a 支出总表 of totals only): nothing to
+    load at the contract's grain, so its figures are checked against each other here."""
+    values = row.assigned or {}
+    if identities_hold(values, roles, _TOL if ctx.unit == "万元" else _TOL / 10000):
+        for line in row.lines:
+            ctx.cover(line, "total", "totals only, no subject rows: 合计 = 基本支出 + 项目支出 + other columns")
+        return
+    printed = " ".join(str(v) for v in row.amounts.values)
+    ctx.finding("total_row_mismatch", "error", row.amounts.line,
+                f"the table prints totals only ({printed} {ctx.unit}) and its columns do not add up to its 合计")
+    for line in row.lines:
+        ctx.cover(line, "finding", "totals that do not add up")
+
+
+def _header_texts(doc: SourceDocument, block: TableBlock) -> set[str]:
+    """The table's title and header lines, compacted: a table continued on a new page prints them again."""
+    return {compact(doc.line(n)) for n in range(block.start_line, block.header_end_line + 1) if doc.line(n).strip()}
+
+
+def _repeats_header(text: str, header_texts: set[str]) -> bool:
+    """A line of column titles printed again: several cells or header words, never a lone
+    fragment (支出 may be the end of a wrapped name as well as of a wrapped title)."""
+    return compact(text) in header_texts and ("\t" in text.strip() or is_header_line(text))
+
+
+def is_page_number(doc: SourceDocument, number: int) -> bool:
+    """A page's number printed under its last table row: a lone whole number, the last line of its page.
+
+    Only PDF text knows its pages; a text file's lone number stays a figure to read.
+    """
+    page = doc.page_of(number)
+    if page is None or not _PAGE_NUMBER.fullmatch(doc.line(number).strip()):
+        return False
+    following = next((n for n in range(number + 1, len(doc.lines) + 1) if doc.line(n).strip()), None)
+    return following is None or doc.page_of(following) != page
+
+
+def _total_without_label(events: list[_Event]) -> None:
+    """A table that prints no code and one amount line prints only its total (合计 label left blank)."""
+    amounts = [e for e in events if e.kind == "amounts"]
+    if len(amounts) == 1 and not any(e.kind == "code" for e in events):
+        amounts[0].amounts.total_marker = True
 
 
 def _cell_grid(header: list[str], body: list[tuple[int, str]]) -> bool:
