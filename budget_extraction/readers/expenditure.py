@@ -58,6 +58,14 @@ EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
     "state_capital": ("state_capital", C.FUNCTIONAL),
 }
 
+# Tables read and checked but not loaded: 财政拨款 (一般公共预算 + 政府性基金) has no fund scope in
+# the contract; the same money is loaded from the 一般公共预算 and 政府性基金 tables.
+CHECKED_ONLY_KINDS: dict[str, tuple[str, str]] = {
+    "fiscal_appropriation_functional": ("fiscal_appropriation", C.FUNCTIONAL),
+    "fiscal_appropriation_basic_economic": ("fiscal_appropriation", C.ECONOMIC),
+}
+_AMOUNT_FIELDS = ("amount_total", "amount_basic", "amount_project", "amount_personnel", "amount_public")
+
 _ROLE_ORDER = (TOTAL, BASIC, PERSONNEL, PUBLIC, PROJECT)
 _TOL = Decimal("0.02")
 _MAX_COMBINATIONS = 4096
@@ -664,6 +672,33 @@ def _check_totals_only(ctx: _Context, row: _Row, roles: Sequence[str]) -> None:
         ctx.cover(line, "finding", "totals that do not add up")
 
 
+def _check_unloaded(ctx: _Context, read: list[ExpenditureLine]) -> None:
+    """The identities the warehouse checks on a loaded table, for a table that is not loaded:
+    its 合计 against its leaves and every parent against its printed children (findings)."""
+    subjects = [line for line in read if line.row_kind == "subject" and line.subject_code]
+    codes = {line.subject_code for line in subjects}
+    tol = _TOL if ctx.unit == "万元" else _TOL / 10000
+    checks: list[tuple[ExpenditureLine, list[ExpenditureLine], str]] = []
+    for total in (line for line in read if line.row_kind == "total"):
+        leaves = [s for s in subjects if not any(c != s.subject_code and c.startswith(s.subject_code) for c in codes)]
+        checks.append((total, leaves, "合计"))
+    for parent in subjects:
+        kids = [s for s in subjects if C.parent_code(s.subject_code, ctx.classification) == parent.subject_code]
+        if kids:
+            checks.append((parent, kids, parent.subject_code))
+    for printed, parts, label in checks:
+        for name in _AMOUNT_FIELDS:
+            value = getattr(printed, name)
+            summed = sum((getattr(p, name) or Decimal(0) for p in parts), Decimal(0))
+            if value is not None and abs(value - summed) > tol:
+                ctx.finding("parent_vs_children", "error", printed.source_line,
+                            f"{label} {name} printed {value} 万元, its {len(parts)} rows below add up to {summed} 万元")
+                ctx.cover(printed.source_line, "finding", f"{label} does not add up")
+    for line, (outcome, detail) in list(ctx.coverage.items()):
+        if outcome == "fact":  # read and checked, but no fact row holds it
+            ctx.coverage[line] = ("parent", f"checked, not loaded: {detail}")
+
+
 def _header_texts(doc: SourceDocument, block: TableBlock) -> set[str]:
     """The table's title and header lines, compacted: a table continued on a new page prints them again."""
     return {compact(doc.line(n)) for n in range(block.start_line, block.header_end_line + 1) if doc.line(n).strip()}
@@ -835,18 +870,22 @@ def parse_expenditure_tables(
     coverage: list[CoverageLine] = []
     findings: list[Finding] = []
     for block in blocks:
-        if block.kind not in EXPENDITURE_KINDS:
+        if block.kind not in EXPENDITURE_KINDS and block.kind not in CHECKED_ONLY_KINDS:
             continue
-        fund_scope, classification = EXPENDITURE_KINDS[block.kind]
+        fund_scope, classification = EXPENDITURE_KINDS.get(block.kind) or CHECKED_ONLY_KINDS[block.kind]
         unit = block.unit or "万元"
         ctx = _Context(doc, block, fund_scope, classification, unit, findings, {})
         if block.unit is None:
             ctx.finding("unit_missing", "warning", block.start_line, "table prints no unit line; read as 万元")
         header = header_lines(doc, block)
         if _is_grouped_economic(header) and classification == C.ECONOMIC:
-            lines.extend(_parse_grouped(ctx, header, known))
+            read = _parse_grouped(ctx, header, known)
         else:
-            lines.extend(_parse_flat(ctx, header, known))
+            read = _parse_flat(ctx, header, known)
+        if block.kind in CHECKED_ONLY_KINDS:
+            _check_unloaded(ctx, read)
+        else:
+            lines.extend(read)
         for number, (outcome, detail) in sorted(ctx.coverage.items()):
             coverage.append(CoverageLine(doc.document_id, block.kind, block.label, number, outcome, detail))
     return lines, coverage, findings
