@@ -146,9 +146,9 @@ def _title_candidate(text: str, loose: bool) -> Optional[tuple[str, str]]:
     stripped = text.strip()
     if not stripped or "\t" in stripped.strip("\t") and len([c for c in stripped.split("\t") if c.strip()]) > 1:
         return None
-    if _PROSE_MARK.search(stripped) or _AMOUNT_CELL.search(stripped) or _PART_HEADING.match(stripped):
+    body = _LIST_PREFIX.sub("", stripped, count=1).strip()  # 9.2025年… is item 9, not the amount 9.2025
+    if _PROSE_MARK.search(stripped) or _AMOUNT_CELL.search(body) or _PART_HEADING.match(stripped):
         return None
-    body = _LIST_PREFIX.sub("", stripped, count=1).strip()
     compact = _compact(body)
     if not compact or len(compact) > 60:
         return None
@@ -408,6 +408,8 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> Optional[Table
         if number < body_start:
             continue
         if first_data is None:
+            if last_header is None and unit is None and _PROSE_MARK.search(text) and len(_compact(text)) > 30:
+                return None  # sentences before any column title: a table of contents or prose names it
             if is_data_line(text) and not _is_column_numbers(text) and not _NOTE_START.match(text):
                 first_data = number
             elif is_header_line(text):
