@@ -382,6 +382,38 @@ def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: Option
     return end
 
 
+def _page_continuation_end(doc: SourceDocument, first_data: Optional[int], end: int) -> int:
+    """Last line of a table before a page whose text runs sideways (PDF text only).
+
+    A page printed in landscape whose text layer the layout cannot turn comes out one or two
+    characters per line; none of it is the table's, which ends with the page before.
+    """
+    if first_data is None or doc.page_of(first_data) is None:
+        return end
+    previous = first_data
+    for number in range(first_data + 1, end + 1):
+        if not doc.line(number).strip():
+            continue
+        page = doc.page_of(number)
+        if page != doc.page_of(previous) and _is_sideways_page(doc, page, number, end):
+            return previous
+        previous = number
+    return end
+
+
+# A sideways page: at least this many lines, and this share of them holding cells of at most 2 characters.
+_SIDEWAYS_MIN_LINES = 10
+_SIDEWAYS_SHARE = 0.6
+
+
+def _is_sideways_page(doc: SourceDocument, page: Optional[int], first: int, end: int) -> bool:
+    lines = [doc.line(n) for n in range(first, end + 1) if doc.page_of(n) == page and doc.line(n).strip()]
+    if len(lines) < _SIDEWAYS_MIN_LINES:
+        return False
+    narrow = sum(all(len(_compact(cell)) <= 2 for cell in line.split("\t")) for line in lines)
+    return narrow >= _SIDEWAYS_SHARE * len(lines)
+
+
 def _trim_end(doc: SourceDocument, start: int, end: int) -> int:
     while end > start and not doc.line(end).strip():
         end -= 1
@@ -417,6 +449,7 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> Optional[Table
     if last_header is None and first_data is None and unit is None:
         return None  # a heading with no table after it (table of contents, prose)
     end = _stop_line(doc, body_start, limit, first_data)
+    end = _page_continuation_end(doc, first_data, end)
     end = _trim_end(doc, group.start, end)
     if first_data is not None and first_data > end:
         first_data = None
