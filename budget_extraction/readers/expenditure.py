@@ -33,6 +33,7 @@ from ..numbers import (
     split_leading_amount,
     table_decimals,
     to_wan,
+    tolerance_wan,
 )
 from ..columns import (
     BASIC,
@@ -661,7 +662,7 @@ def _check_totals_only(ctx: _Context, row: _Row, roles: Sequence[str]) -> None:
     """A table that prints its 合计 row and no subject row (a 支出总表 of totals only): nothing to
     load at the contract's grain, so its figures are checked against each other here."""
     values = row.assigned or {}
-    if identities_hold(values, roles, _TOL if ctx.unit == "万元" else _TOL / 10000):
+    if identities_hold(values, roles, _TOL):  # figures as printed, in the table's own unit
         for line in row.lines:
             ctx.cover(line, "total", "totals only, no subject rows: 合计 = 基本支出 + 项目支出 + other columns")
         return
@@ -677,7 +678,7 @@ def _check_unloaded(ctx: _Context, read: list[ExpenditureLine]) -> None:
     its 合计 against its leaves and every parent against its printed children (findings)."""
     subjects = [line for line in read if line.row_kind == "subject" and line.subject_code]
     codes = {line.subject_code for line in subjects}
-    tol = _TOL if ctx.unit == "万元" else _TOL / 10000
+    tol = tolerance_wan(ctx.unit)
     checks: list[tuple[ExpenditureLine, list[ExpenditureLine], str]] = []
     for total in (line for line in read if line.row_kind == "total"):
         leaves = [s for s in subjects if not any(c != s.subject_code and c.startswith(s.subject_code) for c in codes)]
