@@ -329,9 +329,27 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
             continue
         row.names = [(t.line, t.text) for i, t in text_events if last_close < i <= at]
         last_close = at
+    _give_back_wrapped_names(rows)
     used_text = {id(t) for _, t in text_events if any(t.line in r.lines for r in rows)}
     leftovers = pending_codes + pending_amounts + [t for _, t in text_events if id(t) not in used_text and _after(t, last_close, positions)]
     return rows, leftovers
+
+
+def _give_back_wrapped_names(rows: list[_Row]) -> None:
+    """A name cell wrapped around its row's line (PDF text: part above, part below, the code and
+    amounts between) ends on the lines before the next row; that row, printing its own name on
+    its line, does not take them."""
+    for row, following in zip(rows, rows[1:]):
+        if row.code is None or following.code is None or not row.names:
+            continue
+        own = {row.amounts.line, row.code_line}
+        next_own = {following.amounts.line, following.code_line}
+        if any(line in own for line, _ in row.names) or not any(line in next_own for line, _ in following.names):
+            continue
+        between = [(line, text) for line, text in following.names if line < min(next_own - {None})]
+        if between and all(line > max(own - {None}) for line, _ in between):
+            row.names.extend(between)
+            following.names = [n for n in following.names if n not in between]
 
 
 def _after(event: _Event, last_close: int, positions: dict[int, int]) -> bool:

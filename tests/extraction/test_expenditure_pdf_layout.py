@@ -212,3 +212,28 @@ def test_jiangsu_totals_only_summary_and_fiscal_appropriation_tables():
     assert not [f for f in findings if f.severity == "error"]
     # 一般公共预算支出预算表（功能科目）: 2210201 住房公积金 1,879.36
     assert rows_of(doc, "general_public_functional")["2210201"].amount_total == Decimal("1879.36")
+
+
+def test_a_name_wrapped_around_its_row_stays_with_it():
+    doc = source_from_text(text_of(
+        "八、一般公共预算基本支出预算表",
+        "单位：万元",
+        "科目编码\t科目名称\t金额",
+        "合计\t1,490.25",
+        "301\t工资福利支出\t1,490.25",
+        "机关事业单位基本养老保险",
+        "30108\t1,064.46",
+        "缴费",
+        "30109\t职业年金缴费\t425.79",
+    ), "999_wrap.txt")
+    rows = rows_of(doc, "general_public_basic_economic")
+    assert rows["30108"].subject_name == "机关事业单位基本养老保险缴费"
+    assert rows["30109"].subject_name == "职业年金缴费"
+    assert rows["30108"].amount_total == Decimal("1064.46")
+
+
+@needs_corpus
+def test_jiangsu_name_wrapped_above_and_below_its_code_row():
+    rows = corpus_rows("jiangsu_jcy_2019_dept_budget.pdf", "general_public_basic_economic")
+    assert (rows["30108"].subject_name, rows["30108"].amount_total) == ("机关事业单位基本养老保险缴费", Decimal("1064.46"))
+    assert rows["30109"].subject_name == "职业年金缴费"
