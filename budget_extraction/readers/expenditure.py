@@ -133,6 +133,30 @@ def _code_prefix(cells: list[str], classification: str) -> tuple[Optional[str], 
     return None, 0
 
 
+def _repeated_code_size(tokens: list[str], code: Optional[str]) -> int:
+    """How many trailing tokens print the row's code again (``201 03 01 行政运行 … 201 03 01``), or 0."""
+    if not code:
+        return 0
+    for size in (3, 2, 1):
+        tail = tokens[-size:]
+        if len(tokens) > size and all(t.isdigit() for t in tail) and "".join(tail) == code:
+            return size
+    return 0
+
+
+def _repeats_codes(body: list[tuple[int, str]], classification: str) -> bool:
+    """True when the table prints each row's code again at its end (on most coded rows): only then
+    is a trailing figure equal to the code (a class code 204 is also a plausible 元 figure) dropped."""
+    coded = repeated = 0
+    for _, text in body:
+        tokens = text.split()
+        code, used = _code_prefix(tokens[:3], classification)
+        if code:
+            coded += 1
+            repeated += _repeated_code_size(tokens[used:], code) > 0
+    return coded > 0 and repeated * 2 > coded
+
+
 def _split_tokens(tokens: list[str], decimals: Optional[int]) -> list[str]:
     """Separate amounts glued to each other or to the following text."""
     out: list[str] = []
@@ -173,6 +197,7 @@ def _line_events(
     decimals: Optional[int],
     columns: Optional[dict[int, str]],
     serial: bool = False,
+    repeated_codes: bool = False,
 ) -> list[_Event]:
     """Events of one table line: an optional code, name text and a group of amounts.
 
@@ -234,6 +259,8 @@ def _line_events(
         tokens = tokens[1:]  # the 序号 before a code or a name
     code, used = _code_prefix(tokens[:3], classification)
     rest = tokens[used:]
+    if repeated_codes:
+        rest = rest[:len(rest) - _repeated_code_size(rest, code)]
     if code:
         events.append(_Event("code", number, code=code))
     texts: list[str] = []
@@ -620,6 +647,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
     serial = any(re.search(r"序\s*号|行\s*次", h) for h in header)
     events: list[_Event] = []
     repeated = _header_texts(ctx.doc, ctx.block)
+    repeated_codes = columns is None and _repeats_codes(body, ctx.classification)
     for number, text in body:
         if _NOTE_LINE.match(text) or is_empty_note(text):
             ctx.cover(number, "note")
@@ -633,7 +661,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         if is_page_number(ctx.doc, number):
             ctx.cover(number, "note", "page number")
             continue
-        events.extend(_line_events(number, text, ctx.classification, decimals, columns, serial))
+        events.extend(_line_events(number, text, ctx.classification, decimals, columns, serial, repeated_codes))
     _total_without_label(events)
     rows, leftovers = _pair_events(events)
     for event in leftovers:

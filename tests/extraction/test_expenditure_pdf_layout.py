@@ -237,3 +237,19 @@ def test_jiangsu_name_wrapped_above_and_below_its_code_row():
     rows = corpus_rows("jiangsu_jcy_2019_dept_budget.pdf", "general_public_basic_economic")
     assert (rows["30108"].subject_name, rows["30108"].amount_total) == ("机关事业单位基本养老保险缴费", Decimal("1064.46"))
     assert rows["30109"].subject_name == "职业年金缴费"
+
+
+def test_a_code_repeated_at_the_end_of_its_row_is_not_a_figure():
+    doc = source_from_text(text_of(
+        "2025年部门一般公共预算支出功能分类预算表",
+        "编制部门：某区某单位\t单位：元",
+        "功能分类科目名称\t合计\t基本支出\t项目支出",
+        "204 公共安全支出 150,000 150,000 204",
+        "204 06 司法 150,000 150,000 204 06",
+        "204 06 07 公共法律服务 150,000 150,000 204 06 07",
+        "合计 150,000 0 150,000",
+    ), "999_repeat.txt")
+    rows = rows_of(doc, "general_public_functional")
+    assert (rows["2040607"].amount_total, rows["2040607"].amount_project) == (Decimal(15), Decimal(15))
+    assert rows["2040607"].subject_name == "公共法律服务"
+    assert not errors(doc)
