@@ -382,7 +382,7 @@ def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: Option
     return end
 
 
-def _page_continuation_end(doc: SourceDocument, first_data: Optional[int], end: int) -> int:
+def _page_continuation_end(doc: SourceDocument, first_data: int | None, end: int) -> int:
     """Last line of a table before a page whose text runs sideways (PDF text only).
 
     A page printed in landscape whose text layer the layout cannot turn comes out one or two
@@ -406,7 +406,7 @@ _SIDEWAYS_MIN_LINES = 10
 _SIDEWAYS_SHARE = 0.6
 
 
-def _is_sideways_page(doc: SourceDocument, page: Optional[int], first: int, end: int) -> bool:
+def _is_sideways_page(doc: SourceDocument, page: int | None, first: int, end: int) -> bool:
     lines = [doc.line(n) for n in range(first, end + 1) if doc.page_of(n) == page and doc.line(n).strip()]
     if len(lines) < _SIDEWAYS_MIN_LINES:
         return False

@@ -133,7 +133,7 @@ def _code_prefix(cells: list[str], classification: str) -> tuple[Optional[str], 
     return None, 0
 
 
-def _repeated_code_size(tokens: list[str], code: Optional[str]) -> int:
+def _repeated_code_size(tokens: list[str], code: str | None) -> int:
     """How many trailing tokens print the row's code again (``201 03 01 行政运行 … 201 03 01``), or 0."""
     if not code:
         return 0
@@ -366,7 +366,7 @@ def _give_back_wrapped_names(rows: list[_Row]) -> None:
     """A name cell wrapped around its row's line (PDF text: part above, part below, the code and
     amounts between) ends on the lines before the next row; that row, printing its own name on
     its line, does not take them."""
-    for row, following in zip(rows, rows[1:]):
+    for row, following in itertools.pairwise(rows):
         if row.code is None or following.code is None or not row.names:
             continue
         own = {row.amounts.line, row.code_line}
