@@ -43,6 +43,7 @@ ACCOUNTED_TABLE_KINDS = (
     "income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",
     "general_public_functional", "general_public_by_unit", "general_public_basic_economic", "three_public",
     "government_fund", "state_capital", "project_expenditure",
+    "fiscal_appropriation_functional", "fiscal_appropriation_basic_economic",
 )
 _PRINTED_AMOUNT = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d+\.\d+")
 

@@ -17,7 +17,7 @@ from .source import SourceDocument
 from .tables import TableBlock, is_header_line
 
 TOTAL, BASIC, PROJECT, PERSONNEL, PUBLIC, OTHER = "total", "basic", "project", "personnel", "public", "other"
-_OTHER_COLUMN = re.compile(r"经营支出|上缴上级|对附属单位补助|对附属部门补助|结转下年|年初结转|本年收入|年末结转")
+_OTHER_COLUMN = re.compile(r"经营支出|上缴上级|对附属单位补助|对附属部门补助|结转下年|年初结转|本年收入|年末结转|预留机动")
 
 
 def compact(text: str) -> str:

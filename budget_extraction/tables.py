@@ -31,6 +31,8 @@ TABLE_KINDS = (
     "procurement",  # 11 政府采购预算表
     "purchased_services",  # 12 政府购买服务预算表
     "asset_allocation",  # 13 资产配置预算表
+    "fiscal_appropriation_functional",  # 财政拨款支出预算表 (功能科目), beside 5 where a template prints both
+    "fiscal_appropriation_basic_economic",  # 财政拨款基本支出预算表 (经济科目), beside 6 likewise
     # Performance titles as an anchor that ends the financial table before it (wide patterns);
     # the performance tables themselves are measured below as PERFORMANCE_KINDS.
     "department_performance",  # 14 部门整体支出绩效目标表
@@ -61,7 +63,9 @@ class TableBlock:
 # Recognising titles, labels and the lines around them
 # --------------------------------------------------------------------------------------
 
-FINANCIAL_KINDS = frozenset(TABLE_KINDS[:14])  # 1-13 incl. 5-2
+# Every kind but the performance anchors: the financial tables (new kinds included).
+PERFORMANCE_ANCHOR_KINDS = frozenset(("department_performance", "project_performance", "self_evaluation"))
+FINANCIAL_KINDS = frozenset(TABLE_KINDS) - PERFORMANCE_ANCHOR_KINDS
 RETURNED_KINDS = FINANCIAL_KINDS | frozenset(PERFORMANCE_KINDS)
 
 # A table label printed on its own line (maybe followed by the unit):
@@ -97,11 +101,21 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("fiscal_appropriation_summary", re.compile(r"财政拨款收(?:入)?支(?:出)?(?:预算|决算)?总表")),
     ("general_public_basic_economic", re.compile(r"一般公共预算(?:财政拨款)?基本支出")),
     ("general_public_by_unit", re.compile(r"一般公共预算(?:财政拨款)?支出(?:预算|决算)?表.*分单位")),
-    ("general_public_functional", re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:预算|决算)?(?:表|$)")),
+    ("general_public_functional",
+     re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:功能分类)?(?:预算|决算)?(?:表|$)")),
+    # 财政拨款 (一般公共预算 + 政府性基金) by function / by economic class, printed beside the
+    # 一般公共预算 tables by some templates: no fund scope of the contract holds them.
+    ("fiscal_appropriation_basic_economic", re.compile(r"财政拨款基本支出(?:预算|决算)?表")),
+    ("fiscal_appropriation_functional", re.compile(r"财政拨款支出(?:预算|决算)?表")),
+    # Tables of other readers whose titles end like an expenditure table's (机关运行经费支出预算表,
+    # 政府采购支出预算表): recognised here so that they end the table before them.
+    ("operating_costs", re.compile(r"机关运行经费")),
+    ("procurement", re.compile(r"政府采购")),
     ("income_expenditure_summary", re.compile(r"收支(?:预算|决算)?总(?:体情况)?表|收入支出(?:预算|决算)?总表")),
     ("income_summary", re.compile(r"收入(?:预算|决算)?总?表")),
     ("project_expenditure", re.compile(r"项目支出(?:预算|决算)?表")),
-    ("expenditure_summary", re.compile(r"支出(?:预算|决算)?总?表")),
+    # 支出总表 / 支出预算总表 / 支出决算表; a bare 支出预算表 is the end of a wrapped title, not this table.
+    ("expenditure_summary", re.compile(r"支出(?:预算|决算)?总表|支出决算表|^支出表")),
     ("procurement", re.compile(r"政府采购")),
     ("purchased_services", re.compile(r"购买服务")),
     ("asset_allocation", re.compile(r"资产配置")),
@@ -141,9 +155,9 @@ def _title_candidate(text: str, loose: bool) -> Optional[tuple[str, str]]:
     stripped = text.strip()
     if not stripped or "\t" in stripped.strip("\t") and len([c for c in stripped.split("\t") if c.strip()]) > 1:
         return None
-    if _PROSE_MARK.search(stripped) or _AMOUNT_CELL.search(stripped) or _PART_HEADING.match(stripped):
+    body = _LIST_PREFIX.sub("", stripped, count=1).strip()  # 9.2025年… is item 9, not the amount 9.2025
+    if _PROSE_MARK.search(stripped) or _AMOUNT_CELL.search(body) or _PART_HEADING.match(stripped):
         return None
-    body = _LIST_PREFIX.sub("", stripped, count=1).strip()
     compact = _compact(body)
     if not compact or len(compact) > 60:
         return None
@@ -285,7 +299,9 @@ def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
             return _Anchor(number, label, None, None, True, unit_of(rest))
         caption = _CAPTION_SEP.sub("", rest, count=1) if _CAPTION_SEP.match(rest) or rest[:1].isspace() else None
         if caption is not None:
-            found = _title_candidate(without_unit(caption), loose=False)
+            # The label says a table starts here: its title may wrap before its 表 (…培训费 / 支出预算表).
+            found = _title_candidate(without_unit(caption), loose=False) or _title_candidate(
+                without_unit(caption), loose=True)
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
         return None
@@ -375,6 +391,38 @@ def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: Option
     return end
 
 
+def _page_continuation_end(doc: SourceDocument, first_data: int | None, end: int) -> int:
+    """Last line of a table before a page whose text runs sideways (PDF text only).
+
+    A page printed in landscape whose text layer the layout cannot turn comes out one or two
+    characters per line; none of it is the table's, which ends with the page before.
+    """
+    if first_data is None or doc.page_of(first_data) is None:
+        return end
+    previous = first_data
+    for number in range(first_data + 1, end + 1):
+        if not doc.line(number).strip():
+            continue
+        page = doc.page_of(number)
+        if page != doc.page_of(previous) and _is_sideways_page(doc, page, number, end):
+            return previous
+        previous = number
+    return end
+
+
+# A sideways page: at least this many lines, and this share of them holding cells of at most 2 characters.
+_SIDEWAYS_MIN_LINES = 10
+_SIDEWAYS_SHARE = 0.6
+
+
+def _is_sideways_page(doc: SourceDocument, page: int | None, first: int, end: int) -> bool:
+    lines = [doc.line(n) for n in range(first, end + 1) if doc.page_of(n) == page and doc.line(n).strip()]
+    if len(lines) < _SIDEWAYS_MIN_LINES:
+        return False
+    narrow = sum(all(len(_compact(cell)) <= 2 for cell in line.split("\t")) for line in lines)
+    return narrow >= _SIDEWAYS_SHARE * len(lines)
+
+
 def _trim_end(doc: SourceDocument, start: int, end: int) -> int:
     while end > start and not doc.line(end).strip():
         end -= 1
@@ -401,6 +449,8 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> Optional[Table
         if number < body_start:
             continue
         if first_data is None:
+            if last_header is None and unit is None and _PROSE_MARK.search(text) and len(_compact(text)) > 30:
+                return None  # sentences before any column title: a table of contents or prose names it
             if is_data_line(text) and not _is_column_numbers(text) and not _NOTE_START.match(text):
                 first_data = number
             elif is_header_line(text):
@@ -408,6 +458,7 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> Optional[Table
     if last_header is None and first_data is None and unit is None:
         return None  # a heading with no table after it (table of contents, prose)
     end = _stop_line(doc, body_start, limit, first_data)
+    end = _page_continuation_end(doc, first_data, end)
     end = _trim_end(doc, group.start, end)
     if first_data is not None and first_data > end:
         first_data = None

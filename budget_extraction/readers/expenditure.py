@@ -33,6 +33,7 @@ from ..numbers import (
     split_leading_amount,
     table_decimals,
     to_wan,
+    tolerance_wan,
 )
 from ..columns import (
     BASIC,
@@ -48,7 +49,7 @@ from ..columns import (
     tab_columns,
 )
 from ..source import SourceDocument
-from ..tables import TableBlock, find_tables, is_empty_note, is_financial, table_rows
+from ..tables import TableBlock, find_tables, is_empty_note, is_financial, is_header_line, table_rows
 
 EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
     "expenditure_summary": ("all_funds", C.FUNCTIONAL),
@@ -58,11 +59,23 @@ EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
     "state_capital": ("state_capital", C.FUNCTIONAL),
 }
 
+# Tables read and checked but not loaded: 财政拨款 (一般公共预算 + 政府性基金) has no fund scope in
+# the contract; the same money is loaded from the 一般公共预算 and 政府性基金 tables.
+CHECKED_ONLY_KINDS: dict[str, tuple[str, str]] = {
+    "fiscal_appropriation_functional": ("fiscal_appropriation", C.FUNCTIONAL),
+    "fiscal_appropriation_basic_economic": ("fiscal_appropriation", C.ECONOMIC),
+}
+_AMOUNT_FIELDS = ("amount_total", "amount_basic", "amount_project", "amount_personnel", "amount_public")
+
 _ROLE_ORDER = (TOTAL, BASIC, PERSONNEL, PUBLIC, PROJECT)
 _TOL = Decimal("0.02")
 _MAX_COMBINATIONS = 4096
 
 _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
+# A page number: at most 3 digits alone on a line (a page footer, never an amount with separators).
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+# An empty cell between two tabs or at the end of a line: the text keeps its blank cells.
+_BLANK_CELL = re.compile(r"^[ ]*\t|\t[ ]*(?:\t|$)")
 _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
 
 
@@ -120,6 +133,30 @@ def _code_prefix(cells: list[str], classification: str) -> tuple[Optional[str], 
     return None, 0
 
 
+def _repeated_code_size(tokens: list[str], code: str | None) -> int:
+    """How many trailing tokens print the row's code again (``201 03 01 行政运行 … 201 03 01``), or 0."""
+    if not code:
+        return 0
+    for size in (3, 2, 1):
+        tail = tokens[-size:]
+        if len(tokens) > size and all(t.isdigit() for t in tail) and "".join(tail) == code:
+            return size
+    return 0
+
+
+def _repeats_codes(body: list[tuple[int, str]], classification: str) -> bool:
+    """True when the table prints each row's code again at its end (on most coded rows): only then
+    is a trailing figure equal to the code (a class code 204 is also a plausible 元 figure) dropped."""
+    coded = repeated = 0
+    for _, text in body:
+        tokens = text.split()
+        code, used = _code_prefix(tokens[:3], classification)
+        if code:
+            coded += 1
+            repeated += _repeated_code_size(tokens[used:], code) > 0
+    return coded > 0 and repeated * 2 > coded
+
+
 def _split_tokens(tokens: list[str], decimals: Optional[int]) -> list[str]:
     """Separate amounts glued to each other or to the following text."""
     out: list[str] = []
@@ -160,6 +197,7 @@ def _line_events(
     decimals: Optional[int],
     columns: Optional[dict[int, str]],
     serial: bool = False,
+    repeated_codes: bool = False,
 ) -> list[_Event]:
     """Events of one table line: an optional code, name text and a group of amounts.
 
@@ -221,6 +259,8 @@ def _line_events(
         tokens = tokens[1:]  # the 序号 before a code or a name
     code, used = _code_prefix(tokens[:3], classification)
     rest = tokens[used:]
+    if repeated_codes:
+        rest = rest[:len(rest) - _repeated_code_size(rest, code)]
     if code:
         events.append(_Event("code", number, code=code))
     texts: list[str] = []
@@ -316,9 +356,27 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
             continue
         row.names = [(t.line, t.text) for i, t in text_events if last_close < i <= at]
         last_close = at
+    _give_back_wrapped_names(rows)
     used_text = {id(t) for _, t in text_events if any(t.line in r.lines for r in rows)}
     leftovers = pending_codes + pending_amounts + [t for _, t in text_events if id(t) not in used_text and _after(t, last_close, positions)]
     return rows, leftovers
+
+
+def _give_back_wrapped_names(rows: list[_Row]) -> None:
+    """A name cell wrapped around its row's line (PDF text: part above, part below, the code and
+    amounts between) ends on the lines before the next row; that row, printing its own name on
+    its line, does not take them."""
+    for row, following in itertools.pairwise(rows):
+        if row.code is None or following.code is None or not row.names:
+            continue
+        own = {row.amounts.line, row.code_line}
+        next_own = {following.amounts.line, following.code_line}
+        if any(line in own for line, _ in row.names) or not any(line in next_own for line, _ in following.names):
+            continue
+        between = [(line, text) for line, text in following.names if line < min(next_own - {None})]
+        if between and all(line > max(own - {None}) for line, _ in between):
+            row.names.extend(between)
+            following.names = [n for n in following.names if n not in between]
 
 
 def _after(event: _Event, last_close: int, positions: dict[int, int]) -> bool:
@@ -582,13 +640,14 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
     """A one-code-column table (all functional tables and the budget economic table)."""
     body = _body_lines(ctx.doc, ctx.block)
     decimals = _table_decimals(body)
-    tab_layout = any("\t" in h for h in header) and sum("\t" in t for _, t in body) >= max(1, len(body) // 2)
-    columns = tab_columns(header, ctx.classification) if tab_layout else None
+    columns = tab_columns(header, ctx.classification) if _cell_grid(header, body) else None
     if columns is not None and not any(r in (TOTAL,) for r in columns.values()):
         columns = None
     roles = _table_roles(columns, header, ctx.classification)
     serial = any(re.search(r"序\s*号|行\s*次", h) for h in header)
     events: list[_Event] = []
+    repeated = _header_texts(ctx.doc, ctx.block)
+    repeated_codes = columns is None and _repeats_codes(body, ctx.classification)
     for number, text in body:
         if _NOTE_LINE.match(text) or is_empty_note(text):
             ctx.cover(number, "note")
@@ -596,7 +655,14 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         if re.match(r"^\s*栏次", text):
             ctx.cover(number, "header")
             continue
-        events.extend(_line_events(number, text, ctx.classification, decimals, columns, serial))
+        if _repeats_header(text, repeated):
+            ctx.cover(number, "header", "column titles repeated on a new page")
+            continue
+        if is_page_number(ctx.doc, number):
+            ctx.cover(number, "note", "page number")
+            continue
+        events.extend(_line_events(number, text, ctx.classification, decimals, columns, serial, repeated_codes))
+    _total_without_label(events)
     rows, leftovers = _pair_events(events)
     for event in leftovers:
         if event.kind == "text":
@@ -624,6 +690,9 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
                 for line in row.lines:
                     ctx.cover(line, "total", "blank total row of an empty table")
                 continue
+            if not codes:
+                _check_totals_only(ctx, row, roles)
+                continue
             out.append(_to_line(ctx, row, roles, leaf=False))
             for line in row.lines:
                 ctx.cover(line, "total")
@@ -633,6 +702,89 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         for line in row.lines:
             ctx.cover(line, "fact" if leaf else "parent", row.subject_code)
     return out
+
+
+def _check_totals_only(ctx: _Context, row: _Row, roles: Sequence[str]) -> None:
+    """A table that prints its 合计 row and no subject row (a 支出总表 of totals only): nothing to
+    load at the contract's grain, so its figures are checked against each other here."""
+    values = row.assigned or {}
+    if identities_hold(values, roles, _TOL):  # figures as printed, in the table's own unit
+        for line in row.lines:
+            ctx.cover(line, "total", "totals only, no subject rows: 合计 = 基本支出 + 项目支出 + other columns")
+        return
+    printed = " ".join(str(v) for v in row.amounts.values)
+    ctx.finding("total_row_mismatch", "error", row.amounts.line,
+                f"the table prints totals only ({printed} {ctx.unit}) and its columns do not add up to its 合计")
+    for line in row.lines:
+        ctx.cover(line, "finding", "totals that do not add up")
+
+
+def _check_unloaded(ctx: _Context, read: list[ExpenditureLine]) -> None:
+    """The identities the warehouse checks on a loaded table, for a table that is not loaded:
+    its 合计 against its leaves and every parent against its printed children (findings)."""
+    subjects = [line for line in read if line.row_kind == "subject" and line.subject_code]
+    codes = {line.subject_code for line in subjects}
+    tol = tolerance_wan(ctx.unit)
+    checks: list[tuple[ExpenditureLine, list[ExpenditureLine], str]] = []
+    for total in (line for line in read if line.row_kind == "total"):
+        leaves = [s for s in subjects if not any(c != s.subject_code and c.startswith(s.subject_code) for c in codes)]
+        checks.append((total, leaves, "合计"))
+    for parent in subjects:
+        kids = [s for s in subjects if C.parent_code(s.subject_code, ctx.classification) == parent.subject_code]
+        if kids:
+            checks.append((parent, kids, parent.subject_code))
+    for printed, parts, label in checks:
+        for name in _AMOUNT_FIELDS:
+            value = getattr(printed, name)
+            summed = sum((getattr(p, name) or Decimal(0) for p in parts), Decimal(0))
+            if value is not None and abs(value - summed) > tol:
+                ctx.finding("parent_vs_children", "error", printed.source_line,
+                            f"{label} {name} printed {value} 万元, its {len(parts)} rows below add up to {summed} 万元")
+                ctx.cover(printed.source_line, "finding", f"{label} does not add up")
+    for line, (outcome, detail) in list(ctx.coverage.items()):
+        if outcome == "fact":  # read and checked, but no fact row holds it
+            ctx.coverage[line] = ("parent", f"checked, not loaded: {detail}")
+
+
+def _header_texts(doc: SourceDocument, block: TableBlock) -> set[str]:
+    """The table's title and header lines, compacted: a table continued on a new page prints them again."""
+    return {compact(doc.line(n)) for n in range(block.start_line, block.header_end_line + 1) if doc.line(n).strip()}
+
+
+def _repeats_header(text: str, header_texts: set[str]) -> bool:
+    """A line of column titles printed again: several cells or header words, never a lone
+    fragment (支出 may be the end of a wrapped name as well as of a wrapped title)."""
+    return compact(text) in header_texts and ("\t" in text.strip() or is_header_line(text))
+
+
+def is_page_number(doc: SourceDocument, number: int) -> bool:
+    """A page's number printed under its last table row: a lone whole number, the last line of its page.
+
+    Only PDF text knows its pages; a text file's lone number stays a figure to read.
+    """
+    page = doc.page_of(number)
+    if page is None or not _PAGE_NUMBER.fullmatch(doc.line(number).strip()):
+        return False
+    following = next((n for n in range(number + 1, len(doc.lines) + 1) if doc.line(n).strip()), None)
+    return following is None or doc.page_of(following) != page
+
+
+def _total_without_label(events: list[_Event]) -> None:
+    """A table that prints no code and one amount line prints only its total (合计 label left blank)."""
+    amounts = [e for e in events if e.kind == "amounts"]
+    if len(amounts) == 1 and not any(e.kind == "code" for e in events):
+        amounts[0].amounts.total_marker = True
+
+
+def _cell_grid(header: list[str], body: list[tuple[int, str]]) -> bool:
+    """True when a tab cell's index is its column: the text keeps blank cells as empty cells.
+
+    Text laid out from a PDF marks a gap with a tab and drops blank cells, so a row's cells
+    are in column order but not at the header's indexes; such rows are read like space-separated
+    ones (placed by the row's identities and its parent's figures).
+    """
+    tab_layout = any("\t" in h for h in header) and sum("\t" in t for _, t in body) >= max(1, len(body) // 2)
+    return tab_layout and any(_BLANK_CELL.search(t) for t in header + [t for _, t in body])
 
 
 def _table_roles(columns: Optional[dict[int, str]], header: list[str], classification: str) -> list[str]:
@@ -765,18 +917,22 @@ def parse_expenditure_tables(
     coverage: list[CoverageLine] = []
     findings: list[Finding] = []
     for block in blocks:
-        if block.kind not in EXPENDITURE_KINDS:
+        if block.kind not in EXPENDITURE_KINDS and block.kind not in CHECKED_ONLY_KINDS:
             continue
-        fund_scope, classification = EXPENDITURE_KINDS[block.kind]
+        fund_scope, classification = EXPENDITURE_KINDS.get(block.kind) or CHECKED_ONLY_KINDS[block.kind]
         unit = block.unit or "万元"
         ctx = _Context(doc, block, fund_scope, classification, unit, findings, {})
         if block.unit is None:
             ctx.finding("unit_missing", "warning", block.start_line, "table prints no unit line; read as 万元")
         header = header_lines(doc, block)
         if _is_grouped_economic(header) and classification == C.ECONOMIC:
-            lines.extend(_parse_grouped(ctx, header, known))
+            read = _parse_grouped(ctx, header, known)
         else:
-            lines.extend(_parse_flat(ctx, header, known))
+            read = _parse_flat(ctx, header, known)
+        if block.kind in CHECKED_ONLY_KINDS:
+            _check_unloaded(ctx, read)
+        else:
+            lines.extend(read)
         for number, (outcome, detail) in sorted(ctx.coverage.items()):
             coverage.append(CoverageLine(doc.document_id, block.kind, block.label, number, outcome, detail))
     return lines, coverage, findings
