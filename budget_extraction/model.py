@@ -204,6 +204,35 @@ class CoverageLine:
     detail: Optional[str]
 
 
+@dataclass(frozen=True)
+class NarrativeClaim:
+    """An amount the narrative (情况说明) states, with what its sentence says about it; checked in the marts."""
+
+    document_id: str
+    subject: str  # e.g. all_funds.income, general_public_budget.basic, three_public.total, office_running, other
+    subject_text: str  # the subject as printed before the amount (list markers and quotes dropped)
+    amount: Decimal  # 万元, converted exactly from the printed unit
+    amount_printed: str
+    source_unit: str  # 万元 | 元, as printed after the amount
+    change_amount: Optional[Decimal]  # 万元, as printed (unsigned: the direction says which way)
+    change_printed: Optional[str]
+    change_unit: Optional[str]
+    change_direction: Optional[str]  # increase | decrease | flat (增加/减少/持平 …)
+    change_word: Optional[str]  # as printed
+    rate_percent: Optional[Decimal]  # the printed rate of change, in percent
+    rate_printed: Optional[str]
+    rate_direction: Optional[str]  # increase | decrease, from 增长/下降 …
+    share_percent: Optional[Decimal]  # 占…%
+    share_printed: Optional[str]
+    share_base_amount: Optional[Decimal]  # 万元: the amount a 其中 list divides, when the sentence states it
+    share_base_subject: Optional[str]
+    comparison_text: Optional[str]  # 比2023年预算 | 与上年相比, as printed
+    comparison_year: Optional[int]  # the year printed; None for 上年 (the document's year - 1)
+    sentence: str  # the sentence as printed (wrapped lines joined)
+    source_line: int  # the line the amount is printed on
+    source_page: Optional[int]  # PDF input only
+
+
 RAW_TABLES = {
     "documents": DocumentRow,
     "pages": PageRow,
@@ -216,6 +245,7 @@ RAW_TABLES = {
     "class_total_lines": ClassTotalLine,
     "indicator_lines": IndicatorLine,
     "coverage_lines": CoverageLine,
+    "narrative_claims": NarrativeClaim,
     "findings": Finding,
 }
 
