@@ -228,6 +228,8 @@ class NarrativeClaim:
     share_base_subject: Optional[str]
     comparison_text: Optional[str]  # 比2023年预算 | 与上年相比, as printed
     comparison_year: Optional[int]  # the year printed; None for 上年 (the document's year - 1)
+    prior_amount: Optional[Decimal]  # 万元: the prior-year figure when the sentence states it
+    prior_printed: Optional[str]
     sentence: str  # the sentence as printed (wrapped lines joined)
     source_line: int  # the line the amount is printed on
     source_page: Optional[int]  # PDF input only

@@ -35,12 +35,16 @@ _PERCENT = re.compile(rf"(?P<number>{_NUMBER})[%％]")
 # A change word right before its figure (增加181.81万元, 下降16.87%) and its direction.
 _INCREASE = "增加|增长|上升|提高|增"
 _DECREASE = "减少|下降|降低|减"
-_CHANGE_WORD = re.compile(rf"(?P<word>{_INCREASE}|{_DECREASE})了?$")
+# 增（减）0万元: a change printed without its direction; only a zero reads as one (flat).
+_UNSIGNED = r"增[（(]减[)）]|增减"
+_CHANGE_WORD = re.compile(rf"(?P<word>{_UNSIGNED}|{_INCREASE}|{_DECREASE})了?$")
 _FLAT_WORD = re.compile(r"持平|一致|不变|相同|无变化")
 # A change word followed by a bare number (减少 9.52，): a change or rate printed without its unit.
 _UNITLESS_CHANGE = re.compile(rf"(?:{_INCREASE}|{_DECREASE}|持平|一致){_NUMBER}(?![\d.,%％万元])")
 # The year compared with: 比2023年预算 | 较2020年预算 | 与上年相比 | 比上年决算数
 _COMPARISON = re.compile(r"(?:比|较|与|同)(?P<year>上年度?|上一年度?|(?P<digits>\d{4})年度?)(?:预算|决算|执行)?数?(?:相比|比较)?")
+# A figure of the prior year, named as such (（上年收入总计10202.8万元, 较上年55.14万元).
+_PRIOR_YEAR = re.compile(r"^[（(]?(?:较|比|与)?上一?年度?(?!结转|结余)")
 # Text after which a sentence explains rather than states (主要原因是基本支出增加…, 主要用于…).
 _EXPLANATION = re.compile(r"原因|主要是|主要用于|用于")
 # A threshold, not an amount (400万元以上的项目, 单价50万元以下).
@@ -57,6 +61,10 @@ _PART = re.compile(r"^\s*(?:#+\s*)?第[一二三四五六七八九十]+部分")
 _SECTION = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．])")
 # A heading alone on its line (（二）公务接待费): a paragraph of its own, no sentence punctuation.
 _STANDALONE_HEADING = re.compile(r"^[^，,。；;：:]{1,40}$")
+_PROSE_PUNCTUATION = re.compile(r"[，。；：]")
+_SENTENCE_MARK = re.compile(r"[，。]")
+# A page number or footer alone on its line (23, - 3 -, 第3页): not part of the sentence it interrupts.
+_PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*(?:第\s*)?\d{1,3}\s*(?:页)?\s*[-—]?\s*$")
 _MARKDOWN = re.compile(r"^\s*(?:#+|[-*•])\s*")
 
 # Subjects, most specific first: (key, pattern on the compacted subject text). Keys of the form
@@ -69,6 +77,8 @@ _SUBJECTS = (
     ("three_public.reception", re.compile(r"公务接待")),
     ("three_public.total", re.compile(r"三公")),
     ("office_running", re.compile(r"机关运行经费")),
+    ("meeting_fees", re.compile(r"会议费")),
+    ("training_fees", re.compile(r"培训费")),
     ("procurement", re.compile(r"政府采购")),
     ("purchased_services", re.compile(r"政府购买服务")),
     ("personnel", re.compile(r"人员经费")),
@@ -89,7 +99,11 @@ _SCOPES = (
 # A subject that names nothing but "this year's budget" (本年预算895.62万元): the section says what.
 _GENERIC_SUBJECT = re.compile(r"^(?:\d{4}年度?)?(?:部门|单位|本部门|本单位)?(?:本年)?(?:预算|预算数|预算控制数|控制数|安排)?(?:为|是)?$")
 # A total income or expenditure says so (部门支出预算, 本年收入合计, 财政拨款收入); 工资福利支出 does not.
-_AGGREGATE = re.compile(r"预算|总|合计|本年|部门|财政拨款")
+_AGGREGATE = re.compile(r"预算|决算|总|合计|本年|财政拨款")
+# ... and ends on its income or expenditure word (住院医疗总费用 is not a 收入 however 低收入 it says).
+_AGGREGATE_END = re.compile(r"(?:收入|支出)(?:预算|决算)?(?:数|总计|合计|总额)?$|(?:预算|决算)(?:收入|支出)(?:总计|合计)?$")
+# Parts of the income, not its total (其他资金收入, 事业收入, 上级补助收入, 附属单位上缴收入).
+_PART_OF_TOTAL = re.compile(r"其他|事业|经营|上级补助|附属|上缴|下级")
 # Function-class names are matched only where the subject is not a budget aggregate.
 _NOT_A_CLASS = re.compile(r"预算|收入|总|合计|基本|项目|经费|其中")
 _DIRECTIONS = {**{w: "increase" for w in _INCREASE.split("|")}, **{w: "decrease" for w in _DECREASE.split("|")}}
@@ -123,12 +137,15 @@ class _Stream:
         if _SECTION.match(compact):
             self.sections.append((len(self.chars), compact))
         previous = self.chars[-1] if self.chars else ""
+        gap = True  # a line break is a gap too
         for column, char in enumerate(text[body_start:], body_start):
             if char.isspace():
+                gap = True
                 continue
             # Spaces are layout, except between two digits (two figures side by side stay two).
-            if previous.isdigit() and char.isdigit() and column > body_start and text[column - 1].isspace():
-                self._append(" ", number, column - 1)
+            if previous.isdigit() and char.isdigit() and gap:
+                self._append(" ", number, max(column - 1, 0))
+            gap = False
             self._append(char, number, column)
             previous = char
         if heading and _STANDALONE_HEADING.match(compact):
@@ -182,11 +199,26 @@ def table_lines(doc: SourceDocument, blocks) -> set[int]:
     """
     inside = set()
     for block in blocks:
-        inside.update(range(block.start_line, block.end_line + 1))
+        # A table's cells are not sentences; a sentence inside a table's span is prose the finder's
+        # span took in (a table listed in a contents page runs to the next one, over the 说明).
+        inside.update(n for n, text in doc.numbered(block.start_line, block.end_line) if not _sentence_line(text))
     for region in find_regions(doc):
         end = next((n for n, text in doc.numbered(region.start + 1, region.end) if _PART.match(text)), region.end + 1)
         inside.update(range(region.start, end))
     return inside
+
+
+def _sentence_line(text: str) -> bool:
+    """A line of prose: sentence punctuation and no table cells."""
+    return "\t" not in text.strip() and bool(_SENTENCE_MARK.search(text))
+
+
+def _table_row(text: str) -> bool:
+    """A tab-separated line without sentence punctuation: a row of a table the finder does not return.
+
+    PDF prose has tabs too (a wide gap: 基本支出预算数为<tab>13,994.31<tab>万元。), but it has its 。，；.
+    """
+    return "\t" in text.strip() and not _PROSE_PUNCTUATION.search(text)
 
 
 def _last_before(marks: list[tuple[int, str]], offset: int) -> str:
@@ -203,11 +235,10 @@ def narrative_stream(doc: SourceDocument, blocks) -> _Stream:
     inside = table_lines(doc, blocks)
     stream = _Stream()
     for number, text in doc.numbered():
-        if number in inside or "\t" in text.strip():
-            # Table lines (and the tab-separated rows of tables the finder does not return) are not prose.
+        if number in inside or _table_row(text):
             stream.paragraph_break()
             continue
-        if text.strip():
+        if text.strip() and not _PAGE_NUMBER.match(text):
             stream.add_line(number, text)
     return stream.close()
 
@@ -256,6 +287,9 @@ class _Claim:
     share_base: _Claim | None = None
     comparison_text: str | None = None
     comparison_year: int | None = None
+    prior_printed: str | None = None  # the prior-year figure when the sentence states it (上年收入总计10202.8万元)
+    prior_unit: str | None = None
+    in_list: bool = False  # an item of an enumeration (办公费13万、印刷费0.9万元、…)
 
 
 def _compact_subject(text: str) -> str:
@@ -267,7 +301,7 @@ def _compact_subject(text: str) -> str:
     text = re.sub(r"^[（(]([^（()）]*)[)）]$", r"\1", text)
     text = re.sub(r"[（(](?:类|款|项)[)）]", "", text)
     text = re.sub(r"^(?:其中|包括|此外|另外|合计|共计)", "", text)
-    return re.sub(r"(?:为|是|共|合计|共计|总计|均为|分别为)$", "", text)
+    return re.sub(r"(?:均为|分别为|为|是)$", "", text)
 
 
 def classify_subject(text: str, section: str = "", heading: str = "") -> str:
@@ -285,7 +319,7 @@ def classify_subject(text: str, section: str = "", heading: str = "") -> str:
     for key, pattern in _SUBJECTS:
         if not pattern.search(compact):
             continue
-        if key in ("income", "expenditure") and not _AGGREGATE.search(compact):
+        if key in ("income", "expenditure") and not _is_aggregate(compact):
             # 工资福利支出, 事业收入, 社会保障和就业支出: a line item or a function class, not the total.
             class_code = codes.class_for_name(compact) if key == "expenditure" else None
             if class_code and not _NOT_A_CLASS.search(compact):
@@ -295,6 +329,20 @@ def classify_subject(text: str, section: str = "", heading: str = "") -> str:
             return f"{_scope(compact) or _scope(section) or 'all_funds'}.{key}"
         return key
     return "other"
+
+
+def _is_aggregate(compact: str) -> bool:
+    """A total of income or expenditure (部门收入预算, 本年支出合计), not one of its parts."""
+    return bool(_AGGREGATE.search(compact) and _AGGREGATE_END.search(compact) and not _PART_OF_TOTAL.search(compact))
+
+
+def _change_subject(prefix: str) -> str:
+    """What a change clause names besides the comparison and the change word (资产总额 in 资产总额较上年增加)."""
+    text = _COMPARISON.sub("", prefix)
+    text = re.sub(r"^[（(]?(?:较|比|与)?上一?年度?(?:预算|决算|执行)?数?", "", text)
+    text = _CHANGE_WORD.sub("", text)
+    text = re.sub(r"同比|相比|比较|分别|各|均|共|了|[（(）)]", "", text)
+    return _compact_subject(text)
 
 
 def _heading_subject(heading: str) -> str:
@@ -310,11 +358,19 @@ def _scope(text: str) -> str | None:
 
 
 def _clause_prefix(text: str, end: int, floor: int) -> str:
-    """The text of the clause before position end (back to a clause mark or floor)."""
+    """The text of the clause before position end (back to a clause mark or floor).
+
+    The items of a list of amounts (办公费13万、印刷费0.9万元) are clauses of their own.
+    """
     start = end
-    while start > floor and text[start - 1] not in _CLAUSE_MARKS + _SENTENCE_END:
+    while start > floor and (text[start - 1] not in _CLAUSE_MARKS + _SENTENCE_END or _joins_words(text, start - 1)):
         start -= 1
     return text[start:end]
+
+
+def _joins_words(text: str, position: int) -> bool:
+    """A 、 between words (收入、支出总计; 五、 of a heading) joins them; only after an amount does it end a clause."""
+    return text[position] == "、" and position > 0 and text[position - 1] not in "元万0123456789"
 
 
 @dataclass
@@ -387,6 +443,9 @@ class _Reader:
         if change or flat and self.current is not None and self.current.change_direction == "flat":
             self._change(match, unit, prefix, change)
             return
+        if _PRIOR_YEAR.match(prefix):
+            self._prior(match, unit, prefix)
+            return
         section = self.stream.section_at(match.start())
         subject_text = _compact_subject(prefix)
         subject = classify_subject(prefix, section, self.stream.heading_at(match.start()))
@@ -395,19 +454,49 @@ class _Reader:
             return
         claim = _Claim(subject, subject_text, match.group("number"), unit, self.stream.lines[match.start()],
                        start, end)
+        claim.in_list = text[match.start() - len(prefix) - 1:match.start() - len(prefix)] == "、"
         self.claims.append(claim)
         self.current = claim
 
-    def _change(self, match: re.Match, unit: str, prefix: str, change: re.Match | None) -> None:
+    def _owner(self, offset: int, prefix: str, figure: str, what: str) -> _Claim | None:
+        """The claim a change, rate or prior-year figure belongs to; None (and counted) when it is not printed.
+
+        It is the last claim, unless that one is an item of a list (the change is then of the list's
+        total) or the change names a subject of its own (资产总额较上年增加…).
+        """
         claim = self.current
-        if claim is None or claim.change_printed is not None:
-            self.unreadable.append((match.start(), f"a change with no amount to belong to: {prefix}{match.group(0)}"))
+        own = _change_subject(prefix)
+        why = None
+        if claim is None:
+            why = "no amount to belong to"
+        elif claim.in_list:
+            why = "it follows a list of amounts and does not say which it belongs to"
+        elif own and own not in claim.subject_text and not claim.subject == classify_subject(own) != "other":
+            why = f"it is of {own}, whose amount is not stated"
+        if why:
+            self.unreadable.append((offset, f"{what} {prefix}{figure}: {why}"))
+            return None
+        return claim
+
+    def _prior(self, match: re.Match, unit: str, prefix: str) -> None:
+        claim = self._owner(match.start(), prefix, match.group(0), "a prior-year figure")
+        if claim is not None and claim.prior_printed is None:
+            claim.prior_printed, claim.prior_unit = match.group("number"), unit
+
+    def _change(self, match: re.Match, unit: str, prefix: str, change: re.Match | None) -> None:
+        claim = self._owner(match.start(), prefix, match.group(0), "a change")
+        if claim is None:
+            return
+        if claim.change_printed is not None:
+            self.unreadable.append((match.start(), f"a second change {prefix}{match.group(0)} of one amount"))
             return
         claim.change_printed = match.group("number")
         claim.change_unit = unit
         if change:
             claim.change_word = change.group("word")
-            claim.change_direction = _DIRECTIONS[change.group("word")]
+            claim.change_direction = _DIRECTIONS.get(change.group("word"))
+            if claim.change_direction is None and parse_amount(claim.change_printed) == 0:
+                claim.change_direction = "flat"
         claim.sentence_end = max(claim.sentence_end, self._sentence_end_after(match.end()))
         self._comparison(claim, prefix)
 
@@ -419,15 +508,25 @@ class _Reader:
                 self.unreadable.append((match.start(), f"a share with no amount to belong to: {prefix}{match.group(0)}"))
                 return
             claim.share_printed = match.group("number")
-            claim.share_base = base if base is not claim else None
+            claim.share_base = base if base is not claim else self._named_base(prefix, claim)
         elif change:
-            if claim is None or claim.rate_printed is not None:
-                self.unreadable.append((match.start(), f"a rate with no amount to belong to: {prefix}{match.group(0)}"))
+            claim = self._owner(match.start(), prefix, match.group(0), "a rate")
+            if claim is None:
+                return
+            if claim.rate_printed is not None:
+                self.unreadable.append((match.start(), f"a second rate {prefix}{match.group(0)}% of one amount"))
                 return
             claim.rate_printed = match.group("number")
             claim.rate_word = change.group("word")
             claim.rate_direction = _DIRECTIONS[change.group("word")]
             claim.sentence_end = max(claim.sentence_end, self._sentence_end_after(match.end()))
+
+    def _named_base(self, prefix: str, claim: _Claim) -> _Claim | None:
+        """The total a share names (占本年支出合计的99.94%): the last claim stated of that subject."""
+        named = classify_subject(prefix[prefix.index("占") + 1:].rstrip("的"))
+        if named == "other":
+            return None
+        return next((c for c in reversed(self.claims) if c.subject == named and c is not claim), None)
 
     def _sentence_end_after(self, offset: int) -> int:
         text = self.stream.text
@@ -481,6 +580,8 @@ def _row(doc: SourceDocument, stream: _Stream, claim: _Claim) -> NarrativeClaim:
         share_base_subject=base.subject if base else None,
         comparison_text=claim.comparison_text,
         comparison_year=claim.comparison_year,
+        prior_amount=_wan(claim.prior_printed, claim.prior_unit),
+        prior_printed=claim.prior_printed,
         sentence=stream.printed(doc, claim.sentence_start, claim.sentence_end),
         source_line=claim.line,
         source_page=doc.page_of(claim.line),

@@ -91,12 +91,24 @@ def test_explanations_and_thresholds_are_not_claims():
 
 def test_unreadable_claims_are_counted_not_guessed():
     rows, findings = claims_of("5．案件执行支出950万元，与上年相比减少100万元，减少9.52，主要原因是压减经费。\n"
-                               "比上年增加5万元。")
-    assert only(rows, "other").rate_percent is None
-    assert [f.check for f in findings] == ["claim_unreadable", "claim_unreadable"]
+                               "二、其他事项\n比上年增加5万元。\n"
+                               "公用经费包括办公费13万元、差旅费10万元、其他支出2.07万元，较上年55.14万元减少5.67万元。\n"
+                               "固定资产净值189.21万元。资产总额较上年增加28.67万元。")
+    assert rows[0].rate_percent is None and rows[0].change_amount == D(100)
+    assert all(r.change_amount is None for r in rows if r.source_line > 1)
+    assert [f.check for f in findings] == ["claim_unreadable"] * 5
     assert all(f.severity == "info" for f in findings)
     assert "减少9.52" in findings[0].detail and findings[0].source_line == 1
-    assert "no amount to belong to" in findings[1].detail and findings[1].source_line == 2
+    assert "no amount to belong to" in findings[1].detail and findings[1].source_line == 3
+    assert "a list of amounts" in findings[2].detail and "a list of amounts" in findings[3].detail
+    assert "资产总额" in findings[4].detail and findings[4].source_line == 5
+
+
+def test_prior_year_figure_stated_beside_the_amount():
+    rows, findings = claims_of("收入总计 9817.07 万元（上年收入总计 10202.8 万元，同比减少 385.73 万元，同比减少 3.78 %）。")
+    claim = only(rows, "all_funds.income")
+    assert (claim.prior_amount, claim.change_amount, claim.rate_printed) == (D("10202.8"), D("385.73"), "3.78")
+    assert findings == []
 
 
 def test_tables_are_not_narrative():
