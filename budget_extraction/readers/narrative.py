@@ -104,8 +104,10 @@ _AGGREGATE = re.compile(r"预算|决算|总|合计|本年|财政拨款")
 _AGGREGATE_END = re.compile(r"(?:收入|支出)(?:预算|决算)?(?:数|总计|合计|总额)?$|(?:预算|决算)(?:收入|支出)(?:总计|合计)?$")
 # Parts of the income, not its total (其他资金收入, 事业收入, 上级补助收入, 附属单位上缴收入).
 _PART_OF_TOTAL = re.compile(r"其他|事业|经营|上级补助|附属|上缴|下级")
-# Function-class names are matched only where the subject is not a budget aggregate.
-_NOT_A_CLASS = re.compile(r"预算|收入|总|合计|基本|项目|经费|其中")
+# A function class is named exactly (社会保障和就业支出); 其他社会保障和就业支出 is a 项, not the class.
+_CLASS_BY_NAME = {codes.normalise_name(name): code for code, name in codes.FUNCTIONAL_CLASSES.items()}
+# A sentence about one 款 or 项 (…（款）…（项）年初预算为…，支出决算为…): its totals are that item's.
+_ITEM_SENTENCE = re.compile(r"[（(][款项][)）]")
 _DIRECTIONS = {**{w: "increase" for w in _INCREASE.split("|")}, **{w: "decrease" for w in _DECREASE.split("|")}}
 
 
@@ -321,8 +323,8 @@ def classify_subject(text: str, section: str = "", heading: str = "") -> str:
             continue
         if key in ("income", "expenditure") and not _is_aggregate(compact):
             # 工资福利支出, 事业收入, 社会保障和就业支出: a line item or a function class, not the total.
-            class_code = codes.class_for_name(compact) if key == "expenditure" else None
-            if class_code and not _NOT_A_CLASS.search(compact):
+            class_code = _CLASS_BY_NAME.get(compact) if key == "expenditure" else None
+            if class_code:
                 return f"{_scope(section) or 'all_funds'}.class_{class_code}"
             return "other"
         if key in _SCOPED_ITEMS:
@@ -449,6 +451,8 @@ class _Reader:
         section = self.stream.section_at(match.start())
         subject_text = _compact_subject(prefix)
         subject = classify_subject(prefix, section, self.stream.heading_at(match.start()))
+        if subject.split(".")[-1] in _SCOPED_ITEMS and _ITEM_SENTENCE.search(text, start, match.start()):
+            subject = "other"
         if not subject_text and subject == "other":
             self.unreadable.append((match.start(), f"an amount with no subject: {match.group(0)}"))
             return
