@@ -42,7 +42,7 @@ _FLAT_WORD = re.compile(r"持平|一致|不变|相同|无变化")
 # A change word followed by a bare number (减少 9.52，): a change or rate printed without its unit.
 _UNITLESS_CHANGE = re.compile(rf"(?:{_INCREASE}|{_DECREASE}|持平|一致){_NUMBER}(?![\d.,%％万元])")
 # The year compared with: 比2023年预算 | 较2020年预算 | 与上年相比 | 比上年决算数
-_COMPARISON = re.compile(r"(?:比|较|与|同)(?P<year>上年度?|上一年度?|(?P<digits>\d{4})年度?)(?:预算|决算|执行)?数?(?:相比|比较)?")
+_COMPARISON = re.compile(r"(?:比|较|与|同)(?P<year>上年度?|上一年度?|(?P<digits>\d{4})年度?)(?:预算|决算)?(?:执行)?数?(?:相比|比较)?")
 # A figure of the prior year, named as such (（上年收入总计10202.8万元, 较上年55.14万元).
 _PRIOR_YEAR = re.compile(r"^[（(]?(?:较|比|与)?上一?年度?(?!结转|结余)")
 # Text after which a sentence explains rather than states (主要原因是基本支出增加…, 主要用于…).
@@ -103,7 +103,7 @@ _AGGREGATE = re.compile(r"预算|决算|总|合计|本年|财政拨款")
 # ... and ends on its income or expenditure word (住院医疗总费用 is not a 收入 however 低收入 it says).
 _AGGREGATE_END = re.compile(r"(?:收入|支出)(?:预算|决算)?(?:数|总计|合计|总额)?$|(?:预算|决算)(?:收入|支出)(?:总计|合计)?$")
 # Parts of the income, not its total (其他资金收入, 事业收入, 上级补助收入, 附属单位上缴收入).
-_PART_OF_TOTAL = re.compile(r"其他|事业|经营|上级补助|附属|上缴|下级")
+_PART_OF_TOTAL = re.compile(r"其他|事业|经营收入|上级补助|附属|上缴|下级")
 # A function class is named exactly (社会保障和就业支出); 其他社会保障和就业支出 is a 项, not the class.
 _CLASS_BY_NAME = {codes.normalise_name(name): code for code, name in codes.FUNCTIONAL_CLASSES.items()}
 # A sentence about one 款 or 项 (…（款）…（项）年初预算为…，支出决算为…): its totals are that item's.
@@ -340,8 +340,9 @@ def _is_aggregate(compact: str) -> bool:
 
 def _change_subject(prefix: str) -> str:
     """What a change clause names besides the comparison and the change word (资产总额 in 资产总额较上年增加)."""
-    text = _COMPARISON.sub("", prefix)
-    text = re.sub(r"^[（(]?(?:较|比|与)?上一?年度?(?:预算|决算|执行)?数?", "", text)
+    text = re.sub(r"^[^（(]*[)）]", "", prefix)  # the end of a bracket the clause mark cut: 下同）
+    text = _COMPARISON.sub("", text)
+    text = re.sub(r"^[（(]?(?:较|比|与)?(?:上一?年度?)?(?:预算|决算)?(?:执行)?数?", "", text)
     text = _CHANGE_WORD.sub("", text)
     text = re.sub(r"同比|相比|比较|分别|各|均|共|了|[（(）)]", "", text)
     return _compact_subject(text)
