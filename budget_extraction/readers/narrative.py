@@ -106,7 +106,8 @@ _AGGREGATE_END = re.compile(r"(?:收入|支出)(?:预算|决算)?(?:数|总计|�
 _PART_OF_TOTAL = re.compile(r"其他|事业|经营收入|上级补助|附属|上缴|下级")
 # A function class is named exactly (社会保障和就业支出); 其他社会保障和就业支出 is a 项, not the class.
 _CLASS_BY_NAME = {codes.normalise_name(name): code for code, name in codes.FUNCTIONAL_CLASSES.items()}
-# A sentence about one 款 or 项 (…（款）…（项）年初预算为…，支出决算为…): its totals are that item's.
+# A sentence (or the heading above it) about one 款 or 项 (…（款）…（项）年初预算为…，支出决算为…): its
+# totals are that item's.
 _ITEM_SENTENCE = re.compile(r"[（(][款项][)）]")
 _DIRECTIONS = {**{w: "increase" for w in _INCREASE.split("|")}, **{w: "decrease" for w in _DECREASE.split("|")}}
 
@@ -452,7 +453,9 @@ class _Reader:
         section = self.stream.section_at(match.start())
         subject_text = _compact_subject(prefix)
         subject = classify_subject(prefix, section, self.stream.heading_at(match.start()))
-        if subject.split(".")[-1] in _SCOPED_ITEMS and _ITEM_SENTENCE.search(text, start, match.start()):
+        heading = self.stream.heading_at(match.start())
+        if subject.split(".")[-1] in _SCOPED_ITEMS and (
+                _ITEM_SENTENCE.search(text, start, match.start()) or _ITEM_SENTENCE.search(heading)):
             subject = "other"
         if not subject_text and subject == "other":
             self.unreadable.append((match.start(), f"an amount with no subject: {match.group(0)}"))
