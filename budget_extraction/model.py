@@ -214,25 +214,25 @@ class NarrativeClaim:
     amount: Decimal  # 万元, converted exactly from the printed unit
     amount_printed: str
     source_unit: str  # 万元 | 元, as printed after the amount
-    change_amount: Optional[Decimal]  # 万元, as printed (unsigned: the direction says which way)
-    change_printed: Optional[str]
-    change_unit: Optional[str]
-    change_direction: Optional[str]  # increase | decrease | flat (增加/减少/持平 …)
-    change_word: Optional[str]  # as printed
-    rate_percent: Optional[Decimal]  # the printed rate of change, in percent
-    rate_printed: Optional[str]
-    rate_direction: Optional[str]  # increase | decrease, from 增长/下降 …
-    share_percent: Optional[Decimal]  # 占…%
-    share_printed: Optional[str]
-    share_base_amount: Optional[Decimal]  # 万元: the amount a 其中 list divides, when the sentence states it
-    share_base_subject: Optional[str]
-    comparison_text: Optional[str]  # 比2023年预算 | 与上年相比, as printed
-    comparison_year: Optional[int]  # the year printed; None for 上年 (the document's year - 1)
-    prior_amount: Optional[Decimal]  # 万元: the prior-year figure when the sentence states it
-    prior_printed: Optional[str]
+    change_amount: Decimal | None  # 万元, as printed (unsigned: the direction says which way)
+    change_printed: str | None
+    change_unit: str | None
+    change_direction: str | None  # increase | decrease | flat (增加/减少/持平 …)
+    change_word: str | None  # as printed
+    rate_percent: Decimal | None  # the printed rate of change, in percent
+    rate_printed: str | None
+    rate_direction: str | None  # increase | decrease, from 增长/下降 …
+    share_percent: Decimal | None  # 占…%
+    share_printed: str | None
+    share_base_amount: Decimal | None  # 万元: the amount a 其中 list divides, when the sentence states it
+    share_base_subject: str | None
+    comparison_text: str | None  # 比2023年预算 | 与上年相比, as printed
+    comparison_year: int | None  # the year printed; None for 上年 (the document's year - 1)
+    prior_amount: Decimal | None  # 万元: the prior-year figure when the sentence states it
+    prior_printed: str | None
     sentence: str  # the sentence as printed (wrapped lines joined)
     source_line: int  # the line the amount is printed on
-    source_page: Optional[int]  # PDF input only
+    source_page: int | None  # PDF input only
 
 
 RAW_TABLES = {
