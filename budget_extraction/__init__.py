@@ -22,6 +22,7 @@ from .model import (
     Finding,
     IncomeLine,
     IndicatorLine,
+    NarrativeClaim,
     PageRow,
     ProjectLine,
     TableRow,
@@ -31,6 +32,7 @@ from .model import (
 from .readers.expenditure import parse_expenditure_tables
 from .readers.income import parse_fiscal_appropriation, parse_income, parse_income_summary
 from .readers.indicators import parse_indicators
+from .readers.narrative import parse_narrative
 from .readers.projects import parse_projects
 from .readers.three_public import parse_three_public
 from .readers.unit_expenditure import parse_unit_expenditure_tables
@@ -63,6 +65,7 @@ class Extraction:
     class_total_lines: list[ClassTotalLine] = field(default_factory=list)
     indicator_lines: list[IndicatorLine] = field(default_factory=list)
     coverage_lines: list[CoverageLine] = field(default_factory=list)
+    narrative_claims: list[NarrativeClaim] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     # The text the readers read, line for line: every source_line points into it (for a PDF, the
     # only place its lines exist as text).
@@ -82,6 +85,7 @@ class Extraction:
             "class_total_lines": self.class_total_lines,
             "indicator_lines": self.indicator_lines,
             "coverage_lines": self.coverage_lines,
+            "narrative_claims": self.narrative_claims,
             "findings": self.findings,
         }
 
@@ -236,6 +240,10 @@ def extract_document(doc: SourceDocument) -> Extraction:
     indicators, coverage, findings = parse_indicators(doc, blocks)
     result.indicator_lines.extend(indicators)
     result.coverage_lines.extend(coverage)
+    result.findings.extend(findings)
+
+    claims, findings = parse_narrative(doc, blocks)
+    result.narrative_claims.extend(claims)
     result.findings.extend(findings)
 
     found = {table.table_kind for table in result.tables}

@@ -204,6 +204,37 @@ class CoverageLine:
     detail: Optional[str]
 
 
+@dataclass(frozen=True)
+class NarrativeClaim:
+    """An amount the narrative (情况说明) states, with what its sentence says about it; checked in the marts."""
+
+    document_id: str
+    subject: str  # e.g. all_funds.income, general_public_budget.basic, three_public.total, office_running, other
+    subject_text: str  # the subject as printed before the amount (list markers and quotes dropped)
+    amount: Decimal  # 万元, converted exactly from the printed unit
+    amount_printed: str
+    source_unit: str  # 万元 | 元, as printed after the amount
+    change_amount: Decimal | None  # 万元, as printed (unsigned: the direction says which way)
+    change_printed: str | None
+    change_unit: str | None
+    change_direction: str | None  # increase | decrease | flat (增加/减少/持平 …)
+    change_word: str | None  # as printed
+    rate_percent: Decimal | None  # the printed rate of change, in percent
+    rate_printed: str | None
+    rate_direction: str | None  # increase | decrease, from 增长/下降 …
+    share_percent: Decimal | None  # 占…%
+    share_printed: str | None
+    share_base_amount: Decimal | None  # 万元: the amount a 其中 list divides, when the sentence states it
+    share_base_subject: str | None
+    comparison_text: str | None  # 比2023年预算 | 与上年相比, as printed
+    comparison_year: int | None  # the year printed; None for 上年 (the document's year - 1)
+    prior_amount: Decimal | None  # 万元: the prior-year figure when the sentence states it
+    prior_printed: str | None
+    sentence: str  # the sentence as printed (wrapped lines joined)
+    source_line: int  # the line the amount is printed on
+    source_page: int | None  # PDF input only
+
+
 RAW_TABLES = {
     "documents": DocumentRow,
     "pages": PageRow,
@@ -216,6 +247,7 @@ RAW_TABLES = {
     "class_total_lines": ClassTotalLine,
     "indicator_lines": IndicatorLine,
     "coverage_lines": CoverageLine,
+    "narrative_claims": NarrativeClaim,
     "findings": Finding,
 }
 

@@ -228,3 +228,22 @@ def test_readme_analyst_queries_answer(con):
     assert shortfalls == SHORTFALLS
     assert len(projects) == 20 and projects[0] == TOP_PROJECT
     assert [p[3:] for p in projects] == sorted((p[3:] for p in projects), reverse=True)
+
+
+def test_narrative_claims_of_the_seeds_are_checked(con):
+    """Every claim of 004's 说明 (sections 一 to 八) and of 002's 总体情况, counted by verdict (read by hand)."""
+    def verdicts(document_id, first, last):
+        return dict(con.execute("""
+            select verdict, count(*) from marts.fact_narrative_claim
+            where document_id = ? and source_line between ? and ? group by verdict""",
+                                [document_id, first, last]).fetchall())
+    # 004: 17 claims hold against a table or their own arithmetic; 18 name no table (项目 items, 三公 items
+    # without a 三公 table, 政府采购 kinds, 乡村振兴, 政府购买服务, the 财政拨款 basic/project split).
+    assert verdicts("004_f083e30e185bc13b", 916, 992) == {"consistent": 17, "unverifiable": 18}
+    # 002 二、收支预算总体安排: totals, shares and classes hold; classes 201 and 215 (0 万元) print no table row.
+    assert verdicts("002_59fd46f20b32f4cf", 69, 93) == {"consistent": 9, "unverifiable": 2}
+    prior = con.execute("""select fiscal_year, amount, provenance from marts.fact_prior_year_figure
+                           where document_id = '004_f083e30e185bc13b' and subject = 'all_funds.income'""").fetchall()
+    # 2024年部门收入预算895.62万元，比2023年预算减少181.81万元 -> 2023: 1077.43
+    assert prior == [(2023, Decimal("1077.430000"),
+                      "stated in the narrative of document 004_f083e30e185bc13b (004_f083e30e185bc13b.txt), line 916")]

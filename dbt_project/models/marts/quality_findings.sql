@@ -269,3 +269,25 @@ select
     subject, table_kind, source_table, source_unit, source_line,
     printed_a, printed_b, difference, reviewed_reason, origin
 from unused_reviewed_entries
+union all by name
+-- A narrative sentence that contradicts a table or its own arithmetic: a warning, never blocking.
+select
+    document_id,
+    'narrative_claim_inconsistent'                                  as "check",
+    'warning'                                                       as severity,
+    file_name || ', line ' || source_line || coalesce(' (page ' || source_page || ')', '')
+        || ': the narrative states “' || sentence || '”: ' || inconsistency || '.'
+                                                                    as detail,
+    'claim:' || subject || ':line:' || source_line                  as subject,
+    cast(null as varchar)                                           as table_kind,
+    table_source_table                                              as source_table,
+    case when amount_check = 'inconsistent' or change_check = 'inconsistent' then source_unit
+         else '%' end                                               as source_unit,
+    source_line,
+    printed_a,
+    printed_b,
+    cast(null as decimal(20, 6))                                    as difference,
+    cast(null as varchar)                                           as reviewed_reason,
+    'narrative'                                                     as origin
+from {{ ref('fact_narrative_claim') }}
+where verdict = 'inconsistent'
