@@ -22,7 +22,7 @@ from .. import codes
 from ..model import Finding, NarrativeClaim
 from ..numbers import parse_amount, to_wan
 from ..source import SourceDocument
-from .indicators.regions import find_regions
+from ..tables import is_financial
 
 # --------------------------------------------------------------------------------------
 # The template's words
@@ -202,12 +202,14 @@ def table_lines(doc: SourceDocument, blocks) -> set[int]:
     """
     inside = set()
     for block in blocks:
-        # A table's cells are not sentences; a sentence inside a table's span is prose the finder's
-        # span took in (a table listed in a contents page runs to the next one, over the 说明).
-        inside.update(n for n, text in doc.numbered(block.start_line, block.end_line) if not _sentence_line(text))
-    for region in find_regions(doc):
-        end = next((n for n, text in doc.numbered(region.start + 1, region.end) if _PART.match(text)), region.end + 1)
-        inside.update(range(region.start, end))
+        if is_financial(block):
+            # A table's cells are not sentences; a sentence inside a table's span is prose the finder's
+            # span took in (a table listed in a contents page runs to the next one, over the 说明).
+            inside.update(n for n, text in doc.numbered(block.start_line, block.end_line) if not _sentence_line(text))
+            continue
+        end = next((n for n, text in doc.numbered(block.start_line + 1, block.end_line) if _PART.match(text)),
+                   block.end_line + 1)
+        inside.update(range(block.start_line, end))
     return inside
 
 
