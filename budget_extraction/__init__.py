@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import codes
-from .metadata import document_metadata
+from .metadata import document_metadata, document_part
 from .model import (
     ClassTotalLine,
     CoverageLine,
@@ -236,6 +236,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
     result.coverage_lines.extend(coverage)
     result.findings.extend(findings)
 
+    part = document_part(meta, has_tables=any(block.kind in ACCOUNTED_TABLE_KINDS for block in blocks))
+    result.document = replace(document, document_part=part)
+    if part == "narrative":
+        result.findings.append(Finding(
+            doc.document_id, "narrative_part", "info",
+            f"{doc.file_name}: the narrative part (说明) of a document published in two files: it prints "
+            "no financial table; its tables are read from its companion tables part"))
+        return result
     found = {table.table_kind for table in result.tables}
     for kind in CORE_TABLE_KINDS:
         if kind not in found:
