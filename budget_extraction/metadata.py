@@ -39,11 +39,13 @@ _YEAR_STAGE = re.compile(
 _YEAR_TABLE = re.compile(rf"(?P<year>20\d\d)\s*年度?[{_CJK}“”\"、]{{0,24}}?(?P<stage>预算|决算)(?:总)?表")
 # A cover or table header that labels the publisher: "预算主管部门：…", "编制部门：…", "编制单位：…",
 # "部门：…", "部门名称：…", "单位名称：…", "部门/单位：…". The label says which kind of document it is.
+_LABEL_WORDS = ("预算主管部门", "主管部门", "编制部门", "编制单位", "预算单位", "部门名称", "单位名称", "部门/单位", "部门")
+# A label may be printed spaced out ("部 门:") and 部门/单位 with either slash or none.
 _LABEL = re.compile(
-    r"(?P<label>预算主管部门|主管部门|编制部门|编制单位|预算单位|部门名称|单位名称|部门\s*[/／]?\s*单位|部门)"
+    "(?P<label>" + "|".join(r"\s*".join("[/／]?" if c == "/" else c for c in word) for word in _LABEL_WORDS) + ")"
     r"\s*[：:]\s*(?P<cell>\S+)"
 )
-_CONSOLIDATED_LABELS = {"预算主管部门", "主管部门", "编制部门", "部门名称", "部门"}
+_CONSOLIDATED_LABELS = {"预算主管部门", "主管部门", "编制部门", "部门名称", "部门"}  # 部门单位: either
 _ENTITY_LABELS = {"编制单位", "预算单位", "单位名称"}
 # The name at the start of a labelled cell, with its 汇总/本级 suffix; the cell ends where the
 # characters stop being a name ("…办公厅	单位：万元", "…局（汇总）"). A cell that runs on into
@@ -201,7 +203,7 @@ def _read_labels(text: str, votes: _Votes) -> None:
         votes.names[named.group("name")] += 1
         if named.group("suffix"):
             votes.suffixes[_suffix_word(named.group("suffix"))] += 1
-        label = re.sub(r"\s", "", match.group("label"))
+        label = re.sub(r"[\s/／]", "", match.group("label"))
         if label in _CONSOLIDATED_LABELS:
             votes.declared_scopes["consolidated"] += 1
         elif label in _ENTITY_LABELS:
