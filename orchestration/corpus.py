@@ -60,6 +60,15 @@ def _edition(group: list[Candidate]) -> list[Candidate]:
     return [newest, max(companions, key=_recency)] if companions else [newest]
 
 
+def _lone_part_note(c: Candidate) -> str | None:
+    """One part of a two-file document loaded without the other: say what is missing."""
+    other = COMPANION_PART.get(c.document_part)
+    if other is None:
+        return None
+    return (f"{c.file_name} is the {c.document_part} part of a document published in two files; "
+            f"no {other} part of it (same department, region, year, stage and scope) is in raw/")
+
+
 def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
     """One decision per document, deterministic for any input order."""
     decisions: dict[str, DocumentDecision] = {}
@@ -111,5 +120,6 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
                     f"files; its companion {companion.file_name} is the {companion.document_part} part")
 
     for c in loadable:
-        decisions.setdefault(c.document_id, DocumentDecision(c.document_id, c.file_name, "loaded", True, None))
+        decisions.setdefault(c.document_id, DocumentDecision(c.document_id, c.file_name, "loaded", True,
+                                                             _lone_part_note(c)))
     return [decisions[c.document_id] for c in ordered]

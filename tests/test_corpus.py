@@ -87,11 +87,13 @@ def test_a_newer_complete_document_supersedes_both_parts():
         "text": ("superseded", False), "tables": ("superseded", False), "whole": ("loaded", True)}
 
 
-def test_parts_of_different_years_are_not_companions():
+def test_parts_of_different_years_are_not_companions_and_each_says_its_other_part_is_missing():
     other_year = PARTY_OFFICE[:2] + (2018,) + PARTY_OFFICE[3:]
     docs = [part("text_2018", "narrative", identity=other_year), part("tables_2019", "tables")]
     decisions = {d.document_id: d for d in decide(docs)}
-    assert all(d.status == "loaded" and d.detail is None for d in decisions.values())
+    assert {d.status for d in decisions.values()} == {"loaded"}
+    assert "no tables part of it" in decisions["text_2018"].detail
+    assert "no narrative part of it" in decisions["tables_2019"].detail
 
 
 NARRATIVE_PART = """江南省委办公厅2019年度部门预算公开
