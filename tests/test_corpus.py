@@ -2,7 +2,7 @@
 import itertools
 from decimal import Decimal
 
-from budget_extraction import extract_document, read_source
+from budget_extraction import extract_document, read_source, source_from_text
 from orchestration.corpus import Candidate, decide
 
 IDENTITY = ("某区医疗保障局", "某市某区", 2025, "budget", "entity")
@@ -123,6 +123,14 @@ TABLES_PART = """2019年支出预算总表
 2019年政府采购预算表
 部门：中共江南省委办公厅\t单位：万元
 """
+
+
+def test_a_tables_part_that_ends_with_a_financial_table_is_loaded_with_a_warning_not_refused():
+    last_table = TABLES_PART.split("2019年政府采购预算表")[0]
+    extraction = extract_document(source_from_text(last_table, "office_tables.txt"))
+    assert extraction.document.document_part == "tables"
+    assert [(f.severity, f.source_line) for f in extraction.findings if f.check == "tables_part_ends_in_table"] == [
+        ("warning", 8)]
 
 
 def extracted_candidate(path, modified):
