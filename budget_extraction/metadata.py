@@ -56,7 +56,10 @@ _ORG_NAME = re.compile(rf"(?:{_ORG_END})$")
 _STAFFING = re.compile(rf"^(?P<name>[{_CJK}]{{2,30}}?(?:{_ORG_END}))(?P<suffix>{_SUFFIX})?共有编制")
 _PART_PREFIX = re.compile(r"^.*?第[一二三四五六七八九十]+部分\s*")
 # The narrative sections of the template (说明): a document printing none of them is tables only.
-_NARRATIVE_SECTION = re.compile(r"主要职能|主要职责|部门概况|单位概况|机构设置|名词解释")
+# A heading is short and prints no amount (a project row "…职责履行经费	12.00" is not a heading).
+_NARRATIVE_SECTION = re.compile(r"主要职能|主要职责|部门职责|单位职责|部门概况|单位概况|机构设置|名词解释|编制说明|情况说明|公开说明")
+_AMOUNT = re.compile(r"\d\.\d|\d,\d{3}")
+NARRATIVE_HEADING_CHARS = 40
 # Title lines count more near the top of the document (the cover and the table of contents).
 COVER_LINES = 20
 COVER_WEIGHT = 5
@@ -245,6 +248,11 @@ def _department(names: Counter) -> str | None:
     return _vote(totals)
 
 
+def _is_narrative_heading(line: str) -> bool:
+    return (len(line) <= NARRATIVE_HEADING_CHARS and _NARRATIVE_SECTION.search(line) is not None
+            and _AMOUNT.search(line) is None)
+
+
 def document_metadata(doc: SourceDocument) -> DocumentMeta:
     votes = _Votes(Counter(), Counter(), Counter(), Counter(), Counter())
     cover = _cover(doc)
@@ -261,7 +269,7 @@ def document_metadata(doc: SourceDocument) -> DocumentMeta:
         for match in _YEAR_TABLE.finditer(compact):
             votes.years[int(match.group("year"))] += 1
             votes.stages[_stage(match.group("stage"))] += 1
-        if _NARRATIVE_SECTION.search(compact):
+        if _is_narrative_heading(compact):
             votes.narrative_sections += 1
     name = _department(votes.names)
     region = region_of(name) if name else None

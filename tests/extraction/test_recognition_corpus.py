@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from budget_extraction import extract_document, read_source
-from budget_extraction.metadata import canonical_department, document_metadata
+from budget_extraction.metadata import (
+    canonical_department,
+    document_metadata,
+    document_part,
+)
 from budget_extraction.source import source_from_text
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -138,3 +142,13 @@ def test_city_level_department_has_the_city_as_region():
 ])
 def test_party_organs_short_forms_are_written_out(printed, canonical):
     assert canonical_department(printed) == canonical
+
+
+def test_the_part_is_read_from_the_content():
+    narrative = document_metadata(source_from_text(
+        "江南省委办公厅2019年度部门预算公开\n目\t录\n第一部分 部门概况\n一、主要职能\n（公开表附后）\n"))
+    tables = document_metadata(source_from_text(
+        "项目支出预算表\n部门：中共江南省委办公厅\t单位：万元\n项目名称\t金额\n履行部门职责专项经费\t12.00\n"))
+    assert document_part(narrative, has_tables=False) == "narrative"
+    assert document_part(tables, has_tables=True) == "tables"
+    assert document_part(narrative, has_tables=True) == "complete"
