@@ -45,7 +45,8 @@ _LABEL = re.compile(
     "(?P<label>" + "|".join(r"\s*".join("[/／]?" if c == "/" else c for c in word) for word in _LABEL_WORDS) + ")"
     r"\s*[：:]\s*(?P<cell>\S+)"
 )
-_CONSOLIDATED_LABELS = {"预算主管部门", "主管部门", "编制部门", "部门名称", "部门"}  # 部门单位: either
+# 部门/单位 says neither.
+_CONSOLIDATED_LABELS = {"预算主管部门", "主管部门", "编制部门", "部门名称", "部门"}
 _ENTITY_LABELS = {"编制单位", "预算单位", "单位名称"}
 # The name at the start of a labelled cell, with its 汇总/本级 suffix; the cell ends where the
 # characters stop being a name ("…办公厅	单位：万元", "…局（汇总）"). A cell that runs on into
@@ -75,12 +76,14 @@ _PARTY_SHORT = re.compile(r"^中共")
 _PARTY_PREFIX = re.compile(rf"^(?:{_PARTY}|中共)")
 _PARTY_COMMITTEE = re.compile(rf"^(?:{_PARTY})?(?P<place>[{_CJK}]{{2,12}}?(?:省|市|区|县))委(?!员会)")
 # A region is the government level that publishes: a province (江苏省), a city (上海市), a district
-# or county (上海市普陀区, 曾都区). A place name holds none of the characters organisations end with.
-_PLACE_CHAR = rf"(?:(?![局委办院所厅部会府处室])[{_CJK}])"
+# or county (上海市普陀区, 曾都区). A place name holds none of the characters organisations end with,
+# and 城市 ("江苏省城市管理局") is a word, not a place.
+_PLACE_CHAR = rf"(?:(?![局委办院所厅部会府处室心馆站队校社署团])[{_CJK}])"
+_PLACE_START = r"(?!城市)"
 _REGION = re.compile(
     rf"^(?P<province>{_PLACE_CHAR}{{2,7}}?(?:省|自治区))?"
-    rf"(?P<city>{_PLACE_CHAR}{{2,6}}?市|{_PLACE_CHAR}{{2,6}}?(?:自治州|州|盟|地区)(?!市))?"
-    rf"(?P<district>{_PLACE_CHAR}{{1,6}}?(?:区|县|旗|市))?"
+    rf"(?P<city>{_PLACE_START}{_PLACE_CHAR}{{2,6}}?市|{_PLACE_CHAR}{{2,6}}?(?:自治州|州|盟|地区)(?!市))?"
+    rf"(?P<district>{_PLACE_START}{_PLACE_CHAR}{{1,6}}?(?:区|县|旗|市))?"
 )
 _CITY_MENTION = re.compile(rf"(?P<city>[{_CJK}]{{2}}市)(?![场值级民长委政属县区直])")
 _NOT_A_CITY_START = set("城本全各省该县区我此超上都门股夜集早午晚街闹坊")

@@ -11,6 +11,7 @@ from budget_extraction.metadata import (
     canonical_department,
     document_metadata,
     document_part,
+    region_of,
 )
 from budget_extraction.source import source_from_text
 
@@ -152,3 +153,15 @@ def test_the_part_is_read_from_the_content():
     assert document_part(narrative, has_tables=False) == "narrative"
     assert document_part(tables, has_tables=True) == "tables"
     assert document_part(narrative, has_tables=True) == "complete"
+
+
+@pytest.mark.parametrize("name, region", [
+    ("江南省城市管理局", "江南省"),
+    ("江南省市场监督管理局", "江南省"),
+    ("江南省南湖市北湖区教育局", "江南省南湖市北湖区"),
+    ("江南市社区服务中心", "江南市"),
+    ("中国共产党江南省委员会办公厅", "江南省"),
+    ("医疗保障局", None),
+])
+def test_region_is_the_place_the_name_starts_with(name, region):
+    assert region_of(name) == region
