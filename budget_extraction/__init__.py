@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import codes
-from .metadata import document_metadata
+from .metadata import document_metadata, document_part
 from .model import (
     ClassTotalLine,
     CoverageLine,
@@ -144,15 +144,22 @@ def _require_identity(doc: SourceDocument, row: DocumentRow) -> None:
                                            f"{', '.join(missing)} from the text")
 
 
-def _require_complete(doc: SourceDocument, blocks) -> None:
-    """Text that stops inside a financial table was cut short: its last table cannot be trusted."""
+def _require_complete(doc: SourceDocument, blocks, part: str) -> list[Finding]:
+    """Text that stops inside a financial table was cut short: its last table cannot be trusted.
+    A tables part (the tables of a document published in two files) ends with its last table by
+    nature: that is noted, and its totals are checked like any table's."""
     last_text = max((n for n, line in doc.numbered() if line.strip()), default=0)
     if not blocks or blocks[-1].kind in ("procurement", "purchased_services", "asset_allocation"):
-        return
+        return []
     last = blocks[-1]
-    if last.end_line >= last_text and not last.is_empty:
-        raise BadInputError(doc.file_name, f"truncated: the text ends inside table {last.label} "
-                                           f"({last.title}) with no table or section after it", last_text)
+    if last.end_line < last_text or last.is_empty:
+        return []
+    if part == "tables":
+        return [Finding(doc.document_id, "tables_part_ends_in_table", "warning",
+                        f"{doc.file_name}:{last_text}: a tables part ends inside table {last.label} ({last.title}); "
+                        "read as the end of the file, not as a cut", last_text)]
+    raise BadInputError(doc.file_name, f"truncated: the text ends inside table {last.label} "
+                                       f"({last.title}) with no table or section after it", last_text)
 
 
 def _prints_amounts(text: str, unit: str | None) -> bool:
@@ -231,7 +238,9 @@ def extract_document(doc: SourceDocument) -> Extraction:
 
     blocks = find_tables(doc)
     financial = [block for block in blocks if is_financial(block)]
-    _require_complete(doc, financial)
+    part = document_part(meta, has_tables=any(block.kind in ACCOUNTED_TABLE_KINDS for block in financial))
+    result.document = replace(document, document_part=part)
+    result.findings.extend(_require_complete(doc, financial, part))
     result.findings.extend(textless_page_findings(doc, blocks))
     result.tables.extend(table_rows(doc, financial))
     _read_tables(doc, financial, meta.stage, result)
@@ -246,6 +255,12 @@ def extract_document(doc: SourceDocument) -> Extraction:
     result.narrative_claims.extend(claims)
     result.findings.extend(findings)
 
+    if part == "narrative":
+        result.findings.append(Finding(
+            doc.document_id, "narrative_part", "info",
+            f"{doc.file_name}: the narrative part (说明) of a document published in two files: it prints "
+            "no financial table; its tables are read from its companion tables part"))
+        return result
     found = {table.table_kind for table in result.tables}
     for kind in CORE_TABLE_KINDS:
         if kind not in found:

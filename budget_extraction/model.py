@@ -37,6 +37,8 @@ class DocumentRow:
     text_sha256: Optional[str] = None  # hash of the decoded, cleaned text: the same document in another encoding
     source_format: str = "text"  # text | pdf
     page_count: int = 0  # pages of a PDF; 0 for text input
+    # complete | narrative (说明 only, "公开表附后") | tables (tables only): one document published as two files
+    document_part: str = "complete"
 
 
 @dataclass(frozen=True)

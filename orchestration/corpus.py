@@ -35,11 +35,38 @@ class Candidate:
     modified: float  # raw file modification time, used only to order revisions
     present: bool  # the raw file is in raw/ now
     text_sha256: str | None = None  # the decoded text's hash: equal for one document in two encodings
+    document_part: str = "complete"  # complete | narrative | tables (a document published as two files)
+
+
+# A document published as two files: its narrative part (说明, "公开表附后") and its tables part.
+COMPANION_PART = {"narrative": "tables", "tables": "narrative"}
 
 
 def _where(c: Candidate) -> str:
     """The file, and the line where the problem is when there is one: ``name.txt:123``."""
     return f"{c.file_name}:{c.error_line}" if c.error_line else c.file_name
+
+
+def _recency(c: Candidate) -> tuple:
+    return (c.modified, c.document_id)
+
+
+def _edition(group: list[Candidate]) -> list[Candidate]:
+    """The files of the newest version: the newest file and, when it is one part of a document
+    published in two files, the newest file of the other part (its companion), never a revision."""
+    newest = max(group, key=_recency)
+    other = COMPANION_PART.get(newest.document_part)
+    companions = [c for c in group if c.document_part == other]
+    return [newest, max(companions, key=_recency)] if companions else [newest]
+
+
+def _lone_part_note(c: Candidate) -> str | None:
+    """One part of a two-file document loaded without the other: say what is missing."""
+    other = COMPANION_PART.get(c.document_part)
+    if other is None:
+        return None
+    return (f"{c.file_name} is the {c.document_part} part of a document published in two files; "
+            f"no {other} part of it (same department, region, year, stage and scope) is in raw/")
 
 
 def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
@@ -74,17 +101,25 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
         if c.document_id in decisions or c.identity is None or None in c.identity[2:4]:
             continue
         by_identity.setdefault(c.identity, []).append(c)
-    for identity, group in by_identity.items():
+    for group in by_identity.values():
         if len(group) < 2:
             continue
-        newest = max(group, key=lambda c: (c.modified, c.document_id))
+        edition = _edition(group)
         for c in group:
-            if c is not newest:
+            if all(c is not kept for kept in edition):
+                newer = next((kept for kept in edition if kept.document_part == c.document_part), edition[0])
                 decisions[c.document_id] = DocumentDecision(
                     c.document_id, c.file_name, "superseded", False,
-                    f"{c.file_name} is an older version of {newest.file_name} "
+                    f"{c.file_name} is an older version of {newer.file_name} "
                     f"(same department, year, stage and scope; newer file wins)")
+        if len(edition) == 2:
+            for part, companion in (edition, edition[::-1]):
+                decisions[part.document_id] = DocumentDecision(
+                    part.document_id, part.file_name, "loaded", True,
+                    f"{part.file_name} is the {part.document_part} part of a document published in two "
+                    f"files; its companion {companion.file_name} is the {companion.document_part} part")
 
     for c in loadable:
-        decisions.setdefault(c.document_id, DocumentDecision(c.document_id, c.file_name, "loaded", True, None))
+        decisions.setdefault(c.document_id, DocumentDecision(c.document_id, c.file_name, "loaded", True,
+                                                             _lone_part_note(c)))
     return [decisions[c.document_id] for c in ordered]

@@ -103,11 +103,15 @@ def handwritten_extraction() -> Extraction:
                       three_public_lines=three_public)
 
 
+# The corpus decision's note on a document loaded as one part of a document published in two files.
+COMPANION_NOTE = f"{DOC}.txt is the tables part of a document published in two files; its companion x_text.txt is the narrative part"
+
+
 def build_warehouse(root: Path, reviewed: list[dict]) -> Path:
     store = ExtractedStore(root / "extracted")
     store.write_extraction(handwritten_extraction())
     decisions = [
-        DocumentDecision(DOC, f"{DOC}.txt", "loaded", True, None),
+        DocumentDecision(DOC, f"{DOC}.txt", "loaded", True, COMPANION_NOTE),
         DocumentDecision(QUARANTINED, f"{QUARANTINED}.txt", "quarantined", False,
                          f"{QUARANTINED}.txt: ends inside a table", 12),
     ]
@@ -232,6 +236,12 @@ def test_quarantined_document_is_reported_not_loaded(unreviewed):
     assert query(unreviewed, "select document_id, status, is_stale from marts.dim_document") == [(DOC, "loaded", False)]
     assert query(unreviewed, "select severity, source_line from marts.quality_findings where document_id = ?",
                  [QUARANTINED]) == [("quarantine", 12)]
+
+
+def test_a_loaded_documents_companion_note_is_an_info_finding(unreviewed):
+    rows = query(unreviewed, "select severity, subject, detail from marts.quality_findings "
+                             "where document_id = ? and \"check\" = 'document_status'", [DOC])
+    assert rows == [("info", "status:loaded", f"{DOC}.txt is loaded: {COMPANION_NOTE}")]
 
 
 def test_schemas_are_staging_and_marts(unreviewed):

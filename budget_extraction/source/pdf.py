@@ -101,7 +101,7 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int, file_name: str) -> list[str
     try:
         text_page = page.get_textpage()
         try:
-            chars = page_chars(text_page)
+            chars = page_chars(text_page, page.get_rotation())
         finally:
             text_page.close()
     finally:
@@ -109,8 +109,9 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int, file_name: str) -> list[str
     return [clean_line(line) for line in layout_lines(chars)]
 
 
-def page_chars(text_page: pdfium.PdfTextPage) -> list[PrintedChar]:
-    """The printed characters of one page (PDFium's generated spaces and line breaks left out)."""
+def page_chars(text_page: pdfium.PdfTextPage, rotation: int = 0) -> list[PrintedChar]:
+    """The printed characters of one page (PDFium's generated spaces and line breaks left out), where
+    the reader sees them on a page displayed turned by ``rotation`` degrees clockwise (/Rotate)."""
     raw_page = text_page.raw
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     box = pdfium_c.FS_RECTF()
@@ -124,11 +125,23 @@ def page_chars(text_page: pdfium.PdfTextPage) -> list[PrintedChar]:
             continue
         pdfium_c.FPDFText_GetCharOrigin(raw_page, i, origin_x, origin_y)
         pdfium_c.FPDFText_GetLooseCharBox(raw_page, i, ctypes.byref(box))
-        height = box.top - box.bottom
-        if height <= 0:
-            continue
-        chars.append(PrintedChar(box.left, box.right, origin_y.value, height, text))
+        char = as_displayed(box, origin_x.value, origin_y.value, text, rotation)
+        if char.height > 0:
+            chars.append(char)
     return chars
+
+
+def as_displayed(box, x: float, y: float, text: str, rotation: int) -> PrintedChar:
+    """A character in the reader's frame: a landscape table printed on a turned page (/Rotate 90)
+    runs along the page's height, so its lines are the page's columns until turned back. Only
+    the order of positions matters to the layout, so each axis is kept up to its sign."""
+    if rotation == 90:
+        return PrintedChar(box.bottom, box.top, -x, box.right - box.left, text)
+    if rotation == 180:
+        return PrintedChar(-box.right, -box.left, -y, box.top - box.bottom, text)
+    if rotation == 270:
+        return PrintedChar(-box.top, -box.bottom, x, box.right - box.left, text)
+    return PrintedChar(box.left, box.right, y, box.top - box.bottom, text)
 
 
 def layout_lines(chars: list[PrintedChar]) -> list[str]:

@@ -13,11 +13,14 @@ from .extraction import extracted_documents
 RAW_LAYER_TABLES = [*RAW_TABLES, "document_status", "reviewed_inconsistencies"]
 
 
-def _identity(store, document_id: str) -> tuple | None:
+def _document_row(store, document_id: str) -> dict | None:
     path = store.root / "documents" / f"{document_id}.parquet"
-    if not path.exists():
+    return pl.read_parquet(path).row(0, named=True) if path.exists() else None
+
+
+def _identity(row: dict | None) -> tuple | None:
+    if row is None:
         return None
-    row = pl.read_parquet(path).row(0, named=True)
     return (row["department_name"], row["region"], row["fiscal_year"], row["stage"], row["scope"])
 
 
@@ -38,6 +41,7 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
             candidates.append(Candidate(document_id, raw.path.name, "quarantined", None,
                                         "not extracted yet (its partition has not run)", None, False, None, 0.0, True))
             continue
+        row = _document_row(store, document_id)
         candidates.append(Candidate(
             document_id=document_id,
             file_name=status["file_name"],
@@ -47,9 +51,11 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
             error=status.get("error"),
             error_line=status.get("error_line"),
             has_rows=store.has_rows(document_id),
-            identity=_identity(store, document_id),
+            identity=_identity(row),
             modified=raw.path.stat().st_mtime if raw is not None else 0.0,
             present=raw is not None,
+            # Extractions stored before parts were recognised have no document_part: whole documents.
+            document_part=(row or {}).get("document_part") or "complete",
         ))
     return candidates
 

@@ -5,9 +5,16 @@ from budget_extraction import BadInputError, extract_document, read_source, sour
 
 
 def test_scope_is_inferred_and_reported_when_not_printed():
-    extraction = extract_document(source_from_text("襄阳市樊城区教育局2023年部门预算\n目录\n", "x.txt"))
+    # Neither 汇总/本级, nor 部门/单位, nor a labelled publisher, nor subordinate units: one unit's.
+    extraction = extract_document(source_from_text("襄阳市樊城区教育局2023年预算公开\n目录\n", "x.txt"))
     assert extraction.document.scope == "entity"
     assert [f.check for f in extraction.findings if f.check == "scope_inferred"] == ["scope_inferred"]
+
+
+def test_a_department_budget_title_is_consolidated_without_inference():
+    extraction = extract_document(source_from_text("襄阳市樊城区教育局2023年部门预算\n目录\n", "x.txt"))
+    assert extraction.document.scope == "consolidated"
+    assert not [f for f in extraction.findings if f.check == "scope_inferred"]
 
 
 def test_text_that_is_not_a_disclosure_is_refused_by_name():

@@ -7,7 +7,7 @@ import pytest
 
 from budget_extraction import extract_document
 from budget_extraction.source import BadInputError, read_source
-from budget_extraction.source.pdf import PrintedChar, layout_lines
+from budget_extraction.source.pdf import PrintedChar, as_displayed, layout_lines
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real PDF corpus is not at {CORPUS}")
@@ -27,6 +27,27 @@ def test_characters_on_one_baseline_make_one_line_and_wide_gaps_make_cells():
 def test_a_narrow_gap_is_a_space_and_touching_characters_are_one_word():
     chars = [_char(0, "2"), _char(10, "0"), _char(23, "1")]  # a gap of 3 points: 0.3 of the height
     assert layout_lines(chars) == ["20 1"]
+
+
+class _Box:
+    def __init__(self, left, right, bottom, top):
+        self.left, self.right, self.bottom, self.top = left, right, bottom, top
+
+
+def test_a_page_displayed_turned_is_laid_out_as_the_reader_sees_it():
+    # On a /Rotate 90 page, "年度" runs up the page (y grows) and the next printed line "表" sits at a
+    # larger x: turned back, that is one line above another, read left to right.
+    chars = [as_displayed(_Box(100, 110, 300, 310), 100, 300, "年", 90),
+             as_displayed(_Box(100, 110, 310, 320), 100, 310, "度", 90),
+             as_displayed(_Box(114, 124, 300, 310), 114, 300, "表", 90)]
+    assert layout_lines(chars) == ["年度", "表"]
+
+
+@needs_corpus
+def test_a_landscape_table_on_a_turned_page_reads_in_lines():
+    doc = read_source(CORPUS / "jiangsu_swbgt_2018_dept_budget_tables.pdf")
+    # The cover (page 1, /Rotate 90) as printed: "江苏省2018年度 / 省级部门预算公开报表 / 部 门:… / …印制".
+    assert doc.lines[:4] == ("江苏省2018年度", "省级部门预算公开报表", "部 门:中共江苏省委办公厅", "江苏省财政厅印制")
 
 
 @needs_corpus

@@ -4,7 +4,8 @@
 --     fund scope and classification (one printing is kept in the facts, deterministically);
 --   * coded rows whose code is not a valid code (truncated): kept out of the marts;
 --   * the extraction's own findings (raw.findings);
---   * documents not loaded as they are (quarantined, duplicate, superseded, stale, removed);
+--   * documents not loaded as they are (quarantined, duplicate, superseded, stale, removed), and
+--     loaded documents with a note (the two parts of a document published as two files);
 --   * entries of the reviewed list that no longer match anything.
 -- An 'error' whose (document_id, check, subject) is in the reviewed list becomes a
 -- 'warning' carrying the reviewer's reason. See _marts.yml for the subject formats.
@@ -210,6 +211,7 @@ document_status_findings as (
         case status
             when 'quarantined' then 'quarantine'
             when 'removed' then 'info'
+            when 'loaded' then 'info'  -- loaded with a note: a companion part of a two-file document
             else 'warning'
         end                                                         as severity,
         'status:' || status                                         as subject,
@@ -221,12 +223,13 @@ document_status_findings as (
         cast(null as varchar)                                       as printed_b,
         cast(null as decimal(20, 6))                                as difference,
         coalesce(file_name, document_id) || ' is ' || status
-            || case when is_loaded then ' (its last good facts are loaded)' else ' (not loaded)' end
+            || case when status = 'loaded' then ''
+                    when is_loaded then ' (its last good facts are loaded)' else ' (not loaded)' end
             || coalesce(': ' || detail, '')                         as detail,
         cast(null as varchar)                                       as reviewed_reason,
         'document_status'                                           as origin
     from document_status
-    where status <> 'loaded'
+    where status <> 'loaded' or detail is not null
 ),
 
 unused_reviewed_entries as (
