@@ -5,8 +5,8 @@
 Runs the same Dagster job the nightly schedule runs, in-process, against the
 persistent instance in DAGSTER_HOME (so the UI shows its history), then
 prints a summary. Exit codes: 0 published; 3 published, but some documents
-were quarantined; 1 nothing published (the previous warehouse is untouched);
-2 set-up error.
+were quarantined or held (their new facts not published); 1 nothing published
+(the previous warehouse is untouched); 2 set-up error.
 """
 from __future__ import annotations
 
@@ -93,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw-dir", help="folder of raw documents (default: raw/ or $BUDGET_RAW_DIR)")
     parser.add_argument("--warehouse", help="published warehouse file (default: $BUDGET_WAREHOUSE or warehouse/budget.duckdb)")
     parser.add_argument("--verbose", action="store_true", help="show every Dagster event")
+    parser.add_argument("--strict", action="store_true",
+                        help="all or nothing: a document held by the gate blocks the whole publication "
+                             "(also BUDGET_STRICT=1)")
     args = parser.parse_args(argv)
+    if args.strict:
+        os.environ["BUDGET_STRICT"] = "1"
     if args.raw_dir:
         os.environ["BUDGET_RAW_DIR"] = str(Path(args.raw_dir).resolve())
     if args.warehouse:

@@ -49,8 +49,14 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
         return EXIT_PUBLISHED if was_published else EXIT_NOT_PUBLISHED
     try:
         # Problems first: files that could not be read (quarantined, or stale: old facts kept), then the rest.
+        # A held document (error findings): stale when its earlier version stays published, else held.
         status = _query(con, "select status, file_name, detail from raw.document_status where status <> 'loaded' "
-                             "order by status not in ('quarantined', 'stale'), status, file_name")
+                             "and document_id not in (select document_id from marts.dim_document where is_held) "
+                             "union all select status, file_name, status_detail from marts.dim_document where is_held "
+                             "order by status not in ('held', 'quarantined', 'stale'), status, file_name")
+        if not status:  # a candidate built before dim_document had verdicts, or none built
+            status = _query(con, "select status, file_name, detail from raw.document_status "
+                                 "where status <> 'loaded' order by status not in ('quarantined', 'stale'), status, file_name")
         blocking = _query(con, "select document_id, \"check\", detail from marts.quality_findings "
                                "where severity = 'error' order by document_id, \"check\" limit 30")
         if not was_published:
@@ -67,10 +73,11 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
             for kind, name, detail in status:
                 print(f"  [{kind}] {detail or name}")
         if blocking:
-            print("Blocking findings (not in expectations/known_source_inconsistencies.csv):")
+            print("Error findings (each holds its document; not in expectations/known_source_inconsistencies.csv):")
             for document_id, check, detail in blocking:
                 print(f"  {document_id} {check}: {detail}")
-        loaded = _query(con, "select count(*) from marts.dim_document")
+        loaded = (_query(con, "select count(*) filter (where status <> 'held') from marts.dim_document")
+                  or _query(con, "select count(*) from marts.dim_document"))
         print(f"{'Published' if was_published else 'Candidate'}: {source}")
         print(f"Documents loaded: {loaded[0][0] if loaded else 0}")
         counts = ", ".join(f"{m} {n[0][0]}" for m in MARTS if (n := _query(con, f"select count(*) from marts.{m}")))
@@ -98,5 +105,5 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
     print(f"Warehouse: {published}  ({seconds:.0f}s)")
     if not was_published:
         return EXIT_NOT_PUBLISHED
-    # A file that could not be read is quarantined, whether or not its last good version stays (stale).
-    return EXIT_PARTIAL if any(kind in ("quarantined", "stale") for kind, _, _ in status) else EXIT_PUBLISHED
+    # A file that could not be read, or a version held by the gate, whether or not its last good version stays.
+    return EXIT_PARTIAL if any(kind in ("quarantined", "stale", "held") for kind, _, _ in status) else EXIT_PUBLISHED

@@ -65,7 +65,10 @@ def raw_layer(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     for decision in decisions:
         if decision.status != "loaded":
             context.log.warning(f"{decision.status}: {decision.detail}")
-    counts = build_raw_layer(warehouse.candidate, warehouse.store, decisions, read_reviewed())
+    store = warehouse.store
+    # A new version not yet published: the one published before is checked beside it, to stay if it is held.
+    kept = [d.document_id for d in decisions if d.load and store.earlier_version(d.document_id)]
+    counts = build_raw_layer(warehouse.candidate, store, decisions, read_reviewed(), kept)
     counts["document_status"] = len(decisions)
     for table in RAW_LAYER_TABLES:
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={"rows": counts.get(table, 0)})
