@@ -8,6 +8,7 @@ from multiprocessing.connection import wait
 
 import dagster as dg
 
+from .. import run_lock
 from ..documents import RawFile, scan_raw_dir
 from budget_extraction import BadInputError, extract_document, read_source
 from ..partitions import document_partitions
@@ -158,6 +159,8 @@ raw_document_files = dg.AssetSpec(
     description="Tables of each raw disclosure read into typed rows (Parquet per document and raw table).",
 )
 def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    # From here to its publication the run holds the warehouse: another run waits here, whatever started it.
+    run_lock.claim(warehouse.published, context.run_id, context.instance, context.log)
     keys = sorted(context.partition_keys)
     files = {f.document_id: f for f in scan_raw_dir(warehouse.raw_path)}  # one scan for the whole run
     for key in keys:

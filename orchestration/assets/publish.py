@@ -6,6 +6,7 @@ import os
 import dagster as dg
 import duckdb
 
+from .. import run_lock
 from ..quality.gate import load_suites
 from ..resources import DUCKDB_POOL, WarehouseResource
 from ..warehouse import gate_dir, pause_point, publish
@@ -63,6 +64,14 @@ def passed_documents(published) -> list[str]:
     description="Swaps the checked candidate in for the published warehouse (atomic rename).",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    run_lock.claim_now(warehouse.published, context.run_id, context.instance)  # held since extraction
+    try:
+        return _publish(context, warehouse)
+    finally:
+        run_lock.release(warehouse.published, context.run_id)
+
+
+def _publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     failing = unpassed_suites(warehouse)
     if failing:
         raise GateNotPassed(f"not published: no passing gate result for {', '.join(failing)}; "

@@ -208,9 +208,9 @@ document_status_findings as (
     select
         document_id,
         'document_status'                                           as "check",
-        case status
-            when 'quarantined' then 'quarantine'
-            when 'removed' then 'info'
+        case
+            when status in ('quarantined', 'conflict') then 'quarantine'
+            when status = 'removed' then 'info'
             else 'warning'
         end                                                         as severity,
         'status:' || status                                         as subject,
