@@ -46,8 +46,8 @@ def why_not_published(result) -> str:
         return f"the run failed for I/O (disk full or unwritable): {io[0]}"
     if any("(strict)" in line for line in failures):
         return "strict mode: a document was held by the gate (--strict / BUDGET_STRICT=1)"
-    if any("GateNotPassed" in line or line.startswith("marts__") or "ge_" in line.split(":")[0]
-           for line in failures):
+    if any("GateNotPassed" in line or "AssetCheckFailed" in line or line.startswith("marts__")
+           or "ge_" in line.split(":")[0] for line in failures):
         return "the gate did not pass"
     if failures:
         return f"the run failed at step {failures[0].split(':')[0]}"
