@@ -27,6 +27,7 @@ SENSOR_RUN = textwrap.dedent("""
     for request in result.dynamic_partitions_requests:
         instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
     [request] = result.run_requests[:1]
+    print("REQUESTED", request.partition_key, flush=True)
     run = defs.resolve_job_def("document_refresh").execute_in_process(
         instance=instance, partition_key=request.partition_key,
         tags={**request.tags, "dagster/sensor_name": "raw_documents_sensor"}, raise_on_error=False)
@@ -58,12 +59,18 @@ def test_sensor_and_command_line_runs_publish_one_after_the_other(tmp_path, monk
     (home / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
     env.pop("BUDGET_STRICT", None)
+    sensor_log = (tmp_path / "sensor_run.err").open("w")  # Dagster's event log: a file, so no pipe fills up
     sensor = subprocess.Popen([sys.executable, "-c", SENSOR_RUN], cwd=REPO, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              stdout=subprocess.PIPE, stderr=sensor_log)
+    # The sensor sees the new files first (the command line would register them as known), then both start.
+    requested = sensor.stdout.readline()
+    assert requested.startswith("REQUESTED"), requested + (tmp_path / "sensor_run.err").read_text()[-3000:]
     cli = subprocess.Popen([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env, text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     cli_out, cli_err = cli.communicate(timeout=1800)
-    sensor_out, sensor_err = sensor.communicate(timeout=1800)
+    sensor_out, _ = sensor.communicate(timeout=1800)
+    sensor_log.close()
+    sensor_err = (tmp_path / "sensor_run.err").read_text()
 
     assert cli.returncode == 0, cli_out[-3000:] + cli_err[-3000:]
     assert "SENSOR RUN" in sensor_out and sensor_out.strip().endswith("True"), sensor_out + sensor_err[-3000:]
