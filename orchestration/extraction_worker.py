@@ -81,7 +81,10 @@ class WorkerIOError(OSError):
 def _extract_in_child(raw: RawFile, store_root: str, conn) -> None:
     try:
         conn.send(extract_file(raw, store_root))
-    except OSError as error:
+    except Exception as error:
+        # polars reports a full disk as its own ComputeError ("... (os error 28)"): still the machine's failure
+        if not isinstance(error, OSError) and "os error" not in str(error):
+            raise
         conn.send(WorkerIOError(f"{raw.path.name}: {type(error).__name__}: {error}"))
     finally:
         conn.close()

@@ -162,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     candidate_after = _identity(candidate_path(published))
     code = print_summary(published, was_published, result, time.monotonic() - started,
                          replaced_by_other=not was_published and after != before,
-                         candidate_is_ours=candidate_after is not None and candidate_after != candidate_before)
+                         candidate_is_ours=built_candidate(result) and candidate_after is not None
+                         and candidate_after != candidate_before)
     if not args.verbose:
         print(f"Run log (dbt and Dagster output): {run_log_path(published)}")
     return code
@@ -202,6 +203,12 @@ def setup_problem() -> str | None:
     if folder.exists() and not (folder.is_dir() and os.access(folder, os.R_OK | os.X_OK)):
         return f"cannot read the raw folder {folder}: not a readable folder"
     return None
+
+
+def built_candidate(result) -> bool:
+    """This run's own raw-layer step ran (so the candidate on disk may be its own, not a leftover)."""
+    return any(event.event_type_value == "STEP_SUCCESS" and event.step_key == "raw_layer"
+               for event in result.all_events)
 
 
 def published_by(result) -> bool:
