@@ -81,7 +81,7 @@ class WorkerIOError(OSError):
 def _extract_in_child(raw: RawFile, store_root: str, conn) -> None:
     try:
         conn.send(extract_file(raw, store_root))
-    except Exception as error:
+    except Exception as error:  # re-raised unless it is the machine's
         # polars reports a full disk as its own ComputeError ("... (os error 28)"): still the machine's failure
         if not isinstance(error, OSError) and "os error" not in str(error):
             raise

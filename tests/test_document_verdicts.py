@@ -44,7 +44,7 @@ def run(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.Comple
            "BUDGET_SLOW_DOCUMENT": SLOW}
     env.pop("BUDGET_STRICT", None)
     return subprocess.run([sys.executable, "-m", "orchestration.run", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=1800)
+                          check=False, capture_output=True, text=True, timeout=1800)
 
 
 def sha256(path: Path) -> str:

@@ -20,7 +20,7 @@ def run(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.Comple
     env = {**os.environ, "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
     env.pop("BUDGET_WAREHOUSE", None)
     return subprocess.run([sys.executable, "-m", "orchestration.run", "--warehouse", str(warehouse), *args],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=1200)
+                          cwd=REPO, env=env, check=False, capture_output=True, text=True, timeout=1200)
 
 
 def test_an_impossible_warehouse_path_is_a_setup_error(tmp_path):
@@ -51,7 +51,8 @@ def small_disk(tmp_path):
     """A 4 MB tmpfs (needs the right to mount; skipped without it)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=False,
+                          capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     yield mount
