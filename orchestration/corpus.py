@@ -14,7 +14,7 @@ from dataclasses import dataclass
 class DocumentDecision:
     document_id: str
     file_name: str
-    status: str  # loaded | stale | quarantined | duplicate | superseded | removed
+    status: str  # loaded | stale | quarantined | conflict | duplicate | superseded | removed
     load: bool  # its rows go into the warehouse
     detail: str | None
     error_line: int | None = None
@@ -26,7 +26,7 @@ class Candidate:
 
     document_id: str
     file_name: str
-    status: str  # ok | quarantined (from the extraction store)
+    status: str  # ok | quarantined (from the extraction store) | conflict (its name, from raw/)
     source_sha256: str | None
     error: str | None
     error_line: int | None
@@ -74,7 +74,9 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
     decisions: dict[str, DocumentDecision] = {}
     ordered = sorted(candidates, key=lambda c: c.document_id)
     for c in ordered:
-        if not c.present:
+        if c.status == "conflict":  # two files for one id: neither is loaded, both are named
+            decisions[c.document_id] = DocumentDecision(c.document_id, c.file_name, "conflict", False, c.error)
+        elif not c.present:
             decisions[c.document_id] = DocumentDecision(
                 c.document_id, c.file_name, "removed", False,
                 f"{c.file_name} is no longer in raw/: its facts were removed from the warehouse")

@@ -16,6 +16,7 @@ class RawFile:
     path: Path
     document_id: str
     refused: str | None  # why the name cannot be used, None when it can
+    refused_as: str = "quarantined"  # the decision for a refused name: quarantined, or conflict
 
 
 def scan_raw_dir(folder: Path) -> list[RawFile]:
@@ -30,7 +31,28 @@ def scan_raw_dir(folder: Path) -> list[RawFile]:
             files.append(RawFile(path, document_id_for(path), "not a regular file inside raw/ (link or folder)"))
             continue
         document_id = document_id_for(path)
-        refused = None if SAFE_ID.match(document_id) else (
+        refused = None if SAFE_ID.fullmatch(document_id) else (
             "file name is not a safe document id (letters, digits, CJK, '-', '_', '.')")
         files.append(RawFile(path, document_id, refused))
-    return files
+    return with_conflicts(files)
+
+
+def with_conflicts(files: list[RawFile]) -> list[RawFile]:
+    """Files whose ids are equal but for case (a.txt, a.TXT, A.txt) are all refused as ``conflict``, none dropped.
+
+    Ids are compared case-insensitively: on a case-insensitive disk, or for an analyst, they are one document.
+    """
+    by_id: dict[str, list[RawFile]] = {}
+    for raw in files:
+        by_id.setdefault(raw.document_id.casefold(), []).append(raw)
+    resolved = []
+    for raw in files:
+        group = by_id[raw.document_id.casefold()]
+        if len(group) < 2:
+            resolved.append(raw)
+            continue
+        names = ", ".join(other.path.name for other in group)
+        resolved.append(RawFile(raw.path, raw.document_id,
+                                f"conflict: {names} map to one document id (compared case-insensitively); "
+                                "rename or remove all but one", "conflict"))
+    return resolved

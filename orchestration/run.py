@@ -5,8 +5,8 @@
 Runs the same Dagster job the nightly schedule runs, in-process, against the
 persistent instance in DAGSTER_HOME (so the UI shows its history), then
 prints a summary. Exit codes: 0 published; 3 published, but some documents
-were quarantined; 1 nothing published (the previous warehouse is untouched);
-2 set-up error.
+were quarantined or held (their new facts not published); 1 nothing published
+(the previous warehouse is untouched); 2 set-up error.
 """
 from __future__ import annotations
 
@@ -93,12 +93,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw-dir", help="folder of raw documents (default: raw/ or $BUDGET_RAW_DIR)")
     parser.add_argument("--warehouse", help="published warehouse file (default: $BUDGET_WAREHOUSE or warehouse/budget.duckdb)")
     parser.add_argument("--verbose", action="store_true", help="show every Dagster event")
+    parser.add_argument("--strict", action="store_true",
+                        help="all or nothing: a document held by the gate blocks the whole publication "
+                             "(also BUDGET_STRICT=1)")
     args = parser.parse_args(argv)
+    if args.strict:
+        os.environ["BUDGET_STRICT"] = "1"
     if args.raw_dir:
         os.environ["BUDGET_RAW_DIR"] = str(Path(args.raw_dir).resolve())
     if args.warehouse:
         os.environ["BUDGET_WAREHOUSE"] = str(Path(args.warehouse).resolve())
 
+    problem = setup_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_SETUP
     home = ensure_dagster_home()
     import warnings
 
@@ -112,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     from .resources import raw_dir
     from .schedules import full_range_tags
     from .summary import print_summary
-    from .warehouse import warehouse_path
+    from .warehouse import candidate_path, warehouse_path
 
     folder = raw_dir()
     files = scan_raw_dir(folder)
@@ -134,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NOT_PUBLISHED
     ordered = [k for k in instance.get_dynamic_partitions("document") if k in set(keys)]
     before = _identity(published)
+    candidate_before = _identity(candidate_path(published))
     print(f"Rebuilding {published} from {len(keys)} documents in {folder} ...", flush=True)
     started = time.monotonic()
     # Quiet by default: the summary reports problems; --verbose shows Dagster's own event log and
@@ -147,8 +157,13 @@ def main(argv: list[str] | None = None) -> int:
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         )
     after = _identity(published)
-    was_published = after is not None and after != before and result.success
-    code = print_summary(published, was_published, result, time.monotonic() - started)
+    # What happened to the published file, by this run: another run may have replaced it meanwhile.
+    was_published = published_by(result) and after is not None and after != before
+    candidate_after = _identity(candidate_path(published))
+    code = print_summary(published, was_published, result, time.monotonic() - started,
+                         replaced_by_other=not was_published and after != before,
+                         candidate_is_ours=built_candidate(result) and candidate_after is not None
+                         and candidate_after != candidate_before)
     if not args.verbose:
         print(f"Run log (dbt and Dagster output): {run_log_path(published)}")
     return code
@@ -156,6 +171,51 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_log_path(published: Path) -> Path:
     return published.parent / (published.stem + ".run.log")
+
+
+RUN_LOGS_KEPT = 5  # budget.run.log is this run's; .1 the one before, up to .5
+
+
+def rotate_run_logs(log: Path) -> None:
+    """Each run its own log: the earlier ones are renamed, never truncated (a killed run's log stays)."""
+    for number in range(RUN_LOGS_KEPT - 1, 0, -1):
+        older = log.with_name(f"{log.name}.{number}")
+        if older.exists():
+            older.replace(log.with_name(f"{log.name}.{number + 1}"))
+    if log.exists():
+        log.replace(log.with_name(f"{log.name}.1"))
+
+
+def setup_problem() -> str | None:
+    """One line naming the path and the cause when a configured path cannot be used, else None."""
+    from .resources import raw_dir
+    from .warehouse import warehouse_path
+
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home")
+    for what, folder in (("warehouse", warehouse_path().parent), ("DAGSTER_HOME", home)):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return f"cannot create the {what} folder {folder}: {error.strerror or error}"
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return f"cannot write to the {what} folder {folder}: permission denied"
+    folder = raw_dir()
+    if folder.exists() and not (folder.is_dir() and os.access(folder, os.R_OK | os.X_OK)):
+        return f"cannot read the raw folder {folder}: not a readable folder"
+    return None
+
+
+def built_candidate(result) -> bool:
+    """This run's own raw-layer step ran (so the candidate on disk may be its own, not a leftover)."""
+    return any(event.event_type_value == "STEP_SUCCESS" and event.step_key == "raw_layer"
+               for event in result.all_events)
+
+
+def published_by(result) -> bool:
+    """This run's own publication step materialised the published warehouse."""
+    return any(event.event_type_value == "ASSET_MATERIALIZATION"
+               and event.asset_key is not None and event.asset_key.path == ["published", "warehouse"]
+               for event in result.all_events)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -174,6 +234,7 @@ def _stdout_to(log: Path | None):
         yield
         return
     sys.stdout.flush()
+    rotate_run_logs(log)
     saved = os.dup(1)
     with open(log, "w", encoding="utf-8") as handle:
         os.dup2(handle.fileno(), 1)

@@ -48,8 +48,11 @@ def content_fingerprint(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return f"{digest.hexdigest()}:{parser_version()}"
+
+
 STATUS_DIR = "_status"
 TEXT_DIR = "_text"
+KEPT_DIR = "_kept"  # the version of each document last published, same layout (see ExtractedStore.kept)
 
 
 def _polars_type(annotation) -> pl.DataType:
@@ -188,9 +191,43 @@ class ExtractedStore:
     def has_rows(self, document_id: str) -> bool:
         return (self.root / "documents" / f"{document_id}.parquet").exists()
 
+    def rows_sha256(self, document_id: str) -> str | None:
+        """Which version the stored rows are of (a failed read keeps the rows of the last good one)."""
+        status = self.read_status(document_id) or {}
+        return status.get("good_sha256") if self.has_rows(document_id) else None
+
+    @property
+    def kept(self) -> "ExtractedStore":
+        """The rows of each document's version last published with its own facts.
+
+        A later version held by the gate leaves this one published (stale) in its place.
+        """
+        return ExtractedStore(self.root / KEPT_DIR)
+
+    def keep_published(self, document_id: str) -> bool:
+        """After a publication of this document's current rows: they become its kept version."""
+        sha = self.rows_sha256(document_id)
+        kept = self.kept
+        if sha is None or kept.rows_sha256(document_id) == sha:
+            return False
+        for table in RAW_TABLES:
+            source = self.root / table / f"{document_id}.parquet"
+            if source.exists():
+                _atomic_write_bytes(kept.root / table / source.name, source.read_bytes())
+            else:
+                (kept.root / table / source.name).unlink(missing_ok=True)
+        kept._write_status(document_id, self.read_status(document_id))
+        return True
+
+    def earlier_version(self, document_id: str) -> str | None:
+        """The kept version's hash when it differs from the current rows (a new version not yet published)."""
+        sha = self.kept.rows_sha256(document_id)
+        return sha if sha is not None and sha != self.rows_sha256(document_id) else None
+
     def forget(self, document_id: str) -> None:
         """Drop a document's rows and status (a file removed from raw/ on purpose)."""
-        for table in RAW_TABLES:
-            (self.root / table / f"{document_id}.parquet").unlink(missing_ok=True)
-        self.text_path(document_id).unlink(missing_ok=True)
-        self.status_path(document_id).unlink(missing_ok=True)
+        for store in (self, self.kept):
+            for table in RAW_TABLES:
+                (store.root / table / f"{document_id}.parquet").unlink(missing_ok=True)
+            store.text_path(document_id).unlink(missing_ok=True)
+            store.status_path(document_id).unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -25,17 +26,44 @@ def _failed_steps(result) -> list[str]:
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.event_specific_data.error if event.event_specific_data else None
+            while error is not None and (error.cause or error.context) is not None:
+                error = error.cause or error.context  # Dagster wraps the step's own error: say that one
             message = error.message.strip().splitlines()[-1] if error and error.message else ""
             lines.append(f"{event.step_key}: {message}")
     return lines
 
 
-def print_summary(published: Path, was_published: bool, result, seconds: float) -> int:
+# Failures of the machine, not of the documents or the gate: the summary names them as such.
+IO_FAILURE = re.compile(r"No space left on device|Disk quota exceeded|Read-only file system|Input/output error"
+                        r"|Errno 28|Errno 122|Errno 30|Errno 5\b", re.IGNORECASE)
+
+
+def why_not_published(result) -> str:
+    """The cause, from this run's own failures: I/O, strict mode, the gate, or the failed step."""
+    failures = _failed_steps(result)
+    io = [line for line in failures if IO_FAILURE.search(line)]
+    if io:
+        return f"the run failed for I/O (disk full or unwritable): {io[0]}"
+    if any("(strict)" in line for line in failures):
+        return "strict mode: a document was held by the gate (--strict / BUDGET_STRICT=1)"
+    if any("GateNotPassed" in line or "AssetCheckFailed" in line or line.startswith("marts__")
+           or "ge_" in line.split(":")[0] for line in failures):
+        return "the gate did not pass"
+    if failures:
+        return f"the run failed at step {failures[0].split(':')[0]}"
+    return "the gate did not pass" if not result.success else "the run did not publish"
+
+
+def print_summary(published: Path, was_published: bool, result, seconds: float,
+                  replaced_by_other: bool = False, candidate_is_ours: bool = True) -> int:
     source = published if was_published else candidate_path(published)
     print()
     print("=" * 72)
-    if not source.exists():
-        print(f"NOT PUBLISHED: the run failed before a candidate warehouse existed ({seconds:.0f}s)")
+    if not was_published:
+        state = ("was replaced meanwhile by another run (not by this one)" if replaced_by_other else "is unchanged")
+        print(f"NOT PUBLISHED: {why_not_published(result)}; {published} {state} ({seconds:.0f}s)")
+    if not source.exists() or not (was_published or candidate_is_ours):
+        print("  (this run built no candidate warehouse to report on)")
         for line in _failed_steps(result):
             print(f"  failed step {line}")
         return EXIT_NOT_PUBLISHED
@@ -49,12 +77,17 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
         return EXIT_PUBLISHED if was_published else EXIT_NOT_PUBLISHED
     try:
         # Problems first: files that could not be read (quarantined, or stale: old facts kept), then the rest.
+        # A held document (error findings): stale when its earlier version stays published, else held.
         status = _query(con, "select status, file_name, detail from raw.document_status where status <> 'loaded' "
-                             "order by status not in ('quarantined', 'stale'), status, file_name")
+                             "and document_id not in (select document_id from marts.dim_document where is_held) "
+                             "union all select status, file_name, status_detail from marts.dim_document where is_held "
+                             "order by status not in ('held', 'quarantined', 'conflict', 'stale'), status, file_name")
+        if not status:  # a candidate built before dim_document had verdicts, or none built
+            status = _query(con, "select status, file_name, detail from raw.document_status "
+                                 "where status <> 'loaded' order by status not in ('quarantined', 'stale'), status, file_name")
         blocking = _query(con, "select document_id, \"check\", detail from marts.quality_findings "
                                "where severity = 'error' order by document_id, \"check\" limit 30")
         if not was_published:
-            print(f"NOT PUBLISHED: the gate did not pass; {published} is unchanged ({seconds:.0f}s)")
             for line in _failed_steps(result):
                 print(f"  failed step {line}")
             folder = gate_dir(candidate_path(published))
@@ -67,10 +100,11 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
             for kind, name, detail in status:
                 print(f"  [{kind}] {detail or name}")
         if blocking:
-            print("Blocking findings (not in expectations/known_source_inconsistencies.csv):")
+            print("Error findings (each holds its document; not in expectations/known_source_inconsistencies.csv):")
             for document_id, check, detail in blocking:
                 print(f"  {document_id} {check}: {detail}")
-        loaded = _query(con, "select count(*) from marts.dim_document")
+        loaded = (_query(con, "select count(*) filter (where status <> 'held') from marts.dim_document")
+                  or _query(con, "select count(*) from marts.dim_document"))
         print(f"{'Published' if was_published else 'Candidate'}: {source}")
         print(f"Documents loaded: {loaded[0][0] if loaded else 0}")
         counts = ", ".join(f"{m} {n[0][0]}" for m in MARTS if (n := _query(con, f"select count(*) from marts.{m}")))
@@ -98,5 +132,6 @@ def print_summary(published: Path, was_published: bool, result, seconds: float) 
     print(f"Warehouse: {published}  ({seconds:.0f}s)")
     if not was_published:
         return EXIT_NOT_PUBLISHED
-    # A file that could not be read is quarantined, whether or not its last good version stays (stale).
-    return EXIT_PARTIAL if any(kind in ("quarantined", "stale") for kind, _, _ in status) else EXIT_PUBLISHED
+    # A file that could not be read, or a version held by the gate, whether or not its last good version stays.
+    return EXIT_PARTIAL if any(kind in ("quarantined", "conflict", "stale", "held") for kind, _, _ in status) \
+        else EXIT_PUBLISHED

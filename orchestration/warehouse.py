@@ -110,9 +110,17 @@ def wait_until_unlocked(path: Path, timeout: float = 300.0, readers_too: bool = 
         time.sleep(0.2)
 
 
+# The id a kept earlier version is loaded under, beside the new version (dbt macros/kept_versions.sql).
+KEPT_VERSION_SUFFIX = "@kept"
+
+
 def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[DocumentDecision],
-                    reviewed: list[dict]) -> dict[str, int]:
-    """A fresh candidate file whose ``raw`` schema holds the loaded documents' rows."""
+                    reviewed: list[dict], kept: list[str] = ()) -> dict[str, int]:
+    """A fresh candidate file whose ``raw`` schema holds the loaded documents' rows.
+
+    For the documents in ``kept`` the version published before is loaded too, under
+    ``<document_id>@kept``: should the gate hold the new version, that one stays published.
+    """
     if not wait_until_unlocked(candidate):
         raise RuntimeError(f"{candidate} is still held by another process (a dbt left over from a killed run?); "
                            "not building over it")
@@ -129,11 +137,19 @@ def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[Docu
         con.execute("create temp table loaded_documents (document_id varchar primary key)")
         if loaded:
             con.executemany("insert into loaded_documents values (?)", [[d] for d in loaded])
+        con.execute("create temp table kept_documents (document_id varchar primary key)")
+        if kept:
+            con.executemany("insert into kept_documents values (?)", [[d] for d in sorted(kept)])
+            store.kept.ensure_schemas()
         for table in RAW_TABLES:
+            kept_rows = (
+                "union all by name select * replace (document_id || ? as document_id) "
+                "from read_parquet(?, union_by_name = true) "
+                "where document_id in (select document_id from kept_documents) " if kept else "")
             con.execute(
                 f"create table raw.{table} as select * from read_parquet(?, union_by_name = true) "
-                "where document_id in (select document_id from loaded_documents) order by all",
-                [store.table_glob(table)],
+                f"where document_id in (select document_id from loaded_documents) {kept_rows}order by all",
+                [store.table_glob(table), *([KEPT_VERSION_SUFFIX, store.kept.table_glob(table)] if kept else [])],
             )
             counts[table] = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
         con.execute(

@@ -15,9 +15,9 @@ CONTRACT_CHECK = REPO.parent / "shared" / "tools" / "check_contract.py"
 SEED_IDS = sorted(p.stem for p in (REPO / "raw").glob("*.txt"))
 
 
-def run_job(raw: Path, warehouse: Path, home: Path) -> subprocess.CompletedProcess:
+def run_job(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "orchestration.run", *args], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=1200, check=False)
 
 
@@ -151,7 +151,8 @@ def test_facts_keep_source_line_that_points_at_the_printed_code(con, published):
         assert code[:3] in window or name[:3] in window, (document_id, code, name, line)
 
 
-def test_failing_gate_leaves_published_warehouse_untouched(published, tmp_path):
+def test_failing_gate_in_strict_mode_leaves_published_warehouse_untouched(published, tmp_path):
+    """All or nothing (--strict): one held document blocks the publication (without it, see test_document_verdicts)."""
     root, raw, warehouse, _ = published
     before = sha256(warehouse)
     # A document whose printed total no longer matches its rows: an unreviewed identity error.
@@ -164,9 +165,9 @@ def test_failing_gate_leaves_published_warehouse_untouched(published, tmp_path):
     (bad_raw / "000_df7f9757fe457667.txt").write_text(broken, "utf-8")
     reader = duckdb.connect(str(warehouse), read_only=True)
     try:
-        completed = run_job(bad_raw, warehouse, root / "home")
+        completed = run_job(bad_raw, warehouse, root / "home", "--strict")
         assert completed.returncode == 1, completed.stdout[-3000:]
-        assert "NOT PUBLISHED" in completed.stdout
+        assert "NOT PUBLISHED: strict mode" in completed.stdout
         # Reported about that table, with both figures: the 12 leaf rows of 表 3 (lines 219-238) add up
         # to 1442.98 by hand, against the planted 合计 of 1942.99.
         assert ("000_df7f9757fe457667 total_vs_leaves: 000_df7f9757fe457667.txt, 表 3《支出总表》, line 218, 合计: "

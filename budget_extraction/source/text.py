@@ -83,9 +83,14 @@ def clean_line(text: str) -> str:
 
 
 def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
-    """Return (text, encoding). UTF-8 (with or without BOM) first, then GB18030."""
+    """Return (text, encoding). UTF-16 with its BOM; else UTF-8 (with or without BOM) first, then GB18030."""
     if not data.strip():
         raise BadInputError(file_name, "empty file: no text to read")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 BOM: its NUL bytes are text, not binary
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise BadInputError(file_name, f"UTF-16 (BOM) text that does not decode at byte {error.start}") from None
     if b"\x00" in data[:65536] or b"\x00" in data:
         offset = data.index(b"\x00")
         line = data.count(b"\n", 0, offset) + 1

@@ -1,65 +1,15 @@
 """Extraction: one partition per raw document, all of a rebuild's partitions in one run."""
 
 import os
-import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import dagster as dg
 
-from ..documents import RawFile, scan_raw_dir
-from budget_extraction import BadInputError, extract_document, read_source
+from .. import run_lock
+from ..documents import scan_raw_dir
+from ..extraction_worker import MAX_WORKERS, extract_all
 from ..partitions import document_partitions
 from ..resources import WarehouseResource
-from ..store import ExtractedStore, content_fingerprint
 from ..warehouse import pause_point
-
-PARALLEL_FROM = 16  # documents; below this a process pool costs more than it saves
-MAX_WORKERS = 4
-
-
-def extract_file(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, str]]]:
-    """Extract one document into the store; a file that cannot be read is quarantined, not fatal.
-
-    Plain arguments and results (no Dagster objects), so it can run in a worker process;
-    returns the status record and the (level, message) lines to log.
-    """
-    store = ExtractedStore(store_root)
-    document_id = raw.document_id
-    if raw.refused:
-        return store.write_failure(document_id, raw.path.name, None, raw.refused, None), [("warning", raw.refused)]
-    fingerprint = content_fingerprint(raw.path)
-    reused = store.reusable_status(document_id, fingerprint)
-    if reused is not None:  # the same bytes under the same parser: the stored result stands
-        return {**reused, "reused": True}, [("debug", f"{raw.path.name}: unchanged, extraction reused")]
-    try:
-        doc = read_source(raw.path)
-    except BadInputError as error:
-        status = store.write_failure(document_id, raw.path.name, None, error.reason, error.line, fingerprint)
-        return status, [("warning", str(error))]
-    try:
-        extraction = extract_document(doc)
-    except BadInputError as error:  # not a disclosure, or cut short inside a table: the file's fault
-        status = store.write_failure(document_id, raw.path.name, doc.sha256, error.reason, error.line, fingerprint)
-        return status, [("warning", str(error))]
-    except Exception as error:  # a parser bug on one document must not stop the others
-        status = store.write_failure(document_id, raw.path.name, doc.sha256,
-                                     f"extraction failed: {type(error).__name__}: {error}", None)
-        return status, [("error", f"{raw.path.name}: extraction failed:\n{traceback.format_exc()}")]
-    status = store.write_extraction(extraction, fingerprint)
-    errors = sum(1 for f in extraction.findings if f.severity == "error")
-    return status, [("info", f"{raw.path.name}: {status['row_counts']} ({errors} error findings)")]
-
-
-def extract_all(raws: list[RawFile], store_root: str, workers: int):
-    """Yield (status, log lines) per document, in parallel worker processes for a large corpus."""
-    if workers <= 1 or len(raws) < PARALLEL_FROM:
-        for raw in raws:
-            yield extract_file(raw, store_root)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(extract_file, raw, store_root) for raw in raws]
-        for future in as_completed(futures):
-            yield future.result()
 
 
 raw_document_files = dg.AssetSpec(
@@ -81,6 +31,8 @@ raw_document_files = dg.AssetSpec(
     description="Tables of each raw disclosure read into typed rows (Parquet per document and raw table).",
 )
 def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    # From here to its publication the run holds the warehouse: another run waits here, whatever started it.
+    run_lock.claim(warehouse.published, context.run_id, context.instance, context.log)
     keys = sorted(context.partition_keys)
     files = {f.document_id: f for f in scan_raw_dir(warehouse.raw_path)}  # one scan for the whole run
     for key in keys:

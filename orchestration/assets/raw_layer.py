@@ -3,6 +3,7 @@
 import polars as pl
 import dagster as dg
 
+from .. import run_lock
 from ..corpus import Candidate, decide
 from ..documents import scan_raw_dir
 from budget_extraction.model import RAW_TABLES
@@ -34,7 +35,7 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
         raw = files.get(document_id)
         status = statuses.get(document_id)
         if raw is not None and raw.refused:
-            candidates.append(Candidate(document_id, raw.path.name, "quarantined", None, raw.refused, None,
+            candidates.append(Candidate(document_id, raw.path.name, raw.refused_as, None, raw.refused, None,
                                         False, None, 0.0, True))
             continue
         if status is None:
@@ -67,11 +68,15 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
     description="Builds a fresh candidate warehouse whose raw schema holds the rows of every loadable document.",
 )
 def raw_layer(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    run_lock.claim_now(warehouse.published, context.run_id, context.instance)  # held since extraction
     decisions = decide(corpus_candidates(warehouse))
     for decision in decisions:
         if decision.status != "loaded":
             context.log.warning(f"{decision.status}: {decision.detail}")
-    counts = build_raw_layer(warehouse.candidate, warehouse.store, decisions, read_reviewed())
+    store = warehouse.store
+    # A new version not yet published: the one published before is checked beside it, to stay if it is held.
+    kept = [d.document_id for d in decisions if d.load and store.earlier_version(d.document_id)]
+    counts = build_raw_layer(warehouse.candidate, store, decisions, read_reviewed(), kept)
     counts["document_status"] = len(decisions)
     for table in RAW_LAYER_TABLES:
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={"rows": counts.get(table, 0)})

@@ -65,3 +65,5 @@ left join outcome_counts
     on  outcome_counts.document_id = table_keys.document_id
     and outcome_counts.table_kind = table_keys.table_kind
     and outcome_counts.source_table is not distinct from table_keys.source_table
+-- a kept earlier version's account was published with it; this build's versions are shown
+where not {{ is_kept_version('table_keys.document_id') }}

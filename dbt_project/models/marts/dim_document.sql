@@ -1,10 +1,12 @@
--- One row per loaded document: identity, corpus status and what was read from it.
+-- One row per loaded document: identity, verdict and what was published from it. The identity
+-- is that of the version whose facts are published (an earlier one while the new one is held),
+-- or of the held version when nothing is; counts are of the published version (0 when held).
 with documents as (
     select * from {{ ref('stg_documents') }}
 ),
 
-document_status as (
-    select * from {{ ref('stg_document_status') }}
+verdicts as (
+    select * from {{ ref('int_document_verdicts') }}
 ),
 
 table_counts as (
@@ -53,7 +55,7 @@ finding_counts as (
 )
 
 select
-    documents.document_id,
+    verdicts.document_id,
     documents.department_name,
     documents.region,
     documents.fiscal_year,
@@ -63,9 +65,10 @@ select
     documents.file_name,
     documents.encoding,
     documents.line_count,
-    coalesce(document_status.status, 'loaded')              as status,
-    coalesce(document_status.status = 'stale', false)       as is_stale,
-    document_status.detail                                  as status_detail,
+    verdicts.status,
+    verdicts.status = 'stale'                               as is_stale,
+    verdicts.is_held,
+    verdicts.status_detail,
     coalesce(table_counts.table_count, 0)                   as table_count,
     coalesce(table_counts.empty_table_count, 0)             as empty_table_count,
     coalesce(expenditure_counts.expenditure_line_count, 0)  as expenditure_line_count,
@@ -76,12 +79,11 @@ select
     coalesce(finding_counts.error_count, 0)                 as error_count,
     coalesce(finding_counts.warning_count, 0)               as warning_count,
     coalesce(finding_counts.info_count, 0)                  as info_count
-from documents
-left join document_status using (document_id)
-left join table_counts using (document_id)
-left join expenditure_counts using (document_id)
-left join leaf_counts using (document_id)
-left join indicator_counts using (document_id)
-left join project_counts using (document_id)
-left join finding_counts using (document_id)
-where coalesce(document_status.is_loaded, true)
+from verdicts
+join documents on documents.document_id = verdicts.shown_version_id
+left join table_counts on table_counts.document_id = verdicts.published_version_id
+left join expenditure_counts on expenditure_counts.document_id = verdicts.published_version_id
+left join leaf_counts on leaf_counts.document_id = verdicts.published_version_id
+left join indicator_counts on indicator_counts.document_id = verdicts.published_version_id
+left join project_counts on project_counts.document_id = verdicts.published_version_id
+left join finding_counts on finding_counts.document_id = verdicts.document_id

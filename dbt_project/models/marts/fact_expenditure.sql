@@ -9,11 +9,14 @@ with leaves as (
 ),
 
 documents as (
-    select document_id, fiscal_year, stage from {{ ref('dim_document') }}
+    -- the documents whose facts are published, keyed by the version loaded (int_document_verdicts)
+    select published_version_id as document_id, document_id as published_id, fiscal_year, stage
+    from {{ ref('int_document_verdicts') }}
+    where published_version_id is not null
 )
 
 select
-    leaves.document_id,
+    documents.published_id                              as document_id,
     documents.fiscal_year,
     documents.stage,
     leaves.fund_scope,

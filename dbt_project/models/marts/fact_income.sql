@@ -7,7 +7,10 @@ with income as (
 ),
 
 documents as (
-    select document_id, fiscal_year, stage from {{ ref('dim_document') }}
+    -- the documents whose facts are published, keyed by the version loaded (int_document_verdicts)
+    select published_version_id as document_id, document_id as published_id, fiscal_year, stage
+    from {{ ref('int_document_verdicts') }}
+    where published_version_id is not null
 ),
 
 row_codes as (
@@ -17,7 +20,7 @@ row_codes as (
 )
 
 select
-    income.document_id,
+    documents.published_id                              as document_id,
     documents.fiscal_year,
     documents.stage,
     income.income_source,
