@@ -140,10 +140,20 @@ def repair_split_numbers(tokens: list[Token]) -> list[Token]:
 _TABLE_TITLE = re.compile(r"^\s*(?:附?表\s*\d|公开\s*\d*\s*表|预算\s*\d+\s*表)")
 
 
+def is_page_number(doc: SourceDocument, number: int) -> bool:
+    """A page's folio: a lone whole number printed as the last line of its page (PDF input),
+    which a table continued on the next page has in the middle of its rows."""
+    page = doc.page_of(number)
+    if page is None or not re.fullmatch(r"\s*[-—]?\s*\d{1,4}\s*[-—]?\s*", doc.line(number)):
+        return False
+    return number == len(doc.lines) or doc.page_of(number + 1) != page
+
+
 def data_lines(doc: SourceDocument, block: TableBlock) -> Iterable[tuple[int, str]]:
-    """(line, text) of the non-blank lines after the header, up to the first note or next table title."""
+    """(line, text) of the non-blank lines after the header, up to the first note or next table
+    title; page numbers between the rows of a table continued on the next page are left out."""
     for number, text in doc.numbered(block.header_end_line + 1, block.end_line):
-        if not text.strip():
+        if not text.strip() or is_page_number(doc, number):
             continue
         if is_note(text) or _TABLE_TITLE.match(text):
             return
@@ -154,7 +164,7 @@ def note_lines(doc: SourceDocument, block: TableBlock) -> list[tuple[int, str]]:
     """The non-blank lines after the data (notes, a following title): accounted as notes."""
     data = {n for n, _ in data_lines(doc, block)}
     return [(n, t) for n, t in doc.numbered(block.header_end_line + 1, block.end_line)
-            if t.strip() and n not in data and n > max(data, default=0)]
+            if t.strip() and n not in data and (n > max(data, default=0) or is_page_number(doc, n))]
 
 
 def coverage(doc: SourceDocument, block: TableBlock, line: int, outcome: str, detail: str | None) -> CoverageLine:

@@ -29,6 +29,7 @@ TABLE_KINDS = (
     "procurement",  # 11 政府采购预算表
     "purchased_services",  # 12 政府购买服务预算表
     "asset_allocation",  # 13 资产配置预算表
+    "operating_costs",  # 一般公共预算机关运行经费支出表 (recognised, not modelled: no mart holds it)
     "department_performance",  # 14 部门整体支出绩效目标表      (regions found by indicators.py)
     "project_performance",  # 15 项目支出绩效目标表 / 项目申报表 (regions found by indicators.py)
     "self_evaluation",  # 决算 自评表                             (regions found by indicators.py)
@@ -54,8 +55,8 @@ class TableBlock:
 # Recognising titles, labels and the lines around them
 # --------------------------------------------------------------------------------------
 
-RETURNED_KINDS = frozenset(TABLE_KINDS[:14])  # 1-13 incl. 5-2; performance regions are not ours
-_PERFORMANCE_KINDS = frozenset(TABLE_KINDS[14:])
+RETURNED_KINDS = frozenset(TABLE_KINDS[:15])  # 1-13 incl. 5-2, and 机关运行经费; performance regions are not ours
+_PERFORMANCE_KINDS = frozenset(TABLE_KINDS[15:])
 
 # A table label printed on its own line (maybe followed by the unit):
 # 表 3 | 表3 | 表 5-1 | 表10 | 附表 4-3 | 附表4-9 | 公开表3 | 公开 03 表 | 公开01表 | 预算 13表
@@ -85,12 +86,13 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("department_performance", re.compile(r"整体.*绩效|部门绩效目标")),
     ("project_performance", re.compile(r"绩效目标|项目申报表|项目基本信息表|项目预算资金投入表|项目年度绩效")),
     ("three_public", re.compile(r"三公")),
+    ("operating_costs", re.compile(r"机关运行经费")),
     ("government_fund", re.compile(r"政府性基金(?:预算)?(?:财政拨款)?(?:收入)?支出")),
     ("state_capital", re.compile(r"国有资本经营(?:预算)?(?:财政拨款)?(?:收入)?支出")),
     ("fiscal_appropriation_summary", re.compile(r"财政拨款收(?:入)?支(?:出)?(?:预算|决算)?总表")),
     ("general_public_basic_economic", re.compile(r"一般公共预算(?:财政拨款)?基本支出")),
     ("general_public_by_unit", re.compile(r"一般公共预算(?:财政拨款)?支出(?:预算|决算)?表.*分单位")),
-    ("general_public_functional", re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:预算|决算)?(?:表|$)")),
+    ("general_public_functional", re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:功能分类)?(?:预算|决算)?(?:表|$)")),
     ("income_expenditure_summary", re.compile(r"收支(?:预算|决算)?总(?:体情况)?表|收入支出(?:预算|决算)?总表")),
     ("income_summary", re.compile(r"收入(?:预算|决算)?总?表")),
     ("project_expenditure", re.compile(r"项目支出(?:预算|决算)?表")),

@@ -52,24 +52,29 @@ _ECONOMIC_NAMES = (
 
 # Income items, most specific first (事业单位经营收入 before 事业收入).
 _INCOME_SOURCES = (
-    ("total", re.compile(r"本年收入合计|^收入合计$|^本年收入$")),
+    ("total", re.compile(r"本年收入合计|当年收入小计|^收入合计$|^本年收入$")),
     ("grand_total", re.compile(r"收入总计")),
     ("carryover", re.compile(r"上年结转|年初结转|年初.*结余")),
     ("reserve_use", re.compile(r"使用非财政拨款结余|事业基金弥补|用事业基金")),
     ("general_public_budget", re.compile(r"一般公共预算")),
     ("government_fund", re.compile(r"政府性基金")),
     ("state_capital", re.compile(r"国有资本经营")),
+    ("fiscal_appropriation", re.compile(r"^财政拨款(?:收入)?$")),
     ("fiscal_special", re.compile(r"财政专户")),
     ("operating", re.compile(r"经营收入")),
     ("business", re.compile(r"事业收入")),
     ("superior_subsidy", re.compile(r"上级补助")),
     ("subordinate", re.compile(r"附属.*上缴")),
-    ("other", re.compile(r"其他收入")),
+    ("other", re.compile(r"其他收入|^其他资金$")),
 )
+# The sources a 财政拨款(收入) item is printed above (1. 一般公共预算资金, 2. 政府性基金 …): its parts.
+_FISCAL_PARTS = ("general_public_budget", "government_fund", "state_capital")
 _SUMMED = ("general_public_budget", "government_fund", "state_capital", "fiscal_special", "operating",
            "business", "superior_subsidy", "subordinate", "other")
 _HEADER_WORD = re.compile(r"^(?:支出|收入)(?:[（(].*[)）])?$|^项目$|^预算数$|^决算数$|^金额$")
-_EXP_TOTAL = re.compile(r"本年支出合计|^支出合计$|^本年支出$")
+_EXP_TOTAL = re.compile(r"本年支出合计|当年支出小计|^支出合计$|^本年支出$")
+# The expenditure-by-use side some regions print beside the functional classes (支出用途).
+_USE_NAMES = re.compile(r"^(?:基本支出|项目支出|单位预留机动经费|事业单位经营支出|上缴上级支出|对附属单位补助支出)$")
 _EXP_GRAND = re.compile(r"支出总计")
 _EXP_CARRY = re.compile(r"年终结转|年末.*结转|结转下年|结余分配")
 
@@ -238,13 +243,20 @@ def classify(items: list[Item]) -> _Sides:
         if _EXP_CARRY.search(bare):
             sides.other.append((item, "total", "expenditure-side carry-forward"))
             continue
+        if _USE_NAMES.match(bare):
+            sides.other.append((item, "note", "expenditure-by-use side (支出用途), not a functional class"))
+            continue
         if "支出" in bare or bare in ("预备费",):
             sides.unreadable.append((item, f"expenditure item {item.name!r} is not a known function class"))
             continue
         source = "grand_total" if bare == "总计" else income_source(bare)
+        if source == "total" and any(s == "total" for _, s in sides.income):
+            source = "grand_total"  # 当年收入小计 … 收入合计: the second total adds the carry-forward
         sub_level = item.enumerated and item.name[0] in "（(" and parent_style == "top"
         if source in ("total", "grand_total"):
             parent_source = None
+        elif parent_source == "fiscal_appropriation" and source in _FISCAL_PARTS:
+            pass  # 1. 一般公共预算资金 under 一、财政拨款收入: a part with its own source
         elif parent_source and (not item.enumerated or sub_level) and source not in ("carryover", "reserve_use"):
             source = f"{parent_source}_detail"  # 经费拨款（补助） under 一、一般公共预算拨款收入
         elif source is not None and (item.enumerated or source in ("carryover", "reserve_use")):
@@ -350,7 +362,14 @@ def parse_income(
 
 def _income_checks(doc, block, unit, sides, by_source) -> list[Finding]:
     checks = []
-    parts = [_amount(i, unit) for i, s in sides.income if s in _SUMMED]
+    fiscal = by_source.get("fiscal_appropriation")
+    fiscal_parts = [_amount(i, unit) for i, s in sides.income if s in _FISCAL_PARTS]
+    summed = _SUMMED if fiscal is None or not fiscal_parts else tuple(s for s in _SUMMED if s not in _FISCAL_PARTS)
+    parts = [_amount(i, unit) for i, s in sides.income if s in summed + ("fiscal_appropriation",)]
+    if fiscal is not None and fiscal_parts:
+        checks.append(mismatch_finding(doc, block, "income_detail_mismatch",
+                                       f"{fiscal.name} vs the sum of its parts (一般公共预算, 政府性基金, 国有资本经营)",
+                                       _amount(fiscal, unit), sum(fiscal_parts, Decimal(0)), unit, fiscal.line))
     total = by_source.get("total")
     if total is not None and total.amounts and parts:
         checks.append(mismatch_finding(doc, block, "income_total_mismatch", "本年收入合计 vs sum of income sources",

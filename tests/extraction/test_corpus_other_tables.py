@@ -1,0 +1,88 @@
+"""The 收支总表, 收入总表, 财政拨款收支总表, 三公 and 机关运行经费 tables of other regions' layouts:
+hand-written tables in the new layouts, and the real corpus PDFs (figures read from the PDF by hand)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budget_extraction.model import IncomeLine
+from budget_extraction.readers.income import parse_income
+from budget_extraction.source import read_source, source_from_text
+from budget_extraction.tables import classify_title, find_tables
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real PDF corpus is not at {CORPUS}")
+
+# A 收支总表 with three sides (income, functional classes, expenditure by use), as 江苏 prints it.
+_THREE_SIDED = """\
+公开 01 表：收支预算总表
+部门：\t某部门\t单位：万元
+收入\t支出
+项目名称\t金额\t功能科目名称\t金额\t项目名称\t金额
+一、财政拨款\t100.50\t一、一般公共服务支出\t80.00\t一、基本支出\t60.00
+1.一般公共预算\t100.50\t二、公共安全支出\t30.50\t二、项目支出\t50.50
+2.政府性基金预算\t三、单位预留机动经费
+二、财政专户管理资金
+三、其他资金\t10.00
+当年收入小计\t110.50\t当年支出小计\t110.50
+上年结转资金\t结转下年资金
+收入合计\t110.50\t支出合计\t110.50
+"""
+
+
+def _income(text: str):
+    doc = source_from_text(text, "t.txt")
+    block = find_tables(doc)[0]
+    rows, cover, findings = parse_income(doc, block)
+    return doc, block, rows, cover, findings
+
+
+def test_a_three_sided_summary_reads_income_classes_and_notes_the_by_use_side():
+    doc, block, rows, cover, findings = _income(_THREE_SIDED)
+    assert block.kind == "income_expenditure_summary"
+    income = {(r.income_source, r.amount) for r in rows if isinstance(r, IncomeLine)}
+    assert ("fiscal_appropriation", Decimal("100.50")) in income
+    assert ("general_public_budget", Decimal("100.50")) in income
+    assert ("other", Decimal("10.00")) in income
+    assert ("total", Decimal("110.50")) in income and ("grand_total", Decimal("110.50")) in income
+    classes = {(r.subject_code, r.amount) for r in rows if not isinstance(r, IncomeLine)}
+    assert classes == {("201", Decimal("80.00")), ("204", Decimal("30.50"))}
+    assert [f for f in findings if f.severity == "error"] == []
+    notes = [c.detail for c in cover if c.outcome == "note"]
+    assert any("支出用途" in d for d in notes)
+
+
+def test_fiscal_appropriation_that_is_not_the_sum_of_its_parts_is_an_error():
+    text = _THREE_SIDED.replace("1.一般公共预算\t100.50", "1.一般公共预算\t90.50")
+    *_, findings = _income(text)
+    assert [f.check for f in findings if f.severity == "error"] == ["income_detail_mismatch"]
+
+
+def test_a_page_number_between_the_rows_of_a_continued_table_is_not_a_figure():
+    from budget_extraction.lines import is_page_number
+    from budget_extraction.source.document import SourceDocument
+    lines = ("收支预算总表", "十七、国土海洋气象等支", "13", "出", "合计\t1.00")
+    doc = SourceDocument("d", "t.pdf", "0", "pdf", lines, (1, 1, 1, 2, 2), (), 2, "pdf")
+    assert is_page_number(doc, 3) and not is_page_number(doc, 5)
+
+
+def test_new_table_titles():
+    assert classify_title("2025年部门一般公共预算支出功能分类预算表") == "general_public_functional"
+    assert classify_title("一般公共预算机关运行经费支出预算表") == "operating_costs"
+    assert classify_title("2025年部门“三公”经费和机关运行经费预算表") == "three_public"
+
+
+@needs_corpus
+def test_jiangsu_three_sided_summary_from_the_pdf():
+    doc = read_source(CORPUS / "jiangsu_jcy_2018_dept_budget.pdf")
+    block = next(b for b in find_tables(doc) if b.kind == "income_expenditure_summary")
+    rows, _, findings = parse_income(doc, block)
+    # 公开01表: 一、财政拨款 21,940.96; 1.一般公共预算 21,940.96; 三、其他资金 14.39; 四、公共安全支出 16,458.75;
+    # 当年收入小计 21,955.35 (万元), read by hand from the PDF.
+    income = {(r.income_source, r.amount) for r in rows if isinstance(r, IncomeLine)}
+    assert {("fiscal_appropriation", Decimal("21940.96")), ("general_public_budget", Decimal("21940.96")),
+            ("other", Decimal("14.39")), ("total", Decimal("21955.35"))} <= income
+    assert ("204", Decimal("16458.75")) in {(r.subject_code, r.amount) for r in rows if not isinstance(r, IncomeLine)}
+    assert [f for f in findings if f.severity == "error"] == []
