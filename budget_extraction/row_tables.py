@@ -25,6 +25,7 @@ _LABEL_CELL = re.compile(r"编\s*码|代\s*码|名\s*称|^项\s*目$|科\s*目|�
 _TOTAL_NAME = re.compile(r"^(?:合计|总计|本年收入合计|收入合计)$")
 _CODE = re.compile(r"^\d{3,}$")
 _PRINTED_FIGURE = re.compile(r"\d\.\d|\d,\d{3}")
+_FIGURE_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-－—–]{1,2}")
 _MAX_PLACEMENTS = 4096
 
 
@@ -74,6 +75,13 @@ def _tab_rows(lines: Sequence[tuple[int, str]], labels: int, width: int) -> tupl
         values += [None] * (width - len(values))
         code = next((c for c in label_cells if _CODE.match(c)), None)
         name = "".join(c for c in label_cells if c and c != code)
+        if any(v is not None and not _FIGURE_CELL.fullmatch(v) for v in values) or _PRINTED_FIGURE.search(name):
+            # The header's label columns do not fit this line (a split code, two figures in one
+            # cell, blank cells not printed): read its cells by what they hold.
+            compact = _compact_row(text.strip("\t").split("\t"), width, number)
+            if compact is not None:
+                rows.append(compact)
+                continue
         if not any(values) and code is None:
             if rows and not any(_PRINTED_FIGURE.search(c) for c in label_cells):
                 rows[-1].name += name
@@ -83,6 +91,33 @@ def _tab_rows(lines: Sequence[tuple[int, str]], labels: int, width: int) -> tupl
             continue
         rows.append(PrintedRow(code, name, values, True, [number]))
     return rows, stray
+
+
+def _compact_row(cells: Sequence[str], width: int, number: int) -> Optional[PrintedRow]:
+    """A row whose blank cells were not printed (PDF text): code parts, a name, then figures.
+
+    The code may be printed split over cells (类 款 项: ``201``, ``03``, ``01``) and two figures
+    may share a cell when the columns are narrow; the figures are then positional only when
+    every amount column printed one. None when the cells do not read as such a row.
+    """
+    parts = [squash(c) for c in cells]
+    code_parts: list[str] = []
+    for cell in parts:
+        if not re.fullmatch(r"\d{2,}", cell) or len(code_parts) != 0 and len(cell) != 2 or not code_parts and len(cell) < 3:
+            break
+        code_parts.append(cell)
+    rest = len(code_parts)
+    glued = re.fullmatch(r"\s*(\d{2})\s+(\D.*)", cells[rest]) if code_parts and rest < len(cells) else None
+    if glued:  # the last code part printed in the name's cell, a space apart: "01 行政运行"
+        code_parts.append(glued.group(1))
+        parts[rest] = squash(glued.group(2))
+    first_figure = next((i for i in range(rest, len(parts))
+                         if all(_FIGURE_CELL.fullmatch(v) for v in cells[i].split())), len(parts))
+    name = "".join(parts[rest:first_figure])
+    values = [v for cell in cells[first_figure:] for v in cell.split()]
+    if not name or not all(_FIGURE_CELL.fullmatch(v) for v in values) or len(values) > width:
+        return None
+    return PrintedRow("".join(code_parts) or None, name, values, len(values) == width, [number])
 
 
 def _starts_line(tokens, index: int) -> bool:

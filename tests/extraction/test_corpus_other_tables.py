@@ -40,7 +40,7 @@ def _income(text: str):
 
 
 def test_a_three_sided_summary_reads_income_classes_and_notes_the_by_use_side():
-    doc, block, rows, cover, findings = _income(_THREE_SIDED)
+    _, block, rows, cover, findings = _income(_THREE_SIDED)
     assert block.kind == "income_expenditure_summary"
     income = {(r.income_source, r.amount) for r in rows if isinstance(r, IncomeLine)}
     assert ("fiscal_appropriation", Decimal("100.50")) in income
@@ -86,3 +86,33 @@ def test_jiangsu_three_sided_summary_from_the_pdf():
             ("other", Decimal("14.39")), ("total", Decimal("21955.35"))} <= income
     assert ("204", Decimal("16458.75")) in {(r.subject_code, r.amount) for r in rows if not isinstance(r, IncomeLine)}
     assert [f for f in findings if f.severity == "error"] == []
+
+
+# A 收入预算总表 by function as a PDF gives it: split codes (类 款 项), blank cells not printed,
+# two figures sharing a cell where the columns are narrow, the 项 code printed in the name's cell.
+_BY_FUNCTION = """\
+2025年部门收入预算总表
+编制部门：某部门\t单位：元
+项目\t收入预算
+功能分类科目编码\t事业单位
+功能分类科目名称\t合计\t财政拨款收入\t事业收入\t其他收入
+类\t款\t项\t经营收入
+201\t一般公共服务支出\t82,096,797.42 82,096,797.42
+201\t03\t政府办公厅（室）及相关机构事务\t82,096,797.42\t82,096,797.42
+201\t03\t01 行政运行\t12,029,501.84\t12,029,501.84
+201\t03\t02\t一般行政管理事务\t70,067,295.58 70,067,295.58
+合计\t82,096,797.42\t82,096,797.42
+"""
+
+
+def test_income_summary_by_function_with_split_codes_and_vanished_blank_cells():
+    from budget_extraction.readers.income import parse_income_summary
+    doc = source_from_text(_BY_FUNCTION, "t.txt")
+    block = find_tables(doc)[0]
+    assert block.kind == "income_summary"
+    rows, _, findings = parse_income_summary(doc, block)
+    assert [f for f in findings if f.severity == "error"] == []
+    by_subject = {(r.subject_code, r.income_source): r.amount for r in rows if r.row_kind == "subject"}
+    assert by_subject[("2010301", "total")] == Decimal("1202.950184")  # 12,029,501.84 元 in 万元
+    assert by_subject[("2010302", "fiscal_appropriation")] == Decimal("7006.729558")
+    assert by_subject[("201", "total")] == Decimal("8209.679742")
