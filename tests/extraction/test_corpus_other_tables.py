@@ -116,3 +116,39 @@ def test_income_summary_by_function_with_split_codes_and_vanished_blank_cells():
     assert by_subject[("2010301", "total")] == Decimal("1202.950184")  # 12,029,501.84 元 in 万元
     assert by_subject[("2010302", "fiscal_appropriation")] == Decimal("7006.729558")
     assert by_subject[("201", "total")] == Decimal("8209.679742")
+
+
+def _three_public(text: str):
+    from budget_extraction.readers.three_public import parse_three_public
+    doc = source_from_text(text, "t.txt")
+    block = find_tables(doc)[0]
+    assert block.kind == "three_public"
+    return parse_three_public(doc, block, "budget")
+
+
+def test_three_public_with_meeting_and_training_columns_and_an_ambiguous_vehicle_cell():
+    # 江苏: 合计 = “三公”经费 小计 + 会议费 + 培训费; the header cells wrap into each other; the blank
+    # 购置费 cell is not printed, so 304.40 is 购置费 or 运行费: the row's sums cannot tell.
+    rows, _, findings = _three_public(
+        "“三公”经费、会议费、培训费支出预算表\n单位：万元\n“三公”经费\n"
+        "合计\t因公出国\t公务用车购置及运行维护费\t公务接\t会议费\t培训费\n"
+        "小计\t（境）费\t小计\t公务用车购置费\t公务用车运行维护费\t待费\n"
+        "2,599.37\t670.12\t180.00\t304.40\t304.40\t185.72\t228.00\t1,701.25\n")
+    items = {r.item: r.amount for r in rows}
+    assert items == {"total": Decimal("670.12"), "outbound": Decimal("180.00"), "vehicle": Decimal("304.40"),
+                     "reception": Decimal("185.72"), "meeting": Decimal("228.00"), "training": Decimal("1701.25")}
+    assert [f.check for f in findings if f.severity != "info"] == ["three_public_cell_ambiguous"]
+
+
+def test_three_public_with_an_operating_costs_column_and_prose_under_it():
+    # 上海: 合计 867.50 = 出国 839.00 + 接待 28.50; 机关运行经费 213.28 printed last; blank cells not printed.
+    rows, cover, findings = _three_public(
+        "2025年部门“三公”经费和机关运行经费预算表\n编制部门：某部门\t单位:万元\n“三公”经费预算数\n机关运行经费预算\n"
+        "公务用车购置及运行费\n数\n合计\t因公出国(境)费\t公务接待费\n小计\t购置费\t运行费\n"
+        "867.50\t839.00\t28.50\t213.28\n其他相关情况说明\n（一）因公出国（境）费839万元，与2024年预算持平。\n")
+    items = {r.item: r.amount for r in rows}
+    assert items["total"] == Decimal("867.50") and items["outbound"] == Decimal("839.00")
+    assert items["reception"] == Decimal("28.50") and items["vehicle"] == 0
+    assert "operating_costs" not in items
+    assert [f for f in findings if f.severity != "info"] == []
+    assert "finding" not in {c.outcome for c in cover}
