@@ -563,10 +563,67 @@ def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> Opt
     return None
 
 
+def is_vertical_summary(doc: SourceDocument, block: TableBlock) -> bool:
+    """A 收入总表 printed as one column of figures (项目名称 | 金额): 收入总计, then each source's
+    小计 and the items under it, row by row."""
+    header = header_text(doc, block)
+    first = next((squash(t) for _, t in data_lines(doc, block)), "")
+    return "金额" in header and first.startswith("收入总计")
+
+
+def _vertical_rows(doc: SourceDocument, block: TableBlock):
+    """(line, names, figure text or None) of each row: names are the text cells (group, item)."""
+    out = []
+    for number, text in data_lines(doc, block):
+        cells = [squash(c) for c in text.split("\t") if squash(c)]
+        figure = cells[-1] if cells and re.fullmatch(r"-?[\d,]+(?:\.\d+)?", cells[-1]) else None
+        out.append((number, cells[:-1] if figure else cells, figure))
+    return out
+
+
+def parse_vertical_summary(doc: SourceDocument, block: TableBlock) -> tuple[list, list[CoverageLine], list[Finding]]:
+    """The vertical 收入总表: 收入总计 = the sum of the 小计 rows, each 小计 = the items printed in
+    its group (from one 小计 to the next; 其中 rows are part of an item, not added). Its figures
+    repeat the 收支总表's income by source, whose facts are loaded; here they are checked."""
+    unit = unit_of(doc, block)
+    rows = _vertical_rows(doc, block)
+    cover: list[CoverageLine] = []
+    findings: list[Finding] = []
+    grand: Optional[tuple[int, Decimal]] = None
+    groups: list[tuple[int, Decimal, list[Decimal]]] = []  # (line, 小计, items)
+    for number, names, figure in rows:
+        amount = to_wan(parse_amount(figure), unit) if figure else Decimal(0)
+        label = "".join(names)
+        if label.startswith("收入总计"):
+            grand = (number, amount)
+            cover.append(coverage(doc, block, number, "total", f"收入总计 {figure or ''}"))
+        elif names and names[-1] == "小计":
+            groups.append((number, amount, []))
+            cover.append(coverage(doc, block, number, "total", f"{label} {figure or ''}"))
+        elif groups and not label.startswith("其中"):
+            groups[-1][2].append(amount)
+            cover.append(coverage(doc, block, number, "note", f"{label} {figure or ''} (checked against its 小计; "
+                                                              "income facts come from 收支总表)"))
+        else:
+            cover.append(coverage(doc, block, number, "note", f"{label} {figure or ''}"))
+    for number, subtotal, items in groups:
+        found = mismatch_finding(doc, block, "income_detail_mismatch", "小计 vs the items of its group",
+                                 subtotal, sum(items, Decimal(0)), unit, number)
+        findings.extend([found] if found else [])
+    if grand is not None and groups:
+        found = mismatch_finding(doc, block, "income_table_total_mismatch", "收入总计 vs the sum of the 小计 rows",
+                                 grand[1], sum((g[1] for g in groups), Decimal(0)), unit, grand[0])
+        findings.extend([found] if found else [])
+    cover.extend(coverage(doc, block, n, "note", squash(t)[:60]) for n, t in note_lines(doc, block))
+    return [], cover, findings
+
+
 def parse_income_summary(
     doc: SourceDocument, block: TableBlock, known: Optional[dict[str, set[str]]] = None
 ) -> tuple[list[IncomeLine], list[CoverageLine], list[Finding]]:
     """收入总表: one IncomeLine per (printed row, income column); subtotals checked, every line covered."""
+    if is_vertical_summary(doc, block):
+        return parse_vertical_summary(doc, block)
     unit = unit_of(doc, block)
     header = summary_header(doc, block)
     columns = income_columns(header)

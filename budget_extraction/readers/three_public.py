@@ -80,7 +80,7 @@ def block_leaves(header: str) -> list[str]:
 # (then 合计 is the grand total of all and the 三公 total is the 小计 under “三公”经费), or a
 # 机关运行经费 column. Their figures are recognised and checked; the 三公 mart has no place for
 # 机关运行经费 or the grand total, so those two are accounted as totals/notes, not loaded.
-_EXTENSIONS = (("meeting", "会议"), ("training", "培训"), ("operating_costs", "机关运行经费"))
+_EXTENSIONS = (("meeting", "会议"), ("training", "培训"), ("operating_costs", "机关运行"))
 _NOT_LOADED = ("grand_total", "operating_costs")
 
 
@@ -95,6 +95,17 @@ def template_columns(header: str) -> Optional[list[str]]:
     grand = any(item in ("meeting", "training") for item in extra)
     vehicle = ["vehicle", "vehicle_purchase", "vehicle_operation"] if re.search(r"购置", header) else ["vehicle"]
     return (["grand_total"] if grand else []) + ["total", "outbound", *vehicle, "reception", *extra]
+
+
+def column_orders(columns: list[str]) -> list[list[str]]:
+    """The orders regions print these columns in: 公务接待费 after the 公务用车 group (江苏) or
+    before it (上海); the row's own sums tell which one a row follows."""
+    vehicle = [c for c in columns if c.startswith("vehicle")]
+    if not vehicle:
+        return [columns]
+    start = columns.index(vehicle[0])
+    swapped = columns[:start] + ["reception"] + vehicle + [c for c in columns[start + len(vehicle):] if c != "reception"]
+    return [columns, swapped]
 
 
 def header_blocks(header: str) -> list[Optional[str]]:
@@ -226,18 +237,22 @@ def _extended_row(doc, block, number, text, unit, columns):
     values = _row_values(text, number, len(tokenize(text, number)))
     amounts = [parse_amount(v) if v and not is_blank_cell(v) else Decimal(0) for v in values or []]
     where = f"{doc.file_name}:{number} {block.label} {block.title}"
-    valid = [] if values is None or any(a is None for a in amounts) or len(amounts) > len(columns) else \
-        _placements([to_wan(a, unit) for a in amounts], columns, _extended_holds(columns, tolerance_wan(unit)))
+    valid: list[dict[str, Decimal]] = []
+    if values is not None and all(a is not None for a in amounts) and len(amounts) <= len(columns):
+        for order in column_orders(columns):
+            holds = _extended_holds(order, tolerance_wan(unit))
+            valid.extend(dict(zip(order, placed))
+                         for placed in _placements([to_wan(a, unit) for a in amounts], order, holds))
     if not valid:
         reason = (f"三公 row of figures fits none of the {len(columns)} columns ({', '.join(columns)}) "
                   "with its own sums holding")
         return [], [coverage(doc, block, number, "finding", reason)], [Finding(
             doc.document_id, "unreadable_line", "error", f"{where}: {reason}: {text.strip()!r}", number)]
-    settled = {item: valid[0][i] for i, item in enumerate(columns) if all(p[i] == valid[0][i] for p in valid)}
+    settled = {item: valid[0][item] for item in columns if all(p[item] == valid[0][item] for p in valid)}
     findings = []
     unsettled = [item for item in columns if item not in settled]
     if unsettled:
-        options = "; ".join(", ".join(f"{c} {v}" for c, v in zip(columns, p) if c in unsettled) for p in valid)
+        options = "; ".join(", ".join(f"{c} {p[c]}" for c in unsettled) for p in valid)
         findings.append(Finding(doc.document_id, "three_public_cell_ambiguous", "warning",
                                 f"{where}: blank cells not printed and the row's sums hold for more than one "
                                 f"placement ({options}); {', '.join(unsettled)} not loaded", number))

@@ -152,3 +152,65 @@ def test_three_public_with_an_operating_costs_column_and_prose_under_it():
     assert "operating_costs" not in items
     assert [f for f in findings if f.severity != "info"] == []
     assert "finding" not in {c.outcome for c in cover}
+
+
+_VERTICAL_INCOME = """\
+收入预算总表
+部门：某部门\t单位：万元
+项目名称\t金额
+收入总计\t120.00
+小计\t100.00
+一般公共预算资金\t公共财政拨款(补助)资金\t100.00
+专项收入
+政府性基金\t小计
+小计\t20.00
+其他资金\t事业收入\t5.00
+其他收入\t15.00
+小计
+上年结转和结余资金\t其中：动用上年结转和结余资金
+"""
+
+
+def test_a_vertical_income_summary_checks_each_group_and_the_total():
+    from budget_extraction.readers.income import parse_income_summary
+    doc = source_from_text(_VERTICAL_INCOME, "t.txt")
+    block = find_tables(doc)[0]
+    rows, cover, findings = parse_income_summary(doc, block)
+    assert rows == [] and [f for f in findings if f.severity == "error"] == []
+    assert "finding" not in {c.outcome for c in cover}
+    broken = source_from_text(_VERTICAL_INCOME.replace("其他收入\t15.00", "其他收入\t16.00"), "t.txt")
+    _, _, findings = parse_income_summary(broken, find_tables(broken)[0])
+    assert [f.check for f in findings if f.severity == "error"] == ["income_detail_mismatch"]
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else [])
+def test_corpus_income_and_three_public_tables_read_without_unreadable_lines(name):
+    import budget_extraction
+    from budget_extraction import extract_document
+    doc = read_source(CORPUS / name)
+    mine = {"income_expenditure_summary", "income_summary", "fiscal_appropriation_summary", "three_public"}
+    blocks = [b for b in find_tables(doc) if b.kind in mine]
+    original = budget_extraction._require_identity
+    budget_extraction._require_identity = lambda *_: None  # recognition is another part of the work
+    try:
+        extraction = extract_document(doc)
+    finally:
+        budget_extraction._require_identity = original
+    inside = [f for f in extraction.findings if f.severity == "error" and f.check in ("unreadable_line", "unaccounted_line",
+              "unreadable_table") and any(b.start_line <= (f.source_line or 0) <= b.end_line for b in blocks)]
+    assert inside == []
+
+
+@needs_corpus
+def test_shanghai_three_public_with_operating_costs_from_the_pdf():
+    from budget_extraction.readers.three_public import parse_three_public
+    doc = read_source(CORPUS / "putuo_wanli_2025_dept_budget.pdf")
+    block = next(b for b in find_tables(doc) if b.kind == "three_public")
+    rows, _, findings = parse_three_public(doc, block, "budget")
+    # Printed row: 37.91 0 1.35 36.56 15 21.56 464.64 (万元); the note under it: 公务接待费1.35万元, 购置费15万元.
+    items = {r.item: r.amount for r in rows}
+    assert items == {"total": Decimal("37.91"), "outbound": Decimal(0), "reception": Decimal("1.35"),
+                     "vehicle": Decimal("36.56"), "vehicle_purchase": Decimal(15),
+                     "vehicle_operation": Decimal("21.56")}
+    assert [f for f in findings if f.severity == "error"] == []
