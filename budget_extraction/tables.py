@@ -95,11 +95,11 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("general_public_functional", re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:功能分类)?(?:预算|决算)?(?:表|$)")),
     ("income_expenditure_summary", re.compile(r"收支(?:预算|决算)?总(?:体情况)?表|收入支出(?:预算|决算)?总表")),
     ("income_summary", re.compile(r"收入(?:预算|决算)?总?表")),
-    ("project_expenditure", re.compile(r"项目支出(?:预算|决算)?表")),
-    ("expenditure_summary", re.compile(r"支出(?:预算|决算)?总?表")),
     ("procurement", re.compile(r"政府采购")),
     ("purchased_services", re.compile(r"购买服务")),
     ("asset_allocation", re.compile(r"资产配置")),
+    ("project_expenditure", re.compile(r"项目支出(?:预算|决算)?表")),
+    ("expenditure_summary", re.compile(r"支出(?:预算|决算)?总?表")),
 )
 # Column titles that only a table header prints, and words that a header prints together.
 _HEADER_STRONG = re.compile(
@@ -108,7 +108,7 @@ _HEADER_STRONG = re.compile(
 )
 _HEADER_WEAK = re.compile(r"合\s*计|小计|总计|基本支出|项目支出|人员经费|公用经费|本年收入|本年支出|本年拨款|金额")
 _EMPTY_NOTE = re.compile(
-    r"为空表|空表|没有使用|没有.{0,20}(?:支出|收入|经费|预算|采购)|(?:部门|单位|年|度)无.{0,24}(?:支出|收入|经费|采购|预算|资产)|未安排"
+    r"为空表|空表|表为空|本表无数据|没有使用|没有.{0,20}(?:支出|收入|经费|预算|采购)|(?:部门|单位|年|度)无.{0,24}(?:支出|收入|经费|采购|预算|资产)|未安排"
 )
 _NOTE_START = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]")
 
@@ -260,6 +260,7 @@ class _Anchor:
     kind: Optional[str]
     standalone_label: bool
     unit: Optional[str]
+    open_title: bool = False  # a caption whose title goes on over the next line (no 表 yet)
 
 
 _UNIT_PHRASE = re.compile(r"[\s（(]*(?:金额)?单位\s*[:：]\s*(?:万\s*元|元)[)）]?\s*$")
@@ -283,6 +284,9 @@ def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
             found = _title_candidate(without_unit(caption), loose=False)
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
+            found = _title_candidate(without_unit(caption), loose=True)
+            if found:
+                return _Anchor(number, label, found[1], found[0], False, unit_of(rest), open_title=True)
         return None
     found = _title_candidate(without_unit(text) if unit else text, loose=after_label)
     if found:
@@ -324,6 +328,10 @@ class _Group:
         return captions[-1] if captions else None
 
     def title_and_kind(self) -> tuple[Optional[str], Optional[str]]:
+        for caption, following in zip(self.anchors, self.anchors[1:]):
+            if caption.open_title and following.kind and not following.label and following.line == caption.line + 1:
+                title = f"{caption.title}{following.title}"  # a caption wrapped onto the next line
+                return title, classify_title(title)
         bare = [a for a in self.anchors if a.kind and not a.label]
         if bare:
             return bare[-1].title, bare[-1].kind

@@ -214,3 +214,16 @@ def test_shanghai_three_public_with_operating_costs_from_the_pdf():
                      "vehicle": Decimal("36.56"), "vehicle_purchase": Decimal(15),
                      "vehicle_operation": Decimal("21.56")}
     assert [f for f in findings if f.severity == "error"] == []
+
+
+def test_empty_notes_of_other_regions():
+    from budget_extraction.tables import is_empty_note
+    assert is_empty_note("此表为空") and is_empty_note("本表无数据") and is_empty_note("注:本部门无…，故本表为空表。")
+
+
+def test_a_caption_wrapped_onto_the_next_line_names_its_table():
+    doc = source_from_text("公开 09 表：一般公共预算“三公”经费、会议费、培训费\n支出预算表\n单位：万元\n合计\t会议费\t培训费\n"
+                           "3.00\t1.00\t2.00\n公开 12 表：政府采购支出预算表\n单位：万元\n项目名称\t金额\n办公设备\t5.00\n", "t.txt")
+    blocks = find_tables(doc)
+    assert [b.kind for b in blocks] == ["three_public", "procurement"]
+    assert blocks[0].title == "一般公共预算“三公”经费、会议费、培训费支出预算表"
