@@ -30,6 +30,7 @@ from .model import (
 )
 from .readers.expenditure import parse_expenditure_tables
 from .readers.income import parse_fiscal_appropriation, parse_income, parse_income_summary
+from .readers.not_modelled import NOT_MODELLED_KINDS, parse_not_modelled
 from .readers.indicators import parse_indicators
 from .readers.projects import parse_projects
 from .readers.three_public import parse_three_public
@@ -42,7 +43,7 @@ CORE_TABLE_KINDS = ("expenditure_summary", "general_public_functional", "general
 ACCOUNTED_TABLE_KINDS = (
     "income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",
     "general_public_functional", "general_public_by_unit", "general_public_basic_economic", "three_public",
-    "government_fund", "state_capital", "project_expenditure",
+    "government_fund", "state_capital", "project_expenditure", *NOT_MODELLED_KINDS,
 )
 _PRINTED_AMOUNT = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d+\.\d+")
 
@@ -197,6 +198,8 @@ def _read_tables(doc: SourceDocument, blocks: list, document_stage: str | None, 
         elif block.kind == "project_expenditure":
             rows, coverage, findings = parse_projects(doc, block)
             result.project_lines.extend(rows)
+        elif block.kind in NOT_MODELLED_KINDS:
+            _, coverage, findings = parse_not_modelled(doc, block)
         else:
             continue
         result.coverage_lines.extend(coverage)

@@ -227,3 +227,27 @@ def test_a_caption_wrapped_onto_the_next_line_names_its_table():
     blocks = find_tables(doc)
     assert [b.kind for b in blocks] == ["three_public", "procurement"]
     assert blocks[0].title == "一般公共预算“三公”经费、会议费、培训费支出预算表"
+
+
+_OPERATING_COSTS = """\
+一般公共预算机关运行经费支出预算表
+部门：某部门\t单位：万元
+科目编码\t科目名称\t机关运行经费支出
+合计\t30.00
+302\t商品和服务支出\t30.00
+30201\t办公费\t10.00
+30231\t公务用车运行维护费\t20.00
+"""
+
+
+def test_operating_costs_is_recognised_checked_and_accounted_but_not_modelled():
+    from budget_extraction.readers.not_modelled import parse_not_modelled
+    doc = source_from_text(_OPERATING_COSTS, "t.txt")
+    block = find_tables(doc)[0]
+    assert block.kind == "operating_costs"
+    rows, cover, findings = parse_not_modelled(doc, block)
+    assert rows == [] and findings == []
+    assert [c.source_line for c in cover] == [4, 5, 6, 7] and {c.outcome for c in cover} == {"note"}
+    broken = source_from_text(_OPERATING_COSTS.replace("办公费\t10.00", "办公费\t11.00"), "t.txt")
+    _, _, findings = parse_not_modelled(broken, find_tables(broken)[0])
+    assert [f.check for f in findings if f.severity == "error"] == ["operating_costs_sum_mismatch"]
