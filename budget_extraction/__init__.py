@@ -143,7 +143,7 @@ def _require_identity(doc: SourceDocument, row: DocumentRow) -> None:
 def _require_complete(doc: SourceDocument, blocks) -> None:
     """Text that stops inside a financial table was cut short: its last table cannot be trusted."""
     last_text = max((n for n, line in doc.numbered() if line.strip()), default=0)
-    if not blocks or blocks[-1].kind in ("procurement", "purchased_services", "asset_allocation"):
+    if not blocks or blocks[-1].kind in NOT_MODELLED_KINDS:
         return
     last = blocks[-1]
     if last.end_line >= last_text and not last.is_empty:

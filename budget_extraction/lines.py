@@ -7,12 +7,13 @@ the rounding rule. This module imports no reader.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Optional
 
-from .numbers import tolerance_wan, unit_of as unit_in_line
 from .model import CoverageLine, Finding
+from .numbers import tolerance_wan
+from .numbers import unit_of as unit_in_line
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -115,7 +116,7 @@ def repair_split_numbers(tokens: list[Token]) -> list[Token]:
     where the PDF interleaved a whole amount between the halves.
     """
     waiting: list[int] = []  # indexes into out of halves not yet completed
-    out: list[Optional[Token]] = []
+    out: list[Token | None] = []
     for index, token in enumerate(tokens):
         rest_of_line = [t for t in tokens[index + 1:] if t.line == token.line]
         if (
@@ -180,7 +181,7 @@ def mismatch_finding(
     computed: Decimal,
     unit: str,
     line: int | None,
-) -> Optional[Finding]:
+) -> Finding | None:
     """A finding when two figures that should agree do not; error only beyond rounding (0.02 printed unit)."""
     difference = abs(printed - computed)
     if difference == 0:

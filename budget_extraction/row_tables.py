@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Optional, Sequence
 
+from .lines import (
+    coverage,
+    data_lines,
+    is_column_numbering,
+    repair_split_numbers,
+    squash,
+    tokenize,
+)
 from .model import CoverageLine, Finding
 from .numbers import parse_amount
-from .lines import coverage, data_lines, is_column_numbering, repair_split_numbers, squash, tokenize
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -33,9 +40,9 @@ _MAX_PLACEMENTS = 4096
 class PrintedRow:
     """One printed row: code, name, figures; ``positional`` when every column prints a cell."""
 
-    code: Optional[str]
+    code: str | None
     name: str
-    values: list[Optional[str]]  # amount texts; None for a blank tab cell
+    values: list[str | None]  # amount texts; None for a blank tab cell
     positional: bool
     lines: list[int] = field(default_factory=list)
 
@@ -93,7 +100,7 @@ def _tab_rows(lines: Sequence[tuple[int, str]], labels: int, width: int) -> tupl
     return rows, stray
 
 
-def _compact_row(cells: Sequence[str], width: int, number: int) -> Optional[PrintedRow]:
+def _compact_row(cells: Sequence[str], width: int, number: int) -> PrintedRow | None:
     """A row whose blank cells were not printed (PDF text): code parts, a name, then figures.
 
     The code may be printed split over cells (类 款 项: ``201``, ``03``, ``01``) and two figures
@@ -140,7 +147,7 @@ def _stream_rows(lines: Sequence[tuple[int, str]]) -> tuple[list[PrintedRow], li
         tokens.extend(tokenize(text, number))
     tokens = repair_split_numbers(tokens)
     rows: list[PrintedRow] = []
-    current: Optional[PrintedRow] = None
+    current: PrintedRow | None = None
     for index, token in enumerate(tokens):
         is_code = _opens_row(tokens, index) and (current is None or not current.values or not current.code
                                                   and not current.name or _starts_line(tokens, index))
@@ -194,7 +201,7 @@ def stray_lines(doc: SourceDocument, block: TableBlock,
     return cover, findings
 
 
-def amounts_of(values: Sequence[Optional[str]]) -> list[Decimal]:
+def amounts_of(values: Sequence[str | None]) -> list[Decimal]:
     """The printed figures as Decimals; a blank cell (None, ``-``) is 0."""
     out = []
     for value in values:
@@ -205,7 +212,7 @@ def amounts_of(values: Sequence[Optional[str]]) -> list[Decimal]:
 
 def place(
     values: Sequence[Decimal], width: int, holds: Callable[[list[Decimal]], bool]
-) -> tuple[Optional[list[Decimal]], bool]:
+) -> tuple[list[Decimal] | None, bool]:
     """(one figure per column, placed exactly?) for a row whose blank cells vanished.
 
     Keeps the printed order and takes the leftmost placement for which the row's own
@@ -216,7 +223,7 @@ def place(
         return None, False
     if k == width:
         return list(values), True
-    leftmost: Optional[list[Decimal]] = None
+    leftmost: list[Decimal] | None = None
     for count, chosen in enumerate(itertools.combinations(range(width), k)):
         placed = [Decimal(0)] * width
         for value, index in zip(values, chosen):
@@ -227,16 +234,16 @@ def place(
     return leftmost, False
 
 
-def parents(codes: Sequence[Optional[str]]) -> list[Optional[int]]:
+def parents(codes: Sequence[str | None]) -> list[int | None]:
     """For each row, the index of its parent: the row with the longest printed code that is a
     proper prefix of its code (202 for 202001; 21015 for 2101501 or a cut-short 210150)."""
-    out: list[Optional[int]] = []
+    out: list[int | None] = []
     for code in codes:
-        best: Optional[int] = None
+        best: int | None = None
         if code:
             for index, other in enumerate(codes):
-                if other and len(other) < len(code) and code.startswith(other):
-                    if best is None or len(other) > len(codes[best] or ""):
-                        best = index
+                if (other and len(other) < len(code) and code.startswith(other)
+                        and (best is None or len(other) > len(codes[best] or ""))):
+                    best = index
         out.append(best)
     return out

@@ -9,19 +9,18 @@ names both sides print (总计), by its place on the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Optional, Union
 
 from .. import codes as C
 from ..codes import FUNCTIONAL_CLASSES, class_for_name
-from ..model import ClassTotalLine, CoverageLine, Finding, IncomeLine
 from ..lines import (
     Token,
     coverage,
     data_lines,
-    is_column_numbering,
     header_text,
+    is_column_numbering,
     mismatch_finding,
     note_lines,
     repair_split_numbers,
@@ -29,6 +28,7 @@ from ..lines import (
     tokenize,
     unit_of,
 )
+from ..model import ClassTotalLine, CoverageLine, Finding, IncomeLine
 from ..numbers import parse_amount, to_wan, tolerance_wan
 from ..row_tables import PrintedRow, amounts_of, parents, place, read_rows, stray_lines
 from ..source import SourceDocument
@@ -84,7 +84,7 @@ class Item:
     """One "name [amount…]" cell group of a printed line."""
 
     name: str  # squashed, as printed (enumerator kept)
-    code: Optional[str]
+    code: str | None
     line: int
     cell: int
     amounts: list[Token] = field(default_factory=list)
@@ -100,7 +100,7 @@ class Item:
         return bool(_ENUM.match(self.name))
 
 
-def class_code(name: str, code: Optional[str], exact: bool = False) -> Optional[str]:
+def class_code(name: str, code: str | None, exact: bool = False) -> str | None:
     """The 3-digit functional class of a printed class name (or its printed 2xx code).
 
     exact=True accepts only a whole national name (used to decide whether a name
@@ -125,7 +125,7 @@ def _is_economic(item: Item) -> bool:
     return item.bare in _ECONOMIC_NAMES
 
 
-def income_source(name: str) -> Optional[str]:
+def income_source(name: str) -> str | None:
     """The income_source of a printed income item name."""
     for source, pattern in _INCOME_SOURCES:
         if pattern.search(name):
@@ -155,8 +155,8 @@ def read_items(doc: SourceDocument, block: TableBlock, row_numbers: bool) -> tup
             continue
         tokens.extend(tokenize(text, number))
     tokens = repair_split_numbers(tokens)
-    current: Optional[Item] = None
-    pending_code: Optional[str] = None
+    current: Item | None = None
+    pending_code: str | None = None
     tabbed = {n for n, t in lines if "\t" in t}
     for index, token in enumerate(tokens):
         new_line = index == 0 or tokens[index - 1].line != token.line
@@ -197,8 +197,8 @@ def read_items(doc: SourceDocument, block: TableBlock, row_numbers: bool) -> tup
 class _Sides:
     income: list[tuple[Item, str]] = field(default_factory=list)  # (item, income_source)
     classes: list[tuple[Item, str]] = field(default_factory=list)  # (item, class code)
-    exp_total: Optional[Item] = None
-    exp_grand: Optional[Item] = None
+    exp_total: Item | None = None
+    exp_grand: Item | None = None
     other: list[tuple[Item, str, str]] = field(default_factory=list)  # (item, outcome, detail)
     unreadable: list[tuple[Item, str]] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)  # every item read, in printed order
@@ -209,7 +209,7 @@ def classify(items: list[Item]) -> _Sides:
     sides = _Sides()
     income_on_line: set[int] = set()
     exp_total_on_line: set[int] = set()
-    parent_source: Optional[str] = None
+    parent_source: str | None = None
     parent_style = ""
     for item in items:
         bare = item.bare
@@ -340,10 +340,10 @@ def _class_check(doc, block, unit, sides) -> list[Finding]:
 
 def parse_income(
     doc: SourceDocument, block: TableBlock
-) -> tuple[list[Union[IncomeLine, ClassTotalLine]], list[CoverageLine], list[Finding]]:
+) -> tuple[list[IncomeLine | ClassTotalLine], list[CoverageLine], list[Finding]]:
     """收支总表: one IncomeLine per printed income item and one ClassTotalLine per printed class."""
     unit, sides, cover, findings = _common(doc, block)
-    rows: list[Union[IncomeLine, ClassTotalLine]] = []
+    rows: list[IncomeLine | ClassTotalLine] = []
     by_source: dict[str, Item] = {}
     for item, source in sides.income:
         rows.append(IncomeLine(doc.document_id, source, item.bare or item.name, _amount(item, unit) if item.amounts
@@ -443,7 +443,7 @@ class IncomeColumn:
 
     source: str
     printed: str
-    group: Optional[int]  # index of the spanning title (本年收入 / 上年结转结余) it sits under
+    group: int | None  # index of the spanning title (本年收入 / 上年结转结余) it sits under
     role: str  # total | subtotal | leaf
 
 
@@ -456,7 +456,7 @@ def summary_header(doc: SourceDocument, block: TableBlock) -> str:
     return "".join(squash(doc.line(n)) for n in range(first, block.header_end_line + 1))
 
 
-def _column(kind: str, printed: str, group: Optional[tuple[int, str, str]]) -> IncomeColumn:
+def _column(kind: str, printed: str, group: tuple[int, str, str] | None) -> IncomeColumn:
     """The column a title names, under its spanning group title if any."""
     if group is None:
         source = {"current": "current_year_total", "subtotal": "current_year_total"}.get(kind, kind)
@@ -544,7 +544,7 @@ def _lost_table(doc, block, rows: list[PrintedRow], lines: list[int]) -> tuple[l
                            block.start_line)]
 
 
-def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> Optional[str]:
+def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> str | None:
     """The full functional code of a row; a cut-short code repaired from the document or the
     national names (reported), None (and an error) when it cannot be."""
     if row.code is None or C.is_full_code(row.code, C.FUNCTIONAL):
@@ -589,7 +589,7 @@ def parse_vertical_summary(doc: SourceDocument, block: TableBlock) -> tuple[list
     rows = _vertical_rows(doc, block)
     cover: list[CoverageLine] = []
     findings: list[Finding] = []
-    grand: Optional[tuple[int, Decimal]] = None
+    grand: tuple[int, Decimal] | None = None
     groups: list[tuple[int, Decimal, list[Decimal]]] = []  # (line, 小计, items)
     for number, names, figure in rows:
         amount = to_wan(parse_amount(figure), unit) if figure else Decimal(0)
@@ -619,7 +619,7 @@ def parse_vertical_summary(doc: SourceDocument, block: TableBlock) -> tuple[list
 
 
 def parse_income_summary(
-    doc: SourceDocument, block: TableBlock, known: Optional[dict[str, set[str]]] = None
+    doc: SourceDocument, block: TableBlock, known: dict[str, set[str]] | None = None
 ) -> tuple[list[IncomeLine], list[CoverageLine], list[Finding]]:
     """收入总表: one IncomeLine per (printed row, income column); subtotals checked, every line covered."""
     if is_vertical_summary(doc, block):
@@ -641,7 +641,7 @@ def parse_income_summary(
     by_function = _by_function(header)
     known = known if known is not None else {}
     tolerance = tolerance_wan(unit)
-    placed_rows: list[tuple[PrintedRow, list[Decimal], Optional[str]]] = []
+    placed_rows: list[tuple[PrintedRow, list[Decimal], str | None]] = []
     guessed = 0
     for row in rows:
         values = [to_wan(v, unit) for v in amounts_of(row.values)]
@@ -696,14 +696,14 @@ def _summary_lines(doc, block, unit, columns, placed_rows, by_function):
 
 def _summary_checks(doc, block, unit, columns, placed_rows, by_function) -> list[Finding]:
     """Each row's own sums, every parent (unit or code) vs its children, the 合计 row vs the top rows."""
-    found: list[Optional[Finding]] = []
+    found: list[Finding | None] = []
     for row, values, _ in placed_rows:
         for what, printed, computed in row_identities(columns, values):
             found.append(mismatch_finding(doc, block, "income_row_sum_mismatch", f"{row.code or ''} {row.name}: {what}",
                                           printed, computed, unit, row.line))
     parent_of = parents([row.code for row, _, _ in placed_rows])
     check = "income_parent_vs_children" if by_function else "income_unit_total_mismatch"
-    groups: dict[Optional[int], list[int]] = {}
+    groups: dict[int | None, list[int]] = {}
     for index, parent in enumerate(parent_of):
         if placed_rows[index][0].code is not None:
             groups.setdefault(parent, []).append(index)

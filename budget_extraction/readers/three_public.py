@@ -11,10 +11,7 @@ import itertools
 import re
 from dataclasses import replace
 from decimal import Decimal
-from typing import Optional
 
-from ..model import CoverageLine, Finding, ThreePublicLine
-from ..numbers import is_blank_cell, parse_amount, to_wan, tolerance_wan
 from ..lines import (
     coverage,
     data_lines,
@@ -28,6 +25,8 @@ from ..lines import (
     tokenize,
     unit_of,
 )
+from ..model import CoverageLine, Finding, ThreePublicLine
+from ..numbers import is_blank_cell, parse_amount, to_wan, tolerance_wan
 from ..source import SourceDocument
 from ..tables import TableBlock
 
@@ -82,9 +81,14 @@ def block_leaves(header: str) -> list[str]:
 # 机关运行经费 or the grand total, so those two are accounted as totals/notes, not loaded.
 _EXTENSIONS = (("meeting", "会议"), ("training", "培训"), ("operating_costs", "机关运行"))
 _NOT_LOADED = ("grand_total", "operating_costs")
+# The parts of one printed sum (三公 = 出国 + 车 (购置 + 运行) + 接待; 合计 = 三公 + 会议费 + 培训费).
+# (parts, and the parts of a part): a part unplaced unloads the sum's other parts too.
+_SUMMED_TOGETHER = ((("outbound", "vehicle", "reception"), ("vehicle_purchase", "vehicle_operation")),
+                    (("vehicle_purchase", "vehicle_operation"), ()),
+                    (("meeting", "training"), ()))
 
 
-def template_columns(header: str) -> Optional[list[str]]:
+def template_columns(header: str) -> list[str] | None:
     """The columns of a 三公 table that prints more than the five 三公 items, in the template's
     order (合计, “三公”经费 小计, 出国, 公务用车 小计/购置/运行, 接待, 会议费, 培训费, 机关运行经费);
     None for the plain template. The wrapped header cells of these tables interleave their words,
@@ -108,7 +112,7 @@ def column_orders(columns: list[str]) -> list[list[str]]:
     return [columns, swapped]
 
 
-def header_blocks(header: str) -> list[Optional[str]]:
+def header_blocks(header: str) -> list[str | None]:
     """The column blocks of the table: ["budget", "final"] when both 预算数 and 决算数 head it."""
     marks = sorted((m.start(), "final" if m.group(0) == "决算数" else "budget")
                    for m in re.finditer(r"预算数|决算数", header))
@@ -117,14 +121,14 @@ def header_blocks(header: str) -> list[Optional[str]]:
     return [None]
 
 
-def _item_name(block_stage: Optional[str], doc_stage: str, item: str) -> str:
+def _item_name(block_stage: str | None, doc_stage: str, item: str) -> str:
     """Stage figures keep the plain item name; the other block's figures get a suffix (_budget)."""
     if block_stage is None or block_stage == doc_stage:
         return item
     return f"{item}_{block_stage}"
 
 
-def _row_values(text: str, line: int, width: int) -> Optional[list[Optional[str]]]:
+def _row_values(text: str, line: int, width: int) -> list[str | None] | None:
     """The figures of a horizontal data row, one per column; blank tab cells are None."""
     if "\t" in text:
         cells = text.split("\t")
@@ -251,6 +255,11 @@ def _extended_row(doc, block, number, text, unit, columns):
     settled = {item: valid[0][item] for item in columns if all(p[item] == valid[0][item] for p in valid)}
     findings = []
     unsettled = [item for item in columns if item not in settled]
+    for parts, below in _SUMMED_TOGETHER:  # a sum with a part unplaced is not loaded in part: the mart checks it
+        if any(item in unsettled for item in parts):
+            parts = parts + below
+            unsettled.extend(item for item in parts if item in settled and item not in unsettled)
+            settled = {item: value for item, value in settled.items() if item not in parts}
     if unsettled:
         options = "; ".join(", ".join(f"{c} {p[c]}" for c in unsettled) for p in valid)
         findings.append(Finding(doc.document_id, "three_public_cell_ambiguous", "warning",
@@ -262,7 +271,7 @@ def _extended_row(doc, block, number, text, unit, columns):
     return rows, [coverage(doc, block, number, "fact", f"三公 figures: {detail}"[:200])], findings
 
 
-def _row_item(text: str) -> Optional[str]:
+def _row_item(text: str) -> str | None:
     """The item a vertical row names, if it names one."""
     name = _ROW_PREFIX.sub("", squash(re.sub(r"[\d.,]+\s*$", "", text.split("\t")[0] if "\t" in text else text)))
     name = re.sub(r"[\d.,]+$", "", name)
@@ -289,7 +298,7 @@ def _figures_after_name(tokens) -> list[str]:
     return figures
 
 
-def _vertical_row(doc, block, number, text, unit, stages, doc_stage) -> Optional[list[ThreePublicLine]]:
+def _vertical_row(doc, block, number, text, unit, stages, doc_stage) -> list[ThreePublicLine] | None:
     """A vertical row's figure(s); a printed item with a blank cell is 0."""
     item = _row_item(text)
     if item is None:
@@ -315,7 +324,9 @@ def check_three_public(doc, block, rows: list[ThreePublicLine], unit: str) -> li
     findings = []
     by_item = {r.item: r for r in rows}
     for suffix in ("", "_budget", "_final"):
-        get = lambda name: by_item.get(name + suffix)  # noqa: E731
+        def get(name: str, suffix: str = suffix) -> ThreePublicLine | None:
+            return by_item.get(name + suffix)
+
         total, vehicle = get("total"), get("vehicle")
         parts = [get(n) for n in ("outbound", "vehicle", "reception")]
         if total is not None and all(p is not None for p in parts):
