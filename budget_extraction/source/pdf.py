@@ -41,7 +41,7 @@ MAX_WRAPPED_BASELINES = 4
 # on one line: the direction between them is the direction the text runs.
 NEIGHBOUR_REACH = 2.0
 # The first characters of a page are enough to tell which way its text runs.
-TURN_SAMPLE = 300
+TURN_SAMPLE = 100
 # A PDF file starts with this signature within its first kilobyte.
 PDF_SIGNATURE = b"%PDF-"
 PDF_SIGNATURE_WINDOW = 1024
@@ -151,11 +151,11 @@ def page_rules(page: pdfium.PdfPage, turn: int = 0) -> PageRules:
     vertical: list[Rule] = []
     raw_page = page.raw
     bounds = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in bounds]
+    get_object, get_type, get_bounds = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds
     for index in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        path = pdfium_c.FPDFPage_GetObject(raw_page, index)
-        if pdfium_c.FPDFPageObj_GetType(path) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        if not pdfium_c.FPDFPageObj_GetBounds(path, *(ctypes.byref(b) for b in bounds)):
+        path = get_object(raw_page, index)
+        if get_type(path) != pdfium_c.FPDF_PAGEOBJ_PATH or not get_bounds(path, *refs):
             continue
         left, bottom, right, top = turned_box(*(b.value for b in bounds), turn)
         if top - bottom <= RULE_THICKNESS < right - left:
