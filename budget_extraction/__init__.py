@@ -31,6 +31,7 @@ from .model import (
 )
 from .readers.expenditure import parse_expenditure_tables
 from .readers.income import parse_fiscal_appropriation, parse_income, parse_income_summary
+from .readers.not_modelled import NOT_MODELLED_KINDS, parse_not_modelled
 from .readers.indicators import parse_indicators
 from .readers.narrative import parse_narrative
 from .readers.projects import parse_projects
@@ -45,7 +46,7 @@ ACCOUNTED_TABLE_KINDS = (
     "income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",
     "general_public_functional", "general_public_by_unit", "general_public_basic_economic", "three_public",
     "government_fund", "state_capital", "project_expenditure",
-    "fiscal_appropriation_functional", "fiscal_appropriation_basic_economic",
+    "fiscal_appropriation_functional", "fiscal_appropriation_basic_economic", *NOT_MODELLED_KINDS,
 )
 _PRINTED_AMOUNT = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d+\.\d+")
 
@@ -149,7 +150,7 @@ def _require_complete(doc: SourceDocument, blocks, part: str) -> list[Finding]:
     A tables part (the tables of a document published in two files) ends with its last table by
     nature: that is noted, and its totals are checked like any table's."""
     last_text = max((n for n, line in doc.numbered() if line.strip()), default=0)
-    if not blocks or blocks[-1].kind in ("procurement", "purchased_services", "asset_allocation"):
+    if not blocks or blocks[-1].kind in NOT_MODELLED_KINDS:
         return []
     last = blocks[-1]
     if last.end_line < last_text or last.is_empty:
@@ -209,6 +210,8 @@ def _read_tables(doc: SourceDocument, blocks: list, document_stage: str | None, 
         elif block.kind == "project_expenditure":
             rows, coverage, findings = parse_projects(doc, block)
             result.project_lines.extend(rows)
+        elif block.kind in NOT_MODELLED_KINDS:
+            _, coverage, findings = parse_not_modelled(doc, block)
         else:
             continue
         result.coverage_lines.extend(coverage)

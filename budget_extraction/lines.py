@@ -7,12 +7,13 @@ the rounding rule. This module imports no reader.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Optional
 
-from .numbers import tolerance_wan, unit_of as unit_in_line
 from .model import CoverageLine, Finding
+from .numbers import tolerance_wan
+from .numbers import unit_of as unit_in_line
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -120,7 +121,7 @@ def repair_split_numbers(tokens: list[Token]) -> list[Token]:
     where the PDF interleaved a whole amount between the halves.
     """
     waiting: list[int] = []  # indexes into out of halves not yet completed
-    out: list[Optional[Token]] = []
+    out: list[Token | None] = []
     on_line: dict[int, list[int]] = {}  # line -> indexes of its tokens, so a line is scanned, not the table
     for index, token in enumerate(tokens):
         on_line.setdefault(token.line, []).append(index)
@@ -146,10 +147,20 @@ def repair_split_numbers(tokens: list[Token]) -> list[Token]:
 _TABLE_TITLE = re.compile(r"^\s*(?:附?表\s*\d|公开\s*\d*\s*表|预算\s*\d+\s*表)")
 
 
+def is_page_number(doc: SourceDocument, number: int) -> bool:
+    """A page's folio: a lone whole number printed as the last line of its page (PDF input),
+    which a table continued on the next page has in the middle of its rows."""
+    page = doc.page_of(number)
+    if page is None or not re.fullmatch(r"\s*[-—]?\s*\d{1,4}\s*[-—]?\s*", doc.line(number)):
+        return False
+    return number == len(doc.lines) or doc.page_of(number + 1) != page
+
+
 def data_lines(doc: SourceDocument, block: TableBlock) -> Iterable[tuple[int, str]]:
-    """(line, text) of the non-blank lines after the header, up to the first note or next table title."""
+    """(line, text) of the non-blank lines after the header, up to the first note or next table
+    title; page numbers between the rows of a table continued on the next page are left out."""
     for number, text in doc.numbered(block.header_end_line + 1, block.end_line):
-        if not text.strip():
+        if not text.strip() or is_page_number(doc, number):
             continue
         if is_note(text) or _TABLE_TITLE.match(text):
             return
@@ -160,7 +171,7 @@ def note_lines(doc: SourceDocument, block: TableBlock) -> list[tuple[int, str]]:
     """The non-blank lines after the data (notes, a following title): accounted as notes."""
     data = {n for n, _ in data_lines(doc, block)}
     return [(n, t) for n, t in doc.numbered(block.header_end_line + 1, block.end_line)
-            if t.strip() and n not in data and n > max(data, default=0)]
+            if t.strip() and n not in data and (n > max(data, default=0) or is_page_number(doc, n))]
 
 
 def coverage(doc: SourceDocument, block: TableBlock, line: int, outcome: str, detail: str | None) -> CoverageLine:
@@ -176,7 +187,7 @@ def mismatch_finding(
     computed: Decimal,
     unit: str,
     line: int | None,
-) -> Optional[Finding]:
+) -> Finding | None:
     """A finding when two figures that should agree do not; error only beyond rounding (0.02 printed unit)."""
     difference = abs(printed - computed)
     if difference == 0:

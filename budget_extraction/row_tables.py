@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Optional, Sequence
 
+from .lines import (
+    coverage,
+    data_lines,
+    is_column_numbering,
+    repair_split_numbers,
+    squash,
+    tokenize,
+)
 from .model import CoverageLine, Finding
 from .numbers import parse_amount
-from .lines import coverage, data_lines, is_column_numbering, repair_split_numbers, squash, tokenize
 from .source import SourceDocument
 from .tables import TableBlock
 
@@ -25,6 +32,7 @@ _LABEL_CELL = re.compile(r"编\s*码|代\s*码|名\s*称|^项\s*目$|科\s*目|�
 _TOTAL_NAME = re.compile(r"^(?:合计|总计|本年收入合计|收入合计)$")
 _CODE = re.compile(r"^\d{3,}$")
 _PRINTED_FIGURE = re.compile(r"\d\.\d|\d,\d{3}")
+_FIGURE_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-－—–]{1,2}")
 _MAX_PLACEMENTS = 4096
 
 
@@ -32,9 +40,9 @@ _MAX_PLACEMENTS = 4096
 class PrintedRow:
     """One printed row: code, name, figures; ``positional`` when every column prints a cell."""
 
-    code: Optional[str]
+    code: str | None
     name: str
-    values: list[Optional[str]]  # amount texts; None for a blank tab cell
+    values: list[str | None]  # amount texts; None for a blank tab cell
     positional: bool
     lines: list[int] = field(default_factory=list)
 
@@ -74,6 +82,13 @@ def _tab_rows(lines: Sequence[tuple[int, str]], labels: int, width: int) -> tupl
         values += [None] * (width - len(values))
         code = next((c for c in label_cells if _CODE.match(c)), None)
         name = "".join(c for c in label_cells if c and c != code)
+        if any(v is not None and not _FIGURE_CELL.fullmatch(v) for v in values) or _PRINTED_FIGURE.search(name):
+            # The header's label columns do not fit this line (a split code, two figures in one
+            # cell, blank cells not printed): read its cells by what they hold.
+            compact = _compact_row(text.strip("\t").split("\t"), width, number)
+            if compact is not None:
+                rows.append(compact)
+                continue
         if not any(values) and code is None:
             if rows and not any(_PRINTED_FIGURE.search(c) for c in label_cells):
                 rows[-1].name += name
@@ -83,6 +98,33 @@ def _tab_rows(lines: Sequence[tuple[int, str]], labels: int, width: int) -> tupl
             continue
         rows.append(PrintedRow(code, name, values, True, [number]))
     return rows, stray
+
+
+def _compact_row(cells: Sequence[str], width: int, number: int) -> PrintedRow | None:
+    """A row whose blank cells were not printed (PDF text): code parts, a name, then figures.
+
+    The code may be printed split over cells (类 款 项: ``201``, ``03``, ``01``) and two figures
+    may share a cell when the columns are narrow; the figures are then positional only when
+    every amount column printed one. None when the cells do not read as such a row.
+    """
+    parts = [squash(c) for c in cells]
+    code_parts: list[str] = []
+    for cell in parts:
+        if not re.fullmatch(r"\d{2,}", cell) or len(code_parts) != 0 and len(cell) != 2 or not code_parts and len(cell) < 3:
+            break
+        code_parts.append(cell)
+    rest = len(code_parts)
+    glued = re.fullmatch(r"\s*(\d{2})\s+(\D.*)", cells[rest]) if code_parts and rest < len(cells) else None
+    if glued:  # the last code part printed in the name's cell, a space apart: "01 行政运行"
+        code_parts.append(glued.group(1))
+        parts[rest] = squash(glued.group(2))
+    first_figure = next((i for i in range(rest, len(parts))
+                         if all(_FIGURE_CELL.fullmatch(v) for v in cells[i].split())), len(parts))
+    name = "".join(parts[rest:first_figure])
+    values = [v for cell in cells[first_figure:] for v in cell.split()]
+    if not name or not all(_FIGURE_CELL.fullmatch(v) for v in values) or len(values) > width:
+        return None
+    return PrintedRow("".join(code_parts) or None, name, values, len(values) == width, [number])
 
 
 def _starts_line(tokens, index: int) -> bool:
@@ -105,7 +147,7 @@ def _stream_rows(lines: Sequence[tuple[int, str]]) -> tuple[list[PrintedRow], li
         tokens.extend(tokenize(text, number))
     tokens = repair_split_numbers(tokens)
     rows: list[PrintedRow] = []
-    current: Optional[PrintedRow] = None
+    current: PrintedRow | None = None
     for index, token in enumerate(tokens):
         is_code = _opens_row(tokens, index) and (current is None or not current.values or not current.code
                                                   and not current.name or _starts_line(tokens, index))
@@ -159,7 +201,7 @@ def stray_lines(doc: SourceDocument, block: TableBlock,
     return cover, findings
 
 
-def amounts_of(values: Sequence[Optional[str]]) -> list[Decimal]:
+def amounts_of(values: Sequence[str | None]) -> list[Decimal]:
     """The printed figures as Decimals; a blank cell (None, ``-``) is 0."""
     out = []
     for value in values:
@@ -170,7 +212,7 @@ def amounts_of(values: Sequence[Optional[str]]) -> list[Decimal]:
 
 def place(
     values: Sequence[Decimal], width: int, holds: Callable[[list[Decimal]], bool]
-) -> tuple[Optional[list[Decimal]], bool]:
+) -> tuple[list[Decimal] | None, bool]:
     """(one figure per column, placed exactly?) for a row whose blank cells vanished.
 
     Keeps the printed order and takes the leftmost placement for which the row's own
@@ -181,7 +223,7 @@ def place(
         return None, False
     if k == width:
         return list(values), True
-    leftmost: Optional[list[Decimal]] = None
+    leftmost: list[Decimal] | None = None
     for count, chosen in enumerate(itertools.combinations(range(width), k)):
         placed = [Decimal(0)] * width
         for value, index in zip(values, chosen):
@@ -192,16 +234,16 @@ def place(
     return leftmost, False
 
 
-def parents(codes: Sequence[Optional[str]]) -> list[Optional[int]]:
+def parents(codes: Sequence[str | None]) -> list[int | None]:
     """For each row, the index of its parent: the row with the longest printed code that is a
     proper prefix of its code (202 for 202001; 21015 for 2101501 or a cut-short 210150)."""
-    out: list[Optional[int]] = []
+    out: list[int | None] = []
     for code in codes:
-        best: Optional[int] = None
+        best: int | None = None
         if code:
             for index, other in enumerate(codes):
-                if other and len(other) < len(code) and code.startswith(other):
-                    if best is None or len(other) > len(codes[best] or ""):
-                        best = index
+                if (other and len(other) < len(code) and code.startswith(other)
+                        and (best is None or len(other) > len(codes[best] or ""))):
+                    best = index
         out.append(best)
     return out

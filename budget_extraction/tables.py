@@ -33,6 +33,7 @@ TABLE_KINDS = (
     "asset_allocation",  # 13 资产配置预算表
     "fiscal_appropriation_functional",  # 财政拨款支出预算表 (功能科目), beside 5 where a template prints both
     "fiscal_appropriation_basic_economic",  # 财政拨款基本支出预算表 (经济科目), beside 6 likewise
+    "operating_costs",  # 一般公共预算机关运行经费支出表 (recognised, not modelled: no mart holds it)
     # Performance titles as an anchor that ends the financial table before it (wide patterns);
     # the performance tables themselves are measured below as PERFORMANCE_KINDS.
     "department_performance",  # 14 部门整体支出绩效目标表
@@ -127,7 +128,7 @@ _HEADER_STRONG = re.compile(
 )
 _HEADER_WEAK = re.compile(r"合\s*计|小计|总计|基本支出|项目支出|人员经费|公用经费|本年收入|本年支出|本年拨款|金额")
 _EMPTY_NOTE = re.compile(
-    r"为空表|空表|没有使用|没有.{0,20}(?:支出|收入|经费|预算|采购)|(?:部门|单位|年|度)无.{0,24}(?:支出|收入|经费|采购|预算|资产)|未安排"
+    r"为空表|空表|表为空|本表无数据|没有使用|没有.{0,20}(?:支出|收入|经费|预算|采购)|(?:部门|单位|年|度)无.{0,24}(?:支出|收入|经费|采购|预算|资产)|未安排"
 )
 _NOTE_START = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]")
 
@@ -279,6 +280,7 @@ class _Anchor:
     kind: Optional[str]
     standalone_label: bool
     unit: Optional[str]
+    open_title: bool = False  # a caption whose title goes on over the next line (no 表 yet)
 
 
 _UNIT_PHRASE = re.compile(r"[\s（(]*(?:金额)?单位\s*[:：]\s*(?:万\s*元|元)[)）]?\s*$")
@@ -304,6 +306,9 @@ def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
                 without_unit(caption), loose=True)
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
+            found = _title_candidate(without_unit(caption), loose=True)
+            if found:
+                return _Anchor(number, label, found[1], found[0], False, unit_of(rest), open_title=True)
         return None
     found = _title_candidate(without_unit(text) if unit else text, loose=after_label)
     if found:
@@ -345,6 +350,10 @@ class _Group:
         return captions[-1] if captions else None
 
     def title_and_kind(self) -> tuple[Optional[str], Optional[str]]:
+        for caption, following in zip(self.anchors, self.anchors[1:]):
+            if caption.open_title and following.kind and not following.label and following.line == caption.line + 1:
+                title = f"{caption.title}{following.title}"  # a caption wrapped onto the next line
+                return title, classify_title(title)
         bare = [a for a in self.anchors if a.kind and not a.label]
         if bare:
             return bare[-1].title, bare[-1].kind

@@ -9,19 +9,18 @@ names both sides print (总计), by its place on the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Optional, Union
 
 from .. import codes as C
 from ..codes import FUNCTIONAL_CLASSES, class_for_name
-from ..model import ClassTotalLine, CoverageLine, Finding, IncomeLine
 from ..lines import (
     Token,
     coverage,
     data_lines,
-    is_column_numbering,
     header_text,
+    is_column_numbering,
     mismatch_finding,
     note_lines,
     repair_split_numbers,
@@ -29,6 +28,7 @@ from ..lines import (
     tokenize,
     unit_of,
 )
+from ..model import ClassTotalLine, CoverageLine, Finding, IncomeLine
 from ..numbers import parse_amount, to_wan, tolerance_wan
 from ..row_tables import PrintedRow, amounts_of, parents, place, read_rows, stray_lines
 from ..source import SourceDocument
@@ -52,24 +52,29 @@ _ECONOMIC_NAMES = (
 
 # Income items, most specific first (事业单位经营收入 before 事业收入).
 _INCOME_SOURCES = (
-    ("total", re.compile(r"本年收入合计|^收入合计$|^本年收入$")),
+    ("total", re.compile(r"本年收入合计|当年收入小计|^收入合计$|^本年收入$")),
     ("grand_total", re.compile(r"收入总计")),
     ("carryover", re.compile(r"上年结转|年初结转|年初.*结余")),
     ("reserve_use", re.compile(r"使用非财政拨款结余|事业基金弥补|用事业基金")),
     ("general_public_budget", re.compile(r"一般公共预算")),
     ("government_fund", re.compile(r"政府性基金")),
     ("state_capital", re.compile(r"国有资本经营")),
+    ("fiscal_appropriation", re.compile(r"^财政拨款(?:收入)?$")),
     ("fiscal_special", re.compile(r"财政专户")),
     ("operating", re.compile(r"经营收入")),
     ("business", re.compile(r"事业收入")),
     ("superior_subsidy", re.compile(r"上级补助")),
     ("subordinate", re.compile(r"附属.*上缴")),
-    ("other", re.compile(r"其他收入")),
+    ("other", re.compile(r"其他收入|^其他资金$")),
 )
+# The sources a 财政拨款(收入) item is printed above (1. 一般公共预算资金, 2. 政府性基金 …): its parts.
+_FISCAL_PARTS = ("general_public_budget", "government_fund", "state_capital")
 _SUMMED = ("general_public_budget", "government_fund", "state_capital", "fiscal_special", "operating",
            "business", "superior_subsidy", "subordinate", "other")
 _HEADER_WORD = re.compile(r"^(?:支出|收入)(?:[（(].*[)）])?$|^项目$|^预算数$|^决算数$|^金额$")
-_EXP_TOTAL = re.compile(r"本年支出合计|^支出合计$|^本年支出$")
+_EXP_TOTAL = re.compile(r"本年支出合计|当年支出小计|^支出合计$|^本年支出$")
+# The expenditure-by-use side some regions print beside the functional classes (支出用途).
+_USE_NAMES = re.compile(r"^(?:基本支出|项目支出|单位预留机动经费|事业单位经营支出|上缴上级支出|对附属单位补助支出)$")
 _EXP_GRAND = re.compile(r"支出总计")
 _EXP_CARRY = re.compile(r"年终结转|年末.*结转|结转下年|结余分配")
 
@@ -79,7 +84,7 @@ class Item:
     """One "name [amount…]" cell group of a printed line."""
 
     name: str  # squashed, as printed (enumerator kept)
-    code: Optional[str]
+    code: str | None
     line: int
     cell: int
     amounts: list[Token] = field(default_factory=list)
@@ -95,7 +100,7 @@ class Item:
         return bool(_ENUM.match(self.name))
 
 
-def class_code(name: str, code: Optional[str], exact: bool = False) -> Optional[str]:
+def class_code(name: str, code: str | None, exact: bool = False) -> str | None:
     """The 3-digit functional class of a printed class name (or its printed 2xx code).
 
     exact=True accepts only a whole national name (used to decide whether a name
@@ -120,7 +125,7 @@ def _is_economic(item: Item) -> bool:
     return item.bare in _ECONOMIC_NAMES
 
 
-def income_source(name: str) -> Optional[str]:
+def income_source(name: str) -> str | None:
     """The income_source of a printed income item name."""
     for source, pattern in _INCOME_SOURCES:
         if pattern.search(name):
@@ -150,8 +155,8 @@ def read_items(doc: SourceDocument, block: TableBlock, row_numbers: bool) -> tup
             continue
         tokens.extend(tokenize(text, number))
     tokens = repair_split_numbers(tokens)
-    current: Optional[Item] = None
-    pending_code: Optional[str] = None
+    current: Item | None = None
+    pending_code: str | None = None
     tabbed = {n for n, t in lines if "\t" in t}
     for index, token in enumerate(tokens):
         new_line = index == 0 or tokens[index - 1].line != token.line
@@ -192,8 +197,8 @@ def read_items(doc: SourceDocument, block: TableBlock, row_numbers: bool) -> tup
 class _Sides:
     income: list[tuple[Item, str]] = field(default_factory=list)  # (item, income_source)
     classes: list[tuple[Item, str]] = field(default_factory=list)  # (item, class code)
-    exp_total: Optional[Item] = None
-    exp_grand: Optional[Item] = None
+    exp_total: Item | None = None
+    exp_grand: Item | None = None
     other: list[tuple[Item, str, str]] = field(default_factory=list)  # (item, outcome, detail)
     unreadable: list[tuple[Item, str]] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)  # every item read, in printed order
@@ -204,7 +209,7 @@ def classify(items: list[Item]) -> _Sides:
     sides = _Sides()
     income_on_line: set[int] = set()
     exp_total_on_line: set[int] = set()
-    parent_source: Optional[str] = None
+    parent_source: str | None = None
     parent_style = ""
     for item in items:
         bare = item.bare
@@ -238,13 +243,20 @@ def classify(items: list[Item]) -> _Sides:
         if _EXP_CARRY.search(bare):
             sides.other.append((item, "total", "expenditure-side carry-forward"))
             continue
+        if _USE_NAMES.match(bare):
+            sides.other.append((item, "note", "expenditure-by-use side (支出用途), not a functional class"))
+            continue
         if "支出" in bare or bare in ("预备费",):
             sides.unreadable.append((item, f"expenditure item {item.name!r} is not a known function class"))
             continue
         source = "grand_total" if bare == "总计" else income_source(bare)
+        if source == "total" and any(s == "total" for _, s in sides.income):
+            source = "grand_total"  # 当年收入小计 … 收入合计: the second total adds the carry-forward
         sub_level = item.enumerated and item.name[0] in "（(" and parent_style == "top"
         if source in ("total", "grand_total"):
             parent_source = None
+        elif parent_source == "fiscal_appropriation" and source in _FISCAL_PARTS:
+            pass  # 1. 一般公共预算资金 under 一、财政拨款收入: a part with its own source
         elif parent_source and (not item.enumerated or sub_level) and source not in ("carryover", "reserve_use"):
             source = f"{parent_source}_detail"  # 经费拨款（补助） under 一、一般公共预算拨款收入
         elif source is not None and (item.enumerated or source in ("carryover", "reserve_use")):
@@ -328,10 +340,10 @@ def _class_check(doc, block, unit, sides) -> list[Finding]:
 
 def parse_income(
     doc: SourceDocument, block: TableBlock
-) -> tuple[list[Union[IncomeLine, ClassTotalLine]], list[CoverageLine], list[Finding]]:
+) -> tuple[list[IncomeLine | ClassTotalLine], list[CoverageLine], list[Finding]]:
     """收支总表: one IncomeLine per printed income item and one ClassTotalLine per printed class."""
     unit, sides, cover, findings = _common(doc, block)
-    rows: list[Union[IncomeLine, ClassTotalLine]] = []
+    rows: list[IncomeLine | ClassTotalLine] = []
     by_source: dict[str, Item] = {}
     for item, source in sides.income:
         rows.append(IncomeLine(doc.document_id, source, item.bare or item.name, _amount(item, unit) if item.amounts
@@ -350,7 +362,14 @@ def parse_income(
 
 def _income_checks(doc, block, unit, sides, by_source) -> list[Finding]:
     checks = []
-    parts = [_amount(i, unit) for i, s in sides.income if s in _SUMMED]
+    fiscal = by_source.get("fiscal_appropriation")
+    fiscal_parts = [_amount(i, unit) for i, s in sides.income if s in _FISCAL_PARTS]
+    summed = _SUMMED if fiscal is None or not fiscal_parts else tuple(s for s in _SUMMED if s not in _FISCAL_PARTS)
+    parts = [_amount(i, unit) for i, s in sides.income if s in summed + ("fiscal_appropriation",)]
+    if fiscal is not None and fiscal_parts:
+        checks.append(mismatch_finding(doc, block, "income_detail_mismatch",
+                                       f"{fiscal.name} vs the sum of its parts (一般公共预算, 政府性基金, 国有资本经营)",
+                                       _amount(fiscal, unit), sum(fiscal_parts, Decimal(0)), unit, fiscal.line))
     total = by_source.get("total")
     if total is not None and total.amounts and parts:
         checks.append(mismatch_finding(doc, block, "income_total_mismatch", "本年收入合计 vs sum of income sources",
@@ -424,7 +443,7 @@ class IncomeColumn:
 
     source: str
     printed: str
-    group: Optional[int]  # index of the spanning title (本年收入 / 上年结转结余) it sits under
+    group: int | None  # index of the spanning title (本年收入 / 上年结转结余) it sits under
     role: str  # total | subtotal | leaf
 
 
@@ -437,7 +456,7 @@ def summary_header(doc: SourceDocument, block: TableBlock) -> str:
     return "".join(squash(doc.line(n)) for n in range(first, block.header_end_line + 1))
 
 
-def _column(kind: str, printed: str, group: Optional[tuple[int, str, str]]) -> IncomeColumn:
+def _column(kind: str, printed: str, group: tuple[int, str, str] | None) -> IncomeColumn:
     """The column a title names, under its spanning group title if any."""
     if group is None:
         source = {"current": "current_year_total", "subtotal": "current_year_total"}.get(kind, kind)
@@ -525,7 +544,7 @@ def _lost_table(doc, block, rows: list[PrintedRow], lines: list[int]) -> tuple[l
                            block.start_line)]
 
 
-def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> Optional[str]:
+def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> str | None:
     """The full functional code of a row; a cut-short code repaired from the document or the
     national names (reported), None (and an error) when it cannot be."""
     if row.code is None or C.is_full_code(row.code, C.FUNCTIONAL):
@@ -544,10 +563,67 @@ def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> Opt
     return None
 
 
+def is_vertical_summary(doc: SourceDocument, block: TableBlock) -> bool:
+    """A 收入总表 printed as one column of figures (项目名称 | 金额): 收入总计, then each source's
+    小计 and the items under it, row by row."""
+    header = header_text(doc, block)
+    first = next((squash(t) for _, t in data_lines(doc, block)), "")
+    return "金额" in header and first.startswith("收入总计")
+
+
+def _vertical_rows(doc: SourceDocument, block: TableBlock):
+    """(line, names, figure text or None) of each row: names are the text cells (group, item)."""
+    out = []
+    for number, text in data_lines(doc, block):
+        cells = [squash(c) for c in text.split("\t") if squash(c)]
+        figure = cells[-1] if cells and re.fullmatch(r"-?[\d,]+(?:\.\d+)?", cells[-1]) else None
+        out.append((number, cells[:-1] if figure else cells, figure))
+    return out
+
+
+def parse_vertical_summary(doc: SourceDocument, block: TableBlock) -> tuple[list, list[CoverageLine], list[Finding]]:
+    """The vertical 收入总表: 收入总计 = the sum of the 小计 rows, each 小计 = the items printed in
+    its group (from one 小计 to the next; 其中 rows are part of an item, not added). Its figures
+    repeat the 收支总表's income by source, whose facts are loaded; here they are checked."""
+    unit = unit_of(doc, block)
+    rows = _vertical_rows(doc, block)
+    cover: list[CoverageLine] = []
+    findings: list[Finding] = []
+    grand: tuple[int, Decimal] | None = None
+    groups: list[tuple[int, Decimal, list[Decimal]]] = []  # (line, 小计, items)
+    for number, names, figure in rows:
+        amount = to_wan(parse_amount(figure), unit) if figure else Decimal(0)
+        label = "".join(names)
+        if label.startswith("收入总计"):
+            grand = (number, amount)
+            cover.append(coverage(doc, block, number, "total", f"收入总计 {figure or ''}"))
+        elif names and names[-1] == "小计":
+            groups.append((number, amount, []))
+            cover.append(coverage(doc, block, number, "total", f"{label} {figure or ''}"))
+        elif groups and not label.startswith("其中"):
+            groups[-1][2].append(amount)
+            cover.append(coverage(doc, block, number, "note", f"{label} {figure or ''} (checked against its 小计; "
+                                                              "income facts come from 收支总表)"))
+        else:
+            cover.append(coverage(doc, block, number, "note", f"{label} {figure or ''}"))
+    for number, subtotal, items in groups:
+        found = mismatch_finding(doc, block, "income_detail_mismatch", "小计 vs the items of its group",
+                                 subtotal, sum(items, Decimal(0)), unit, number)
+        findings.extend([found] if found else [])
+    if grand is not None and groups:
+        found = mismatch_finding(doc, block, "income_table_total_mismatch", "收入总计 vs the sum of the 小计 rows",
+                                 grand[1], sum((g[1] for g in groups), Decimal(0)), unit, grand[0])
+        findings.extend([found] if found else [])
+    cover.extend(coverage(doc, block, n, "note", squash(t)[:60]) for n, t in note_lines(doc, block))
+    return [], cover, findings
+
+
 def parse_income_summary(
-    doc: SourceDocument, block: TableBlock, known: Optional[dict[str, set[str]]] = None
+    doc: SourceDocument, block: TableBlock, known: dict[str, set[str]] | None = None
 ) -> tuple[list[IncomeLine], list[CoverageLine], list[Finding]]:
     """收入总表: one IncomeLine per (printed row, income column); subtotals checked, every line covered."""
+    if is_vertical_summary(doc, block):
+        return parse_vertical_summary(doc, block)
     unit = unit_of(doc, block)
     header = summary_header(doc, block)
     columns = income_columns(header)
@@ -565,7 +641,7 @@ def parse_income_summary(
     by_function = _by_function(header)
     known = known if known is not None else {}
     tolerance = tolerance_wan(unit)
-    placed_rows: list[tuple[PrintedRow, list[Decimal], Optional[str]]] = []
+    placed_rows: list[tuple[PrintedRow, list[Decimal], str | None]] = []
     guessed = 0
     for row in rows:
         values = [to_wan(v, unit) for v in amounts_of(row.values)]
@@ -620,14 +696,14 @@ def _summary_lines(doc, block, unit, columns, placed_rows, by_function):
 
 def _summary_checks(doc, block, unit, columns, placed_rows, by_function) -> list[Finding]:
     """Each row's own sums, every parent (unit or code) vs its children, the 合计 row vs the top rows."""
-    found: list[Optional[Finding]] = []
+    found: list[Finding | None] = []
     for row, values, _ in placed_rows:
         for what, printed, computed in row_identities(columns, values):
             found.append(mismatch_finding(doc, block, "income_row_sum_mismatch", f"{row.code or ''} {row.name}: {what}",
                                           printed, computed, unit, row.line))
     parent_of = parents([row.code for row, _, _ in placed_rows])
     check = "income_parent_vs_children" if by_function else "income_unit_total_mismatch"
-    groups: dict[Optional[int], list[int]] = {}
+    groups: dict[int | None, list[int]] = {}
     for index, parent in enumerate(parent_of):
         if placed_rows[index][0].code is not None:
             groups.setdefault(parent, []).append(index)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +32,24 @@ CELL_GAP_FRACTION = 0.8
 # A visible gap narrower than a cell gap is a space inside a cell (a word space in Latin text,
 # the space a PDF prints between a code and its name).
 WORD_GAP_FRACTION = 0.2
+# A path thinner than this (PDF points) is a ruling line of a table, not a shape or a fill.
+RULE_THICKNESS = 2.0
+# A ruled row holds at most this many baselines when one of its cells wraps (a name over two or
+# three lines, its figure centred between them); more would be a table ruled only around its body.
+MAX_WRAPPED_BASELINES = 4
+# Two characters printed one after the other within this many character sizes are neighbours
+# on one line: the direction between them is the direction the text runs.
+NEIGHBOUR_REACH = 2.0
+# The first characters of a page are enough to tell which way its text runs.
+TURN_SAMPLE = 100
 # A PDF file starts with this signature within its first kilobyte.
 PDF_SIGNATURE = b"%PDF-"
 PDF_SIGNATURE_WINDOW = 1024
+# A cell that prints a figure only (two of them stacked in one column are two rows, not a wrap).
+_FIGURE = re.compile(r"-?[\d,]+(?:\.\d+)?")
+# A row prints a figure: an amount with decimals or thousands separators. Header rows print none,
+# and header rows are left as printed (their spanning titles are read from their order).
+_FIGURE_IN_LINE = re.compile(r"\d,\d{3}|\d\.\d")
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,23 @@ class PrintedChar:
     baseline: float
     height: float
     text: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A ruling line of a table: ``at`` is its y (horizontal) or x (vertical), ``start``..``end`` its extent."""
+
+    at: float
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class PageRules:
+    """The ruling lines of one page, horizontal and vertical."""
+
+    horizontal: tuple[Rule, ...] = ()
+    vertical: tuple[Rule, ...] = ()
 
 
 def read_pdf_source(path: Path | str) -> SourceDocument:
@@ -101,21 +135,43 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int, file_name: str) -> list[str
     try:
         text_page = page.get_textpage()
         try:
-            chars = page_chars(text_page, page.get_rotation())
+            chars, turn = page_chars(text_page)
         finally:
             text_page.close()
+        rules = page_rules(page, turn) if chars else PageRules()
     finally:
         page.close()
-    return [clean_line(line) for line in layout_lines(chars)]
+    return [clean_line(line) for line in layout_lines(chars, rules)]
 
 
-def page_chars(text_page: pdfium.PdfTextPage, rotation: int = 0) -> list[PrintedChar]:
-    """The printed characters of one page (PDFium's generated spaces and line breaks left out), where
-    the reader sees them on a page displayed turned by ``rotation`` degrees clockwise (/Rotate)."""
+def page_rules(page: pdfium.PdfPage, turn: int = 0) -> PageRules:
+    """The thin path objects of a page: the ruling lines that draw a table's rows and columns
+    (in the reading frame of its characters)."""
+    horizontal: list[Rule] = []
+    vertical: list[Rule] = []
+    raw_page = page.raw
+    bounds = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in bounds]
+    get_object, get_type, get_bounds = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds
+    for index in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        path = get_object(raw_page, index)
+        if get_type(path) != pdfium_c.FPDF_PAGEOBJ_PATH or not get_bounds(path, *refs):
+            continue
+        left, bottom, right, top = turned_box(*(b.value for b in bounds), turn)
+        if top - bottom <= RULE_THICKNESS < right - left:
+            horizontal.append(Rule((top + bottom) / 2, left, right))
+        elif right - left <= RULE_THICKNESS < top - bottom:
+            vertical.append(Rule((left + right) / 2, bottom, top))
+    return PageRules(tuple(horizontal), tuple(vertical))
+
+
+def page_chars(text_page: pdfium.PdfTextPage) -> tuple[list[PrintedChar], int]:
+    """The printed characters of one page (PDFium's generated spaces and line breaks left out),
+    in the page's reading frame, and the turn that brought them there (see reading_turn)."""
     raw_page = text_page.raw
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     box = pdfium_c.FS_RECTF()
-    chars = []
+    printed = []
     for i in range(pdfium_c.FPDFText_CountChars(raw_page)):
         code = pdfium_c.FPDFText_GetUnicode(raw_page, i)
         if code < 0x20 or code in (0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(raw_page, i) == 1:
@@ -125,27 +181,64 @@ def page_chars(text_page: pdfium.PdfTextPage, rotation: int = 0) -> list[Printed
             continue
         pdfium_c.FPDFText_GetCharOrigin(raw_page, i, origin_x, origin_y)
         pdfium_c.FPDFText_GetLooseCharBox(raw_page, i, ctypes.byref(box))
-        char = as_displayed(box, origin_x.value, origin_y.value, text, rotation)
-        if char.height > 0:
-            chars.append(char)
-    return chars
+        if box.top > box.bottom and box.right > box.left:
+            printed.append((box.left, box.bottom, box.right, box.top, origin_x.value, origin_y.value, text))
+    turn = reading_turn(printed)
+    if turn == 0:
+        return [PrintedChar(left, right, y, top - bottom, text) for left, bottom, right, top, _, y, text in printed], 0
+    chars = []
+    for left, bottom, right, top, x, y, text in printed:
+        left, bottom, right, top = turned_box(left, bottom, right, top, turn)
+        chars.append(PrintedChar(left, right, turned_point(x, y, turn)[1], top - bottom, text))
+    return chars, turn
 
 
-def as_displayed(box, x: float, y: float, text: str, rotation: int) -> PrintedChar:
-    """A character in the reader's frame: a landscape table printed on a turned page (/Rotate 90)
-    runs along the page's height, so its lines are the page's columns until turned back. Only
-    the order of positions matters to the layout, so each axis is kept up to its sign."""
-    if rotation == 90:
-        return PrintedChar(box.bottom, box.top, -x, box.right - box.left, text)
-    if rotation == 180:
-        return PrintedChar(-box.right, -box.left, -y, box.top - box.bottom, text)
-    if rotation == 270:
-        return PrintedChar(-box.top, -box.bottom, x, box.right - box.left, text)
-    return PrintedChar(box.left, box.right, y, box.top - box.bottom, text)
+def reading_turn(printed: list[tuple]) -> int:
+    """The angle (0, 90, 180 or 270 degrees) to turn a page back by so that its text reads left to right.
+
+    A landscape table is often printed on a portrait page turned by the viewer: its characters
+    follow each other down (or up) the page. The direction from one character to the next, in
+    the order the PDF prints them, tells which way the text runs.
+    """
+    votes = [0, 0, 0, 0]  # text running right, up, left, down
+    sample = printed[:TURN_SAMPLE + 1]
+    for first, second in itertools.pairwise(sample):
+        dx = (second[0] + second[2] - first[0] - first[2]) / 2
+        dy = (second[1] + second[3] - first[1] - first[3]) / 2
+        size = max(first[3] - first[1], first[2] - first[0])
+        if abs(dx) + abs(dy) > NEIGHBOUR_REACH * size:
+            continue  # the next character starts a new line or cell elsewhere
+        if abs(dx) >= abs(dy):
+            votes[0 if dx > 0 else 2] += 1
+        else:
+            votes[1 if dy > 0 else 3] += 1
+    return (0, 90, 180, 270)[votes.index(max(votes))]
 
 
-def layout_lines(chars: list[PrintedChar]) -> list[str]:
-    """Characters grouped by baseline, top to bottom; each line left to right with its gaps as tabs or spaces."""
+def turned_point(x: float, y: float, turn: int) -> tuple[float, float]:
+    """A point of the page turned back by ``turn`` degrees, into the reading frame."""
+    if turn == 90:
+        return y, -x
+    if turn == 180:
+        return -x, -y
+    if turn == 270:
+        return -y, x
+    return x, y
+
+
+def turned_box(left: float, bottom: float, right: float, top: float, turn: int) -> tuple[float, float, float, float]:
+    """A box (left, bottom, right, top) turned back by ``turn`` degrees."""
+    x1, y1 = turned_point(left, bottom, turn)
+    x2, y2 = turned_point(right, top, turn)
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def layout_lines(chars: list[PrintedChar], rules: PageRules = PageRules()) -> list[str]:
+    """Characters grouped by baseline, top to bottom; each line left to right with its gaps as tabs or spaces.
+
+    Where ruling lines draw a table, the baselines of one ruled row (no horizontal rule between
+    them) are one printed row whose cells wrapped: they become one line, a cell per column.
+    """
     rows: list[list[PrintedChar]] = []
     for char in sorted(chars, key=lambda c: -c.baseline):
         row = rows[-1] if rows else None
@@ -153,7 +246,82 @@ def layout_lines(chars: list[PrintedChar]) -> list[str]:
             row.append(char)
         else:
             rows.append([char])
-    return [_line_text(sorted(row, key=lambda c: c.left)) for row in rows]
+    rows = [sorted(row, key=lambda c: c.left) for row in rows]
+    lines: list[str] = []
+    in_body = False  # below a ruled row that prints a figure, in the same ruled table
+    for band in _ruled_rows(rows, rules):
+        texts = [_line_text(row) for row in band]
+        if not _is_ruled(band, rules):
+            in_body = False
+        figures = any(_FIGURE_IN_LINE.search(text) for text in texts)
+        merged = _wrapped_row_text(band, rules) if len(band) > 1 and (in_body or figures) else None
+        lines.extend([merged] if merged is not None else texts)
+        in_body = in_body or figures
+    return lines
+
+
+def _is_ruled(band: list[list[PrintedChar]], rules: PageRules) -> bool:
+    """A row of text between two horizontal rules that span it: a row of a ruled table."""
+    left = min(row[0].left for row in band)
+    right = max(row[-1].right for row in band)
+    top, bottom = _middle(band[0]), _middle(band[-1])
+    return (any(rule.at > top and _crosses(rule, left, right) for rule in rules.horizontal)
+            and any(rule.at < bottom and _crosses(rule, left, right) for rule in rules.horizontal))
+
+
+def _ruled_rows(rows: list[list[PrintedChar]], rules: PageRules) -> list[list[list[PrintedChar]]]:
+    """Consecutive baselines that share a ruled row: ruled above and below, no rule between them."""
+    bands: list[list[list[PrintedChar]]] = []
+    for row in rows:
+        previous = bands[-1] if bands else None
+        if previous is not None and len(previous) < MAX_WRAPPED_BASELINES and _same_ruled_row(previous[-1], row, rules):
+            previous.append(row)
+        else:
+            bands.append([row])
+    return bands
+
+
+def _middle(row: list[PrintedChar]) -> float:
+    return row[0].baseline + row[0].height / 3
+
+
+def _crosses(rule: Rule, low: float, high: float) -> bool:
+    return rule.start < high and rule.end > low
+
+
+def _same_ruled_row(upper: list[PrintedChar], lower: list[PrintedChar], rules: PageRules) -> bool:
+    left = min(upper[0].left, lower[0].left)
+    right = max(upper[-1].right, lower[-1].right)
+    top, bottom = _middle(upper), _middle(lower)
+    between = any(bottom < rule.at < top and _crosses(rule, left, right) for rule in rules.horizontal)
+    if between:
+        return False
+    above = any(rule.at > top and _crosses(rule, left, right) for rule in rules.horizontal)
+    below = any(rule.at < bottom and _crosses(rule, left, right) for rule in rules.horizontal)
+    return above and below
+
+
+def _wrapped_row_text(band: list[list[PrintedChar]], rules: PageRules) -> str | None:
+    """One line for a ruled row printed over several baselines, a tab between columns; None when
+    the columns cannot be told (no vertical rules across the row) or a column holds two figures
+    (two rows ruled as one, which must stay two lines)."""
+    top, bottom = _middle(band[0]), _middle(band[-1])
+    edges = sorted({rule.at for rule in rules.vertical if rule.start <= bottom and rule.end >= top})
+    if len(edges) < 2:
+        return None
+    cells: dict[int, dict[int, list[PrintedChar]]] = {}
+    for index, row in enumerate(band):
+        for char in row:
+            centre = (char.left + char.right) / 2
+            column = sum(1 for edge in edges if edge < centre)
+            cells.setdefault(column, {}).setdefault(index, []).append(char)
+    texts = []
+    for column in sorted(cells):
+        pieces = [_line_text(piece) for _, piece in sorted(cells[column].items())]
+        if sum(1 for piece in pieces if _FIGURE.fullmatch(piece)) > 1:
+            return None
+        texts.append("".join(pieces))
+    return "\t".join(texts)
 
 
 def _line_text(row: list[PrintedChar]) -> str:

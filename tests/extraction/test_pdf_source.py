@@ -7,7 +7,13 @@ import pytest
 
 from budget_extraction import extract_document
 from budget_extraction.source import BadInputError, read_source
-from budget_extraction.source.pdf import PrintedChar, as_displayed, layout_lines
+from budget_extraction.source.pdf import (
+    PageRules,
+    PrintedChar,
+    Rule,
+    layout_lines,
+    reading_turn,
+)
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real PDF corpus is not at {CORPUS}")
@@ -29,25 +35,55 @@ def test_a_narrow_gap_is_a_space_and_touching_characters_are_one_word():
     assert layout_lines(chars) == ["20 1"]
 
 
-class _Box:
-    def __init__(self, left, right, bottom, top):
-        self.left, self.right, self.bottom, self.top = left, right, bottom, top
+def _word(left: float, text: str, baseline: float) -> list[PrintedChar]:
+    return [_char(left + 10 * i, c, baseline) for i, c in enumerate(text)]
 
 
-def test_a_page_displayed_turned_is_laid_out_as_the_reader_sees_it():
-    # On a /Rotate 90 page, "年度" runs up the page (y grows) and the next printed line "表" sits at a
-    # larger x: turned back, that is one line above another, read left to right.
-    chars = [as_displayed(_Box(100, 110, 300, 310), 100, 300, "年", 90),
-             as_displayed(_Box(100, 110, 310, 320), 100, 310, "度", 90),
-             as_displayed(_Box(114, 124, 300, 310), 114, 300, "表", 90)]
-    assert layout_lines(chars) == ["年度", "表"]
+# A ruled table of two columns (x 0-100 and 100-200); horizontal rules at y 140, 100 and 60.
+_TABLE = PageRules(
+    horizontal=(Rule(140, 0, 200), Rule(100, 0, 200), Rule(60, 0, 200)),
+    vertical=(Rule(0, 60, 140), Rule(100, 60, 140), Rule(200, 60, 140)),
+)
+
+
+def test_a_cell_wrapped_within_its_ruled_row_is_one_cell_of_one_line():
+    # Row 1: "1.一般公共预" / "算" wrapped in the name cell, its figure centred between the two baselines.
+    chars = (_word(0, "1.一般公共预", 128) + _word(110, "21.50", 120) + _word(0, "算", 112)
+             + _word(0, "合计", 80) + _word(110, "21.50", 80))
+    assert layout_lines(chars, _TABLE) == ["1.一般公共预算\t21.50", "合计\t21.50"]
+    # Without ruling lines the same characters stay three printed lines.
+    assert layout_lines(chars)[:3] == ["1.一般公共预", "21.50", "算"]
+
+
+def test_two_figures_stacked_in_one_ruled_column_stay_two_lines():
+    chars = _word(0, "小计", 128) + _word(110, "1.00", 128) + _word(0, "其他", 112) + _word(110, "2.00", 112)
+    assert layout_lines(chars, _TABLE) == ["小计\t1.00", "其他\t2.00"]
+
+
+def test_a_header_without_figures_above_the_body_is_left_as_printed():
+    chars = _word(0, "项目", 128) + _word(110, "金", 120) + _word(0, "名称", 112)
+    assert layout_lines(chars, _TABLE) == ["项目", "金", "名称"]
+
+
+def test_text_running_down_a_turned_page_is_turned_back():
+    # Characters printed one below the other (a landscape table on a portrait page): x fixed, y falling.
+    printed = [(100, 500 - 12 * i, 110, 510 - 12 * i, 100, 500 - 12 * i, c) for i, c in enumerate("一般公共预算")]
+    assert reading_turn(printed) == 270
+    assert reading_turn([(10 * i, 0, 10 * i + 9, 9, 10 * i, 0, c) for i, c in enumerate("合计")]) == 0
 
 
 @needs_corpus
-def test_a_landscape_table_on_a_turned_page_reads_in_lines():
+def test_a_turned_page_of_a_jiangsu_table_reads_as_rows():
     doc = read_source(CORPUS / "jiangsu_swbgt_2018_dept_budget_tables.pdf")
-    # The cover (page 1, /Rotate 90) as printed: "江苏省2018年度 / 省级部门预算公开报表 / 部 门:… / …印制".
-    assert doc.lines[:4] == ("江苏省2018年度", "省级部门预算公开报表", "部 门:中共江苏省委办公厅", "江苏省财政厅印制")
+    # The 一般公共预算基本支出预算表 is printed landscape on turned pages: 30101 基本工资 1,475.07 万元.
+    assert "30101\t基本工资\t1,475.07" in doc.lines
+
+
+@needs_corpus
+def test_a_jiangsu_wrapped_income_cell_is_one_cell():
+    doc = read_source(CORPUS / "jiangsu_jcy_2018_dept_budget.pdf")
+    # 公开01表 收支预算总表: "1.一般公共预" / "算" wrapped in one ruled cell, 21,940.96 万元 between them.
+    assert "1.一般公共预算\t21,940.96\t二、外交支出\t二、项目支出\t5,573.00" in doc.lines
 
 
 @needs_corpus
@@ -113,3 +149,10 @@ def test_a_damaged_pdf_and_a_file_that_is_no_pdf_are_refused_with_the_reason(tmp
         read_source(_write(tmp_path, "broken.pdf", b"%PDF-1.4\nthe rest of the file is lost"))
     with pytest.raises(BadInputError, match="not a PDF"):
         read_source(_write(tmp_path, "renamed.pdf", "2025年部门预算".encode()))
+
+
+@needs_corpus
+def test_a_landscape_table_on_a_turned_page_reads_in_lines():
+    doc = read_source(CORPUS / "jiangsu_swbgt_2018_dept_budget_tables.pdf")
+    # The cover (page 1, /Rotate 90) as printed: "江苏省2018年度 / 省级部门预算公开报表 / 部 门:… / …印制".
+    assert doc.lines[:4] == ("江苏省2018年度", "省级部门预算公开报表", "部 门:中共江苏省委办公厅", "江苏省财政厅印制")

@@ -23,6 +23,8 @@ select
         when 'vehicle_purchase' then '公务用车购置费'
         when 'vehicle_operation' then '公务用车运行费'
         when 'reception' then '公务接待费'
+        when 'meeting' then '会议费'
+        when 'training' then '培训费'
     end                                     as item_name,
     three_public.amount,
     three_public.source_unit,
