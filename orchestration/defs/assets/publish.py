@@ -5,9 +5,9 @@ import json
 import dagster as dg
 import duckdb
 
-from ..quality.gate import load_suites
-from ..resources import DUCKDB_POOL, WarehouseResource
-from ..warehouse import gate_dir, pause_point, publish
+from orchestration.quality.gate import load_suites
+from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
+from orchestration.warehouse import gate_dir, pause_point, publish
 
 
 class GateNotPassed(Exception):

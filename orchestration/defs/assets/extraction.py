@@ -6,12 +6,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import dagster as dg
 
-from ..documents import RawFile, scan_raw_dir
+from orchestration.documents import RawFile, scan_raw_dir
 from budget_extraction import BadInputError, extract_document, read_source
-from ..partitions import document_partitions
-from ..resources import WarehouseResource
-from ..store import ExtractedStore
-from ..warehouse import pause_point
+from orchestration.defs.partitions import document_partitions
+from orchestration.defs.resources import WarehouseResource
+from orchestration.store import ExtractedStore
+from orchestration.warehouse import pause_point
 
 PARALLEL_FROM = 16  # documents; below this a process pool costs more than it saves
 MAX_WORKERS = 4
