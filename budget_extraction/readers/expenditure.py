@@ -26,6 +26,7 @@ from typing import Optional, Sequence
 from .. import codes as C
 from ..model import CoverageLine, ExpenditureLine, Finding, TableRow
 from ..numbers import (
+    ROUNDING_TOLERANCE_PRINTED,
     is_amount,
     join_split_amount,
     parse_amount,
@@ -59,7 +60,6 @@ EXPENDITURE_KINDS: dict[str, tuple[str, str]] = {
 }
 
 _ROLE_ORDER = (TOTAL, BASIC, PERSONNEL, PUBLIC, PROJECT)
-_TOL = Decimal("0.02")
 _MAX_COMBINATIONS = 4096
 
 _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
@@ -407,7 +407,7 @@ def _table_decimals(body: list[tuple[int, str]]) -> Optional[int]:
 
 def _resolve_rows(ctx: _Context, rows: list[_Row], roles: Sequence[str]) -> None:
     """Give every row a column assignment; use parents to place ambiguous values."""
-    tol = _TOL
+    tol = ROUNDING_TOLERANCE_PRINTED  # the values are still in the printed unit
     keyed = _keyed_roles(roles)
     for row in rows:
         a = row.amounts

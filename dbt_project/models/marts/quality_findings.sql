@@ -38,9 +38,9 @@ failed_identities as (
         checks.source_table,
         checks.source_unit,
         checks.source_line,
-        printf('%.2f', cast({{ printed_amount('checks.amount_a', 'checks.source_unit') }} as double))
+        {{ printed_figure('checks.amount_a', 'checks.source_unit') }}
                                                                     as printed_a,
-        printf('%.2f', cast({{ printed_amount('checks.amount_b', 'checks.source_unit') }} as double))
+        {{ printed_figure('checks.amount_b', 'checks.source_unit') }}
                                                                     as printed_b,
         cast({{ printed_amount('checks.difference', 'checks.source_unit') }} as decimal(20, 6))
                                                                     as difference,
@@ -75,9 +75,9 @@ duplicate_subject_rows as (
         repeated.source_table,
         repeated.source_unit,
         repeated.source_line,
-        printf('%.2f', cast({{ printed_amount('kept.amount_total', 'kept.source_unit') }} as double))
+        {{ printed_figure('kept.amount_total', 'kept.source_unit') }}
                                                                     as printed_a,
-        printf('%.2f', cast({{ printed_amount('repeated.amount_total', 'repeated.source_unit') }} as double))
+        {{ printed_figure('repeated.amount_total', 'repeated.source_unit') }}
                                                                     as printed_b,
         cast({{ printed_amount('kept.amount_total - repeated.amount_total', 'repeated.source_unit') }}
              as decimal(20, 6))                                     as difference,
@@ -110,9 +110,9 @@ duplicate_fact_grain as (
         repeated.source_table,
         repeated.source_unit,
         repeated.source_line,
-        printf('%.2f', cast({{ printed_amount('kept.amount_total', 'kept.source_unit') }} as double))
+        {{ printed_figure('kept.amount_total', 'kept.source_unit') }}
                                                                     as printed_a,
-        printf('%.2f', cast({{ printed_amount('repeated.amount_total', 'repeated.source_unit') }} as double))
+        {{ printed_figure('repeated.amount_total', 'repeated.source_unit') }}
                                                                     as printed_b,
         cast({{ printed_amount('kept.amount_total - repeated.amount_total', 'repeated.source_unit') }}
              as decimal(20, 6))                                     as difference,
@@ -187,14 +187,14 @@ reviewable_findings as (
 
 reviewed_findings as (
     select
-        findings.*,
+        findings.* exclude (detail),
         reviewed.reason                                             as reviewed_reason,
         case when reviewed.reason is not null and findings.base_severity = 'error'
              then 'warning' else findings.base_severity end         as severity,
         findings.detail
             || coalesce(' Reviewed as really printed in the source (reviewed list: printed '
                         || reviewed.printed_a || ' vs ' || reviewed.printed_b || '): '
-                        || reviewed.reason, '')                     as reviewed_detail,
+                        || reviewed.reason, '')                     as detail,
         case when findings."check" in ('duplicate_subject_row', 'duplicate_fact_grain', 'subject_code_invalid')
              then 'warehouse'
              when findings.table_kind is null then 'extraction'
@@ -252,20 +252,16 @@ unused_reviewed_entries as (
     anti join reviewable_findings as findings using (document_id, "check", subject)
 )
 
-select
-    document_id, "check", severity, reviewed_detail as detail,
-    subject, table_kind, source_table, source_unit, source_line,
-    printed_a, printed_b, difference, reviewed_reason, origin
+{#- The columns of a finding, in the mart's order. -#}
+{%- set finding_columns = ['document_id', '"check"', 'severity', 'detail', 'subject', 'table_kind', 'source_table',
+                           'source_unit', 'source_line', 'printed_a', 'printed_b', 'difference', 'reviewed_reason',
+                           'origin'] %}
+
+select {{ finding_columns | join(', ') }}
 from reviewed_findings
 union all by name
-select
-    document_id, "check", severity, detail,
-    subject, table_kind, source_table, source_unit, source_line,
-    printed_a, printed_b, difference, reviewed_reason, origin
+select {{ finding_columns | join(', ') }}
 from document_status_findings
 union all by name
-select
-    document_id, "check", severity, detail,
-    subject, table_kind, source_table, source_unit, source_line,
-    printed_a, printed_b, difference, reviewed_reason, origin
+select {{ finding_columns | join(', ') }}
 from unused_reviewed_entries
