@@ -74,7 +74,7 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
         if c.document_id in decisions or c.identity is None or None in c.identity[2:4]:
             continue
         by_identity.setdefault(c.identity, []).append(c)
-    for identity, group in by_identity.items():
+    for group in by_identity.values():
         if len(group) < 2:
             continue
         newest = max(group, key=lambda c: (c.modified, c.document_id))

@@ -90,7 +90,7 @@ def test_leaf_sums_equal_printed_totals_or_are_reported(con):
     assert len(rows) >= 3 * len(SEED_IDS) - 1
     reported = {(d, c) for d, c in con.execute(
         "select document_id, \"check\" from marts.quality_findings where severity in ('warning', 'error')").fetchall()}
-    for document_id, fund_scope, classification, table, leaf_sum, printed, unit in rows:
+    for document_id, _fund_scope, _classification, table, leaf_sum, printed, unit in rows:
         tolerance = Decimal("0.02") if unit == "万元" else Decimal("0.000002")
         if abs(leaf_sum - printed) > tolerance:
             assert any(d == document_id for d, _ in reported), (document_id, table, leaf_sum, printed)

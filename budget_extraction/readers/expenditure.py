@@ -725,7 +725,7 @@ def _grouped_items(
     items: list[tuple[str, str, Decimal, str]] = []
     if "\t" in text:
         cells = [c.strip() for c in text.split("\t")]
-        for index, (start, role) in enumerate(groups):
+        for start, role in groups:
             chunk = cells[start:start + 3]
             chunk += [""] * (3 - len(chunk))
             code, name, amount_text = chunk

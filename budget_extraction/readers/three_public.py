@@ -212,7 +212,9 @@ def check_three_public(doc, block, rows: list[ThreePublicLine], unit: str) -> li
     findings = []
     by_item = {r.item: r for r in rows}
     for suffix in ("", "_budget", "_final"):
-        get = lambda name: by_item.get(name + suffix)  # noqa: E731
+        def get(name: str, suffix: str = suffix) -> ThreePublicLine | None:
+            return by_item.get(name + suffix)
+
         total, vehicle = get("total"), get("vehicle")
         parts = [get(n) for n in ("outbound", "vehicle", "reception")]
         if total is not None and all(p is not None for p in parts):
