@@ -188,7 +188,7 @@ def mismatch_finding(
     unit: str,
     line: int | None,
 ) -> Finding | None:
-    """A finding when two figures that should agree do not; error only beyond rounding (0.02 printed unit)."""
+    """A finding when two figures that should agree do not; error only beyond the rounding tolerance."""
     difference = abs(printed - computed)
     if difference == 0:
         return None

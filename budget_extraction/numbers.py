@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Iterable, Optional
+
+import yaml
 
 # A printed amount: 1,442.99 | 1442.99 | 206.4 | 5,873,551 | -3.00 | 0
 AMOUNT_TEXT = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -23,6 +26,19 @@ _UNIT_LINE = re.compile(r"(?:金额)?(?:单位|部门)\s*[:：]\s*(万\s*元|元
 
 UNITS = ("万元", "元")
 _PER_UNIT = {"万元": Decimal(1), "元": Decimal(10000)}
+
+# The documents warn of 尾差: figures that should agree may differ by rounding, up to this much of the
+# table's printed unit. One source for the parser and the marts: the dbt var rounding_tolerance_printed.
+DBT_PROJECT_FILE = Path(__file__).resolve().parent.parent / "dbt_project" / "dbt_project.yml"
+
+
+def rounding_tolerance_printed() -> Decimal:
+    """The rounding tolerance in the printed unit, as dbt_project.yml sets it for the marts."""
+    settings = yaml.safe_load(DBT_PROJECT_FILE.read_text(encoding="utf-8"))
+    return Decimal(str(settings["vars"]["rounding_tolerance_printed"]))
+
+
+ROUNDING_TOLERANCE_PRINTED = rounding_tolerance_printed()
 
 
 def is_amount(token: str) -> bool:
@@ -133,6 +149,6 @@ def to_wan(amount: Optional[Decimal], unit: str) -> Optional[Decimal]:
     return amount.scaleb(-4)
 
 
-def tolerance_wan(unit: str, printed: Decimal = Decimal("0.02")) -> Decimal:
-    """Rounding tolerance (0.02 of the printed unit) expressed in 万元."""
-    return to_wan(printed, unit)  # type: ignore[return-value]
+def tolerance_wan(unit: str) -> Decimal:
+    """The rounding tolerance of a table printed in ``unit``, expressed in 万元."""
+    return to_wan(ROUNDING_TOLERANCE_PRINTED, unit)  # type: ignore[return-value]

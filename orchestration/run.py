@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .warehouse import REPO_ROOT
+from .warehouse import RAW_DIR_ENV, REPO_ROOT, WAREHOUSE_ENV
 
 EXIT_NOT_PUBLISHED, EXIT_SETUP = 1, 2
 RUN_TAG, RUN_TAG_VALUE = "budget/launched_by", "orchestration.run"
@@ -75,7 +75,7 @@ def release_dead_runs(instance) -> list[str]:
 
 def sync_partitions(instance, keys: list[str]) -> list[str]:
     """Partitions = the safe document ids in raw/ now; returns the ones dropped because their file left."""
-    from .partitions import document_partitions
+    from .defs.partitions import document_partitions
 
     name = document_partitions.name
     known = instance.get_dynamic_partitions(name)
@@ -99,10 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.strict:
         os.environ["BUDGET_STRICT"] = "1"
+    # The flags stand for the environment variables the definitions read (orchestration/defs/resources.py).
     if args.raw_dir:
-        os.environ["BUDGET_RAW_DIR"] = str(Path(args.raw_dir).resolve())
+        os.environ[RAW_DIR_ENV] = str(Path(args.raw_dir).resolve())
     if args.warehouse:
-        os.environ["BUDGET_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+        os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
 
     problem = setup_problem()
     if problem:
@@ -116,14 +117,17 @@ def main(argv: list[str] | None = None) -> int:
     for category in (dg.BetaWarning, dg.PreviewWarning):
         warnings.filterwarnings("ignore", category=category)
 
-    from .definitions import defs
-    from .documents import scan_raw_dir
-    from .resources import raw_dir
-    from .schedules import full_range_tags
-    from .summary import print_summary
-    from .warehouse import candidate_path, warehouse_path
+    from .defs.project import prepare_outside_dev
 
-    folder = raw_dir()
+    prepare_outside_dev()  # the dbt manifest the definitions are read from
+    from .definitions import defs
+    from .defs.jobs import rebuild_warehouse_job
+    from .defs.schedules import full_range_tags
+    from .documents import scan_raw_dir
+    from .summary import print_summary
+    from .warehouse import candidate_path, raw_dir_path, warehouse_path
+
+    folder = raw_dir_path()
     files = scan_raw_dir(folder)
     if not folder.exists():
         print(f"error: raw folder {folder} does not exist", file=sys.stderr)
@@ -150,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     # dbt's output, which otherwise go to the run log file beside the warehouse.
     log_level = "DEBUG" if args.verbose else "CRITICAL"
     with _stdout_to(None if args.verbose else run_log_path(published)):
-        result = defs.resolve_job_def("full_rebuild").execute_in_process(
+        result = defs.resolve_job_def(rebuild_warehouse_job.name).execute_in_process(
             instance=instance,
             tags={**full_range_tags(ordered), RUN_TAG: RUN_TAG_VALUE},
             raise_on_error=False,
@@ -188,8 +192,7 @@ def rotate_run_logs(log: Path) -> None:
 
 def setup_problem() -> str | None:
     """One line naming the path and the cause when a configured path cannot be used, else None."""
-    from .resources import raw_dir
-    from .warehouse import warehouse_path
+    from .warehouse import raw_dir_path, warehouse_path
 
     home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home")
     for what, folder in (("warehouse", warehouse_path().parent), ("DAGSTER_HOME", home)):
@@ -199,7 +202,7 @@ def setup_problem() -> str | None:
             return f"cannot create the {what} folder {folder}: {error.strerror or error}"
         if not os.access(folder, os.W_OK | os.X_OK):
             return f"cannot write to the {what} folder {folder}: permission denied"
-    folder = raw_dir()
+    folder = raw_dir_path()
     if folder.exists() and not (folder.is_dir() and os.access(folder, os.R_OK | os.X_OK)):
         return f"cannot read the raw folder {folder}: not a readable folder"
     return None

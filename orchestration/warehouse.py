@@ -26,6 +26,8 @@ from .store import ExtractedStore
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "budget.duckdb"
 WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
+DEFAULT_RAW_DIR = REPO_ROOT / "raw"
+RAW_DIR_ENV = "BUDGET_RAW_DIR"
 REVIEWED_FILE = REPO_ROOT / "expectations" / "known_source_inconsistencies.csv"
 REVIEWED_COLUMNS = ["document_id", "check", "subject", "printed_a", "printed_b", "reason"]
 PAUSE_ENV = "BUDGET_PAUSE_AT"
@@ -48,6 +50,12 @@ def warehouse_path() -> Path:
     """The published warehouse: $BUDGET_WAREHOUSE, else warehouse/budget.duckdb in the repository."""
     configured = os.environ.get(WAREHOUSE_ENV)
     return Path(configured).expanduser().resolve() if configured else DEFAULT_WAREHOUSE
+
+
+def raw_dir_path() -> Path:
+    """The raw documents: $BUDGET_RAW_DIR, else raw/ in the repository."""
+    configured = os.environ.get(RAW_DIR_ENV)
+    return Path(configured).expanduser().resolve() if configured else DEFAULT_RAW_DIR
 
 
 def candidate_path(published: Path) -> Path:

@@ -40,9 +40,10 @@ def webserver(tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     (home / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home),
-           "BUDGET_WAREHOUSE": str(tmp_path_factory.mktemp("wh") / "budget.duckdb")}
     dagster = Path(sys.executable).with_name("dagster")
+    # As scripts/ui.sh does: the venv's bin/ on PATH, where dagster-dbt's preparer looks for dbt.
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PATH": f"{dagster.parent}{os.pathsep}{os.environ['PATH']}",
+           "BUDGET_WAREHOUSE": str(tmp_path_factory.mktemp("wh") / "budget.duckdb")}
     process = subprocess.Popen([str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1",
                                 "-p", str(port)], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)

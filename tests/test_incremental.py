@@ -6,8 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.extraction import extracted_documents
-from orchestration.resources import WarehouseResource
+from orchestration.defs.assets.extraction import extracted_documents
+from orchestration.defs.resources import WarehouseResource
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "raw").glob("*.txt"))[:3]
 

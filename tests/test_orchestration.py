@@ -8,14 +8,22 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+pytestmark = pytest.mark.usefixtures("dbt_manifest")
+
+
 @pytest.fixture()
-def raw(tmp_path, monkeypatch):
+def raw(tmp_path):
     folder = tmp_path / "raw"
     folder.mkdir()
     for path in sorted((REPO / "raw").glob("*.txt"))[:2]:
         shutil.copy(path, folder / path.name)
-    monkeypatch.setenv("BUDGET_RAW_DIR", str(folder))
     return folder
+
+
+def resources(raw: Path) -> dict:
+    from orchestration.defs.resources import WarehouseResource
+
+    return {"warehouse": WarehouseResource(raw_dir=str(raw), warehouse=str(raw.parent / "wh" / "budget.duckdb"))}
 
 
 def test_sensor_adds_new_documents_as_partitions_and_runs_only_them(raw):
@@ -23,7 +31,7 @@ def test_sensor_adds_new_documents_as_partitions_and_runs_only_them(raw):
 
     sensor = defs.get_sensor_def("raw_documents_sensor")
     with dg.instance_for_test() as instance:
-        result = sensor(dg.build_sensor_context(instance=instance))
+        result = sensor(dg.build_sensor_context(instance=instance, resources=resources(raw)))
         keys = sorted(p.stem for p in raw.glob("*.txt"))
         assert sorted(r.partition_key for r in result.run_requests) == keys
         [added] = result.dynamic_partitions_requests
@@ -33,7 +41,7 @@ def test_sensor_adds_new_documents_as_partitions_and_runs_only_them(raw):
         # A new file: only its own partition is requested.
         shutil.copy(sorted((REPO / "raw").glob("*.txt"))[2], raw)
         new_key = sorted((REPO / "raw").glob("*.txt"))[2].stem
-        again = sensor(dg.build_sensor_context(instance=instance, cursor=result.cursor))
+        again = sensor(dg.build_sensor_context(instance=instance, cursor=result.cursor, resources=resources(raw)))
         assert [r.partition_key for r in again.run_requests] == [new_key]
 
 
@@ -44,9 +52,9 @@ def test_sensor_reports_a_vanished_file_and_deletes_its_partition(raw, caplog):
     with dg.instance_for_test() as instance:
         keys = sorted(p.stem for p in raw.glob("*.txt"))
         instance.add_dynamic_partitions("document", keys)
-        first = sensor(dg.build_sensor_context(instance=instance))
+        first = sensor(dg.build_sensor_context(instance=instance, resources=resources(raw)))
         (raw / f"{keys[0]}.txt").unlink()
-        result = sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        result = sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources(raw)))
         deletes = [r for r in result.dynamic_partitions_requests if isinstance(r, dg.DeleteDynamicPartitionsRequest)]
         assert [list(r.partition_keys) for r in deletes] == [[keys[0]]]
         # The warehouse must drop the removed document: a refresh run is requested even with nothing to extract.
@@ -59,7 +67,7 @@ def test_nightly_schedule_rebuilds_every_partition_in_one_run(raw):
     schedule = defs.get_schedule_def("nightly_rebuild")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "Asia/Shanghai")
     with dg.instance_for_test() as instance:
-        request = schedule(dg.build_schedule_context(instance=instance))
+        request = schedule(dg.build_schedule_context(instance=instance, resources=resources(raw)))
         keys = instance.get_dynamic_partitions("document")
         assert sorted(keys) == sorted(p.stem for p in raw.glob("*.txt"))
         assert request.tags["dagster/asset_partition_range_start"] == keys[0]
@@ -68,7 +76,7 @@ def test_nightly_schedule_rebuilds_every_partition_in_one_run(raw):
 
 def test_writers_share_one_pool_and_extraction_is_single_run_backfill():
     from orchestration.definitions import defs
-    from orchestration.resources import DUCKDB_POOL
+    from orchestration.defs.resources import DUCKDB_POOL
 
     graph = defs.resolve_asset_graph()
     pools = {key.to_user_string(): graph.get(key).pools for key in graph.get_all_asset_keys()}

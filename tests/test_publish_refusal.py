@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.resources import WarehouseResource
+from orchestration.defs.resources import WarehouseResource
 from orchestration.warehouse import gate_dir
 
 # The suites of expectations/suites/, listed by hand: a suite added or dropped must be seen here.

@@ -21,7 +21,7 @@ SENSOR_RUN = textwrap.dedent("""
     import dagster as dg
     warnings.filterwarnings("ignore")
     from orchestration.definitions import defs
-    from orchestration.sensors import raw_documents_sensor
+    from orchestration.defs.sensors import raw_documents_sensor
     instance = dg.DagsterInstance.get()
     result = raw_documents_sensor(dg.build_sensor_context(instance=instance))
     for request in result.dynamic_partitions_requests:

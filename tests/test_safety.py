@@ -273,7 +273,7 @@ def test_removed_document_is_reported_and_its_facts_leave(evolution):
     seen = evolution["seen"]
     assert all(rows == (0, 0) for rows in seen["facts"][inputs.SEED_C].values())
     assert seen["good"][inputs.SEED_C]["fact_expenditure"][0] > 0
-    severity, _, detail = {d: (s, l, t) for d, s, l, t in seen["status_findings"]}[inputs.SEED_C]
+    severity, _, detail = {d: (s, line, t) for d, s, line, t in seen["status_findings"]}[inputs.SEED_C]
     assert f"{inputs.SEED_C}.txt is removed" in detail
     assert f"[removed] {inputs.SEED_C}.txt is no longer in raw/" in evolution["broken"].stdout
 

@@ -209,17 +209,22 @@ def test_ui_binds_another_host_only_when_asked(tmp_path):
 
 
 def test_warehouse_path_comes_from_configuration_only(tmp_path, monkeypatch):
-    from orchestration.resources import WarehouseResource
+    import dagster as dg
+
+    from orchestration.defs.resources import warehouse_resource
 
     configured = tmp_path / "somewhere" / "wh.duckdb"
     monkeypatch.setenv("BUDGET_WAREHOUSE", str(configured))
     monkeypatch.chdir(tmp_path)
     assert warehouse_path() == configured
-    resource = WarehouseResource()
+    with dg.build_resources({"warehouse": warehouse_resource()}) as built:
+        resource = built.warehouse
     assert resource.published == configured
-    assert resource.candidate == configured.with_name("wh.candidate.duckdb")
-    assert resource.store.root == configured.with_name("wh.extracted")
-    assert resource.dbt_env() == {"BUDGET_WAREHOUSE": str(resource.candidate)}
+    assert resource.candidate == tmp_path / "somewhere" / "wh.candidate.duckdb"
+    assert resource.store.root == tmp_path / "somewhere" / "wh.extracted"
+    # dbt builds the candidate: its path reaches the profile as a dbt var, not through the environment.
+    candidate = tmp_path / "somewhere" / "wh.candidate.duckdb"
+    assert resource.dbt_build_args() == ["--vars", '{"warehouse_path": "' + str(candidate) + '"}']
     monkeypatch.delenv("BUDGET_WAREHOUSE")
     assert warehouse_path() == REPO / "warehouse" / "budget.duckdb"
     # That dbt too builds where BUDGET_WAREHOUSE says is shown by tests/test_dbt_models.py: it builds
@@ -293,9 +298,9 @@ def test_publish_folds_the_candidate_write_ahead_log_in(tmp_path):
 
 
 def test_publication_refuses_a_candidate_without_a_passing_result_for_every_suite(tmp_path):
-    from orchestration.assets.publish import unpassed_suites
+    from orchestration.defs.assets.publish import unpassed_suites
+    from orchestration.defs.resources import WarehouseResource
     from orchestration.quality.gate import load_suites
-    from orchestration.resources import WarehouseResource
 
     warehouse = WarehouseResource(warehouse=str(tmp_path / "budget.duckdb"))
     names = [s.name for s in load_suites()]

@@ -26,6 +26,7 @@ from typing import Optional, Sequence
 from .. import codes as C
 from ..model import CoverageLine, ExpenditureLine, Finding, TableRow
 from ..numbers import (
+    ROUNDING_TOLERANCE_PRINTED,
     is_amount,
     join_split_amount,
     parse_amount,
@@ -68,7 +69,6 @@ CHECKED_ONLY_KINDS: dict[str, tuple[str, str]] = {
 _AMOUNT_FIELDS = ("amount_total", "amount_basic", "amount_project", "amount_personnel", "amount_public")
 
 _ROLE_ORDER = (TOTAL, BASIC, PERSONNEL, PUBLIC, PROJECT)
-_TOL = Decimal("0.02")
 _MAX_COMBINATIONS = 4096
 
 _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
@@ -465,7 +465,7 @@ def _table_decimals(body: list[tuple[int, str]]) -> Optional[int]:
 
 def _resolve_rows(ctx: _Context, rows: list[_Row], roles: Sequence[str]) -> None:
     """Give every row a column assignment; use parents to place ambiguous values."""
-    tol = _TOL
+    tol = ROUNDING_TOLERANCE_PRINTED  # the values are still in the printed unit
     keyed = _keyed_roles(roles)
     for row in rows:
         a = row.amounts
@@ -708,7 +708,7 @@ def _check_totals_only(ctx: _Context, row: _Row, roles: Sequence[str]) -> None:
     """A table that prints its 合计 row and no subject row (a 支出总表 of totals only): nothing to
     load at the contract's grain, so its figures are checked against each other here."""
     values = row.assigned or {}
-    if identities_hold(values, roles, _TOL):  # figures as printed, in the table's own unit
+    if identities_hold(values, roles, ROUNDING_TOLERANCE_PRINTED):  # figures as printed, in the table's own unit
         for line in row.lines:
             ctx.cover(line, "total", "totals only, no subject rows: 合计 = 基本支出 + 项目支出 + other columns")
         return
@@ -877,7 +877,7 @@ def _grouped_items(
     items: list[tuple[str, str, Decimal, str]] = []
     if "\t" in text:
         cells = [c.strip() for c in text.split("\t")]
-        for index, (start, role) in enumerate(groups):
+        for start, role in groups:
             chunk = cells[start:start + 3]
             chunk += [""] * (3 - len(chunk))
             code, name, amount_text = chunk

@@ -269,7 +269,7 @@ def _classify(doc, block, rows, columns, unit, cover, findings):
     total_line: Optional[int] = None
     current_unit: Optional[str] = None
     unit_rows: list[tuple[Row, Decimal, list[ProjectLine]]] = []  # 6-digit unit subtotal rows and their projects
-    for index, row in enumerate(rows):
+    for row in rows:
         funds = _funds(row, columns, unit)
         code, text = row.code, row.text
         extra = [n for n in dict.fromkeys(row.lines) if n != row.line]

@@ -36,15 +36,20 @@ nullif(upper(regexp_replace(cast({{ expr }} as varchar), '[\s\x{00A0}\x{3000}\x{
 (case when {{ unit }} = '元' then {{ amount_wan }} * 10000 else {{ amount_wan }} end)
 {%- endmacro %}
 
-{#- The rounding tolerance of one identity, in 万元: 0.02 of the printed unit. -#}
+{#- The rounding tolerance of one identity, in 万元: the var rounding_tolerance_printed of the printed unit. -#}
 {% macro tolerance_wan(unit) -%}
 (case when {{ unit }} = '元' then cast({{ var('rounding_tolerance_printed') }} as decimal(20, 6)) / 10000
       else cast({{ var('rounding_tolerance_printed') }} as decimal(20, 6)) end)
 {%- endmacro %}
 
+{#- A 万元 amount as the table printed it, as text with two decimals, e.g. 1442.99. -#}
+{% macro printed_figure(amount_wan, unit) -%}
+printf('%.2f', cast({{ printed_amount(amount_wan, unit) }} as double))
+{%- endmacro %}
+
 {#- A figure for a human sentence, in the printed unit, two decimals, e.g. 1442.99 万元. -#}
 {% macro figure_text(amount_wan, unit) -%}
-(printf('%.2f', cast({{ printed_amount(amount_wan, unit) }} as double)) || ' ' || coalesce({{ unit }}, '万元'))
+({{ printed_figure(amount_wan, unit) }} || ' ' || coalesce({{ unit }}, '万元'))
 {%- endmacro %}
 
 {#- The valid code lengths: functional 3/5/7 (类/款/项), economic 3/5 (类/款). -#}

@@ -107,8 +107,9 @@ def test_rerendered_layouts_give_the_same_facts(prefix, options):
                 lines[i] = "\t".join(cells)
         doc = source_from_text("\n".join(lines), doc.file_name)
     got, _, findings = _parse(*rerender(doc, block, **options))
-    key = lambda p: (p.project_code, p.project_kind, p.amount_total, p.amount_general_public_budget,
-                     p.amount_other)  # noqa: E731
+    def key(p):
+        return p.project_code, p.project_kind, p.amount_total, p.amount_general_public_budget, p.amount_other
+
     assert [key(p) for p in got] == [key(p) for p in expected]
     assert not [f for f in findings if f.severity == "error"]
 

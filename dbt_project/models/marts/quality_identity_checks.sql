@@ -4,8 +4,9 @@
 --
 -- subject: `<table_kind>:<subject_code|total>[:<amount column>]`; see _marts.yml.
 -- amount_a is the printed figure being checked, amount_b what its parts add up to
--- (or the other table's figure); both in 万元. tolerance_wan is 0.02 of the printed
--- unit (0.02 万元, or 0.000002 万元 = 0.02 元), the greater of the two units across tables.
+-- (or the other table's figure); both in 万元. tolerance_wan is the var rounding_tolerance_printed
+-- (dbt_project.yml) of the printed unit, the greater of the two units across tables.
+-- Each check is one macros/identity_check.sql call over the rows it compares.
 with amounts as (
     select * from {{ ref('int_expenditure_amounts') }}
 ),
@@ -49,21 +50,16 @@ children_sums as (
 ),
 
 parent_vs_children as (
-    select
-        parent.document_id,
-        'parent_vs_children'                                        as "check",
-        parent.table_kind || ':' || parent.subject_code || ':' || parent.amount_column
-                                                                    as subject,
-        parent.table_kind, parent.source_table, parent.source_unit, parent.source_line,
-        parent.subject_code || ' ' || coalesce(parent.subject_name, '') as line_label,
-        parent.amount_column,
-        'printed ' || parent.column_label                           as label_a,
-        'the sum of its ' || children.children || ' printed children ('
-            || children.children_codes || ')'                       as label_b,
-        parent.amount                                               as amount_a,
-        children.children_amount                                    as amount_b,
-        {{ tolerance_wan('parent.source_unit') }}                   as tolerance_wan,
-        'error'                                                     as severity_if_failed
+    {{ identity_check('parent_vs_children',
+        document_id='parent.document_id',
+        subject="parent.table_kind || ':' || parent.subject_code || ':' || parent.amount_column",
+        table_kind='parent.table_kind', source_table='parent.source_table',
+        source_unit='parent.source_unit', source_line='parent.source_line',
+        line_label="parent.subject_code || ' ' || coalesce(parent.subject_name, '')",
+        amount_column='parent.amount_column',
+        label_a="'printed ' || parent.column_label",
+        label_b="'the sum of its ' || children.children || ' printed children (' || children.children_codes || ')'",
+        amount_a='parent.amount', amount_b='children.children_amount', units=['parent.source_unit']) }}
     from amounts as parent
     join children_sums as children using (expenditure_line_id, amount_column)
 ),
@@ -77,20 +73,17 @@ leaf_sums as (
 ),
 
 total_vs_leaves as (
-    select
-        total_row.document_id,
-        'total_vs_leaves'                                           as "check",
-        total_row.table_kind || ':total:' || total_row.amount_column as subject,
-        total_row.table_kind, total_row.source_table, total_row.source_unit, total_row.source_line,
-        '合计'                                                       as line_label,
-        total_row.amount_column,
-        'printed ' || total_row.column_label                        as label_a,
-        'the sum of the ' || coalesce(leaf_sums.leaves, 0) || ' leaf rows'
-                                                                    as label_b,
-        total_row.amount                                            as amount_a,
-        coalesce(leaf_sums.leaves_amount, 0)                        as amount_b,
-        {{ tolerance_wan('total_row.source_unit') }}                as tolerance_wan,
-        'error'                                                     as severity_if_failed
+    {{ identity_check('total_vs_leaves',
+        document_id='total_row.document_id',
+        subject="total_row.table_kind || ':total:' || total_row.amount_column",
+        table_kind='total_row.table_kind', source_table='total_row.source_table',
+        source_unit='total_row.source_unit', source_line='total_row.source_line',
+        line_label="'合计'",
+        amount_column='total_row.amount_column',
+        label_a="'printed ' || total_row.column_label",
+        label_b="'the sum of the ' || coalesce(leaf_sums.leaves, 0) || ' leaf rows'",
+        amount_a='total_row.amount', amount_b='coalesce(leaf_sums.leaves_amount, 0)',
+        units=['total_row.source_unit']) }}
     from amounts as total_row
     left join leaf_sums using (table_key, amount_column)
     where total_row.row_kind = 'total'
@@ -98,42 +91,32 @@ total_vs_leaves as (
 
 -- 3. 基本支出 + 项目支出 vs 合计, on every row of a table that has both columns
 basic_plus_project_vs_total as (
-    select
-        document_id,
-        'basic_plus_project_vs_total'                               as "check",
-        row_subject                                                 as subject,
-        table_kind, source_table, source_unit, source_line, line_label,
-        'amount_total'                                              as amount_column,
-        'printed 合计'                                               as label_a,
-        '基本支出 + 项目支出'                                          as label_b,
-        amount_total                                                as amount_a,
-        amount_basic + amount_project                               as amount_b,
-        {{ tolerance_wan('source_unit') }}                          as tolerance_wan,
-        'error'                                                     as severity_if_failed
+    {{ identity_check('basic_plus_project_vs_total',
+        subject='row_subject', line_label='line_label',
+        label_a="'printed 合计'", label_b="'基本支出 + 项目支出'",
+        amount_a='amount_total', amount_b='amount_basic + amount_project') }}
     from printed_rows_labelled
     where amount_total is not null and amount_basic is not null and amount_project is not null
 ),
 
--- 4. 人员经费 + 公用经费 vs 基本支出 (vs 合计 in the basic-expenditure table, which has no 基本支出 column)
-personnel_plus_public as (
-    select
-        document_id,
-        case when amount_basic is not null then 'personnel_plus_public_vs_basic'
-             else 'personnel_plus_public_vs_total' end              as "check",
-        row_subject                                                 as subject,
-        table_kind, source_table, source_unit, source_line, line_label,
-        case when amount_basic is not null then 'amount_basic'
-             else 'amount_total' end                                as amount_column,
-        case when amount_basic is not null then 'printed 基本支出'
-             else 'printed 合计' end                                 as label_a,
-        '人员经费 + 公用经费'                                          as label_b,
-        coalesce(amount_basic, amount_total)                        as amount_a,
-        amount_personnel + amount_public                            as amount_b,
-        {{ tolerance_wan('source_unit') }}                          as tolerance_wan,
-        'error'                                                     as severity_if_failed
+-- 4. 人员经费 + 公用经费 vs 基本支出; vs 合计 in the basic-expenditure table, which has no 基本支出 column
+personnel_plus_public_vs_basic as (
+    {{ identity_check('personnel_plus_public_vs_basic',
+        subject='row_subject', line_label='line_label', amount_column="'amount_basic'",
+        label_a="'printed 基本支出'", label_b="'人员经费 + 公用经费'",
+        amount_a='amount_basic', amount_b='amount_personnel + amount_public') }}
+    from printed_rows_labelled
+    where amount_personnel is not null and amount_public is not null and amount_basic is not null
+),
+
+personnel_plus_public_vs_total as (
+    {{ identity_check('personnel_plus_public_vs_total',
+        subject='row_subject', line_label='line_label',
+        label_a="'printed 合计'", label_b="'人员经费 + 公用经费'",
+        amount_a='amount_total', amount_b='amount_personnel + amount_public') }}
     from printed_rows_labelled
     where amount_personnel is not null and amount_public is not null
-      and coalesce(amount_basic, amount_total) is not null
+      and amount_basic is null and amount_total is not null
 ),
 
 -- 5. across tables: class (类) figures of the 支出总表 vs the 收支总表
@@ -167,27 +150,19 @@ documents_with_both_summaries as (
 ),
 
 class_total_vs_income_expenditure_summary as (
-    select
-        document_id,
-        'class_total_vs_income_expenditure_summary'                 as "check",
-        'expenditure_summary:' || class_code                        as subject,
-        'expenditure_summary'                                       as table_kind,
-        coalesce(expenditure.source_table, income.source_table)     as source_table,
-        coalesce(expenditure.source_unit, income.source_unit)       as source_unit,
-        coalesce(expenditure.source_line, income.source_line)       as source_line,
-        '类 ' || class_code || coalesce(' ' || income.class_name, '') as line_label,
-        'amount_total'                                              as amount_column,
-        coalesce(expenditure.source_table, '支出总表') || ' class figure'
-            || case when expenditure.class_code is null then ' (class not printed)' else '' end
-                                                                    as label_a,
-        coalesce(income.source_table, '收支总表') || ' class figure'
-            || coalesce(' (line ' || income.source_line || ')', ' (class not printed)')
-                                                                    as label_b,
-        coalesce(expenditure.amount, 0)                             as amount_a,
-        coalesce(income.amount, 0)                                  as amount_b,
-        greatest({{ tolerance_wan('expenditure.source_unit') }}, {{ tolerance_wan('income.source_unit') }})
-                                                                    as tolerance_wan,
-        'error'                                                     as severity_if_failed
+    {{ identity_check('class_total_vs_income_expenditure_summary',
+        subject="'expenditure_summary:' || class_code",
+        table_kind="'expenditure_summary'",
+        source_table='coalesce(expenditure.source_table, income.source_table)',
+        source_unit='coalesce(expenditure.source_unit, income.source_unit)',
+        source_line='coalesce(expenditure.source_line, income.source_line)',
+        line_label="'类 ' || class_code || coalesce(' ' || income.class_name, '')",
+        label_a="coalesce(expenditure.source_table, '支出总表') || ' class figure'
+            || case when expenditure.class_code is null then ' (class not printed)' else '' end",
+        label_b="coalesce(income.source_table, '收支总表') || ' class figure'
+            || coalesce(' (line ' || income.source_line || ')', ' (class not printed)')",
+        amount_a='coalesce(expenditure.amount, 0)', amount_b='coalesce(income.amount, 0)',
+        units=['expenditure.source_unit', 'income.source_unit']) }}
     from expenditure_summary_classes as expenditure
     full outer join income_expenditure_summary_classes as income using (document_id, class_code)
     where document_id in (select document_id from documents_with_both_summaries)
@@ -216,27 +191,19 @@ general_public_classes as (
 ),
 
 class_total_vs_general_public_functional as (
-    select
-        document_id,
-        'class_total_vs_general_public_functional'                  as "check",
-        'expenditure_summary:' || class_code                        as subject,
-        'expenditure_summary'                                       as table_kind,
-        coalesce(expenditure.source_table, general_public.source_table) as source_table,
-        coalesce(expenditure.source_unit, general_public.source_unit)   as source_unit,
-        coalesce(expenditure.source_line, general_public.source_line)   as source_line,
-        '类 ' || class_code                                         as line_label,
-        'amount_total'                                              as amount_column,
-        coalesce(expenditure.source_table, '支出总表') || ' class figure'
-            || case when expenditure.class_code is null then ' (class not printed)' else '' end
-                                                                    as label_a,
-        coalesce(general_public.source_table, '一般公共预算支出表') || ' class figure'
-            || coalesce(' (line ' || general_public.source_line || ')', ' (class not printed)')
-                                                                    as label_b,
-        coalesce(expenditure.amount, 0)                             as amount_a,
-        coalesce(general_public.amount, 0)                          as amount_b,
-        greatest({{ tolerance_wan('expenditure.source_unit') }}, {{ tolerance_wan('general_public.source_unit') }})
-                                                                    as tolerance_wan,
-        'error'                                                     as severity_if_failed
+    {{ identity_check('class_total_vs_general_public_functional',
+        subject="'expenditure_summary:' || class_code",
+        table_kind="'expenditure_summary'",
+        source_table='coalesce(expenditure.source_table, general_public.source_table)',
+        source_unit='coalesce(expenditure.source_unit, general_public.source_unit)',
+        source_line='coalesce(expenditure.source_line, general_public.source_line)',
+        line_label="'类 ' || class_code",
+        label_a="coalesce(expenditure.source_table, '支出总表') || ' class figure'
+            || case when expenditure.class_code is null then ' (class not printed)' else '' end",
+        label_b="coalesce(general_public.source_table, '一般公共预算支出表') || ' class figure'
+            || coalesce(' (line ' || general_public.source_line || ')', ' (class not printed)')",
+        amount_a='coalesce(expenditure.amount, 0)', amount_b='coalesce(general_public.amount, 0)',
+        units=['expenditure.source_unit', 'general_public.source_unit']) }}
     from expenditure_summary_classes as expenditure
     full outer join general_public_classes as general_public using (document_id, class_code)
     where document_id in (select document_id from all_general_public_documents)
@@ -262,47 +229,28 @@ three_public_tables as (
 ),
 
 three_public_total as (
-    select
-        document_id,
-        'three_public_total'                                        as "check",
-        'three_public:total' || case when amount_kind = 'budget' then ':budget' else '' end
-                                                                    as subject,
-        'three_public'                                              as table_kind,
-        source_table, source_unit,
-        total_line                                                  as source_line,
-        '“三公”经费合计'                                              as line_label,
-        'amount'                                                    as amount_column,
-        'printed 合计' || case when amount_kind = 'budget' then ' (预算数)' else '' end
-                                                                    as label_a,
-        '因公出国（境）费 + 公务用车购置及运行费 + 公务接待费'             as label_b,
-        total                                                       as amount_a,
-        coalesce(outbound, 0)
+    {{ identity_check('three_public_total',
+        subject="'three_public:total' || case when amount_kind = 'budget' then ':budget' else '' end",
+        table_kind="'three_public'", source_line='total_line',
+        line_label="'“三公”经费合计'", amount_column="'amount'",
+        label_a="'printed 合计' || case when amount_kind = 'budget' then ' (预算数)' else '' end",
+        label_b="'因公出国（境）费 + 公务用车购置及运行费 + 公务接待费'",
+        amount_a='total',
+        amount_b='coalesce(outbound, 0)
             + coalesce(vehicle, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0))
-            + coalesce(reception, 0)                                as amount_b,
-        {{ tolerance_wan('source_unit') }}                          as tolerance_wan,
-        'error'                                                     as severity_if_failed
+            + coalesce(reception, 0)') }}
     from three_public_tables
     where total is not null
       and coalesce(outbound, vehicle, vehicle_purchase, vehicle_operation, reception) is not null
 ),
 
 three_public_vehicle as (
-    select
-        document_id,
-        'three_public_vehicle'                                      as "check",
-        'three_public:vehicle' || case when amount_kind = 'budget' then ':budget' else '' end
-                                                                    as subject,
-        'three_public'                                              as table_kind,
-        source_table, source_unit,
-        vehicle_line                                                as source_line,
-        '公务用车购置及运行费'                                          as line_label,
-        'amount'                                                    as amount_column,
-        'printed 公务用车购置及运行费'                                  as label_a,
-        '购置费 + 运行费'                                              as label_b,
-        vehicle                                                     as amount_a,
-        coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0) as amount_b,
-        {{ tolerance_wan('source_unit') }}                          as tolerance_wan,
-        'error'                                                     as severity_if_failed
+    {{ identity_check('three_public_vehicle',
+        subject="'three_public:vehicle' || case when amount_kind = 'budget' then ':budget' else '' end",
+        table_kind="'three_public'", source_line='vehicle_line',
+        line_label="'公务用车购置及运行费'", amount_column="'amount'",
+        label_a="'printed 公务用车购置及运行费'", label_b="'购置费 + 运行费'",
+        amount_a='vehicle', amount_b='coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0)') }}
     from three_public_tables
     where vehicle is not null and coalesce(vehicle_purchase, vehicle_operation) is not null
 ),
@@ -333,25 +281,19 @@ expenditure_summary_totals as (
 ),
 
 projects_vs_project_expenditure as (
-    select
-        projects.document_id,
-        'projects_vs_project_expenditure'                           as "check",
-        'project_expenditure:' || projects.part                     as subject,
-        'project_expenditure'                                       as table_kind,
-        projects.source_table, projects.source_unit, projects.source_line,
-        '项目合计'                                                   as line_label,
-        'amount_total'                                              as amount_column,
-        'the sum of the ' || projects.projects
-            || case projects.part when 'basic' then ' R/Y (basic) lines' else ' project lines' end
-                                                                    as label_a,
-        coalesce(totals.source_table, '支出总表') || ' 合计 row, '
+    {{ identity_check('projects_vs_project_expenditure', severity='warning',
+        document_id='projects.document_id',
+        subject="'project_expenditure:' || projects.part",
+        table_kind="'project_expenditure'", source_table='projects.source_table',
+        source_unit='projects.source_unit', source_line='projects.source_line',
+        line_label="'项目合计'",
+        label_a="'the sum of the ' || projects.projects
+            || case projects.part when 'basic' then ' R/Y (basic) lines' else ' project lines' end",
+        label_b="coalesce(totals.source_table, '支出总表') || ' 合计 row, '
             || case projects.part when 'basic' then '基本支出' else '项目支出' end
-            || ' (line ' || totals.source_line || ')'               as label_b,
-        projects.amount                                             as amount_a,
-        totals.amount                                               as amount_b,
-        greatest({{ tolerance_wan('projects.source_unit') }}, {{ tolerance_wan('totals.source_unit') }})
-                                                                    as tolerance_wan,
-        'warning'                                                   as severity_if_failed
+            || ' (line ' || totals.source_line || ')'",
+        amount_a='projects.amount', amount_b='totals.amount',
+        units=['projects.source_unit', 'totals.source_unit']) }}
     from project_sums as projects
     join expenditure_summary_totals as totals
       on totals.document_id = projects.document_id
@@ -362,7 +304,8 @@ all_checks as (
     select * from parent_vs_children
     union all by name select * from total_vs_leaves
     union all by name select * from basic_plus_project_vs_total
-    union all by name select * from personnel_plus_public
+    union all by name select * from personnel_plus_public_vs_basic
+    union all by name select * from personnel_plus_public_vs_total
     union all by name select * from class_total_vs_income_expenditure_summary
     union all by name select * from class_total_vs_general_public_functional
     union all by name select * from three_public_total

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from .quality.gate import Suite, SuiteResult, load_suites, run_gate
-from .resources import WarehouseResource
-from .warehouse import gate_dir, pause_point
+from orchestration.quality.gate import Suite, SuiteResult, load_suites, run_gate
+from orchestration.warehouse import gate_dir, pause_point
+from orchestration.defs.resources import WarehouseResource
 
 
 def record(candidate: Path, result: SuiteResult) -> None:

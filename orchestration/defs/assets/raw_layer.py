@@ -3,13 +3,13 @@
 import polars as pl
 import dagster as dg
 
-from .. import run_lock
-from ..corpus import Candidate, decide
-from ..documents import scan_raw_dir
+from orchestration import run_lock
+from orchestration.corpus import Candidate, decide
+from orchestration.documents import scan_raw_dir
 from budget_extraction.model import RAW_TABLES
-from ..resources import DUCKDB_POOL, WarehouseResource
-from ..warehouse import build_raw_layer, read_reviewed
-from .extraction import extracted_documents
+from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
+from orchestration.warehouse import build_raw_layer, read_reviewed
+from orchestration.defs.assets.extraction import extracted_documents
 
 RAW_LAYER_TABLES = [*RAW_TABLES, "document_status", "reviewed_inconsistencies"]
 

@@ -3,10 +3,10 @@ import json
 
 import dagster as dg
 
-from .documents import scan_raw_dir
-from .jobs import document_refresh_job
-from .partitions import document_partitions
-from .resources import raw_dir
+from orchestration.documents import scan_raw_dir
+from orchestration.defs.jobs import rebuild_warehouse_job
+from orchestration.defs.partitions import document_partitions
+from orchestration.defs.resources import WarehouseResource
 
 
 def _fingerprint(path) -> str:
@@ -14,10 +14,10 @@ def _fingerprint(path) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-@dg.sensor(job=document_refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
-def raw_documents_sensor(context: dg.SensorEvaluationContext):
+@dg.sensor(job=rebuild_warehouse_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def raw_documents_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    files = {f.document_id: f for f in scan_raw_dir(raw_dir())}
+    files = {f.document_id: f for f in scan_raw_dir(warehouse.raw_path)}
     now = {key: _fingerprint(f.path) for key, f in files.items()}
     known = set(context.instance.get_dynamic_partitions(document_partitions.name))
 

@@ -6,10 +6,10 @@ import os
 import dagster as dg
 import duckdb
 
-from .. import run_lock
-from ..quality.gate import load_suites
-from ..resources import DUCKDB_POOL, WarehouseResource
-from ..warehouse import gate_dir, pause_point, publish
+from orchestration import run_lock
+from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
+from orchestration.quality.gate import load_suites
+from orchestration.warehouse import gate_dir, pause_point, publish
 
 
 class GateNotPassed(Exception):

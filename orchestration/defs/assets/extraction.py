@@ -4,12 +4,12 @@ import os
 
 import dagster as dg
 
-from .. import run_lock
-from ..documents import scan_raw_dir
-from ..extraction_worker import MAX_WORKERS, extract_all
-from ..partitions import document_partitions
-from ..resources import WarehouseResource
-from ..warehouse import pause_point
+from orchestration import run_lock
+from orchestration.defs.partitions import document_partitions
+from orchestration.defs.resources import WarehouseResource
+from orchestration.documents import scan_raw_dir
+from orchestration.extraction_worker import MAX_WORKERS, extract_all
+from orchestration.warehouse import pause_point
 
 
 raw_document_files = dg.AssetSpec(

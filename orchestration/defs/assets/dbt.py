@@ -1,14 +1,13 @@
 """dbt models as assets: staging and marts built in the candidate warehouse."""
 
-import os
-from contextlib import contextmanager
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from ..resources import DUCKDB_POOL, WarehouseResource, dbt_project
-from ..warehouse import WAREHOUSE_ENV
+from orchestration.defs.project import dbt_project
+from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -24,21 +23,6 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("schema") or "dbt"
 
 
-@contextmanager
-def _building(path):
-    """dbt reads the one shared variable; for its subprocess it names the candidate being built."""
-    previous = os.environ.get(WAREHOUSE_ENV)
-    os.environ[WAREHOUSE_ENV] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(WAREHOUSE_ENV, None)
-        else:
-            os.environ[WAREHOUSE_ENV] = previous
-
-
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=BudgetDbtTranslator(), pool=DUCKDB_POOL)
 def budget_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    with _building(warehouse.candidate):
-        yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build", *warehouse.dbt_build_args()], context=context).stream()
