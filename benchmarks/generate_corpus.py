@@ -19,6 +19,7 @@ adds no error the template itself does not have, so the corpus measures speed, n
 
     .venv/bin/python benchmarks/generate_corpus.py --count 1000 --seed 7 --out /tmp/corpus
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,28 @@ from budget_extraction.metadata import document_metadata  # noqa: E402
 from budget_extraction.source import read_source  # noqa: E402
 from budget_extraction.tables import find_tables  # noqa: E402
 
-CITIES = ("临江市", "安平市", "青州市", "云阳市", "长宁市", "南川市", "北辰市", "东原市", "西峡市", "和平市",
-          "永安市", "广德市", "宁远市", "泰和市", "兴国市", "瑞金市", "建宁市", "崇安市", "丰城市", "高安市")
+CITIES = (
+    "临江市",
+    "安平市",
+    "青州市",
+    "云阳市",
+    "长宁市",
+    "南川市",
+    "北辰市",
+    "东原市",
+    "西峡市",
+    "和平市",
+    "永安市",
+    "广德市",
+    "宁远市",
+    "泰和市",
+    "兴国市",
+    "瑞金市",
+    "建宁市",
+    "崇安市",
+    "丰城市",
+    "高安市",
+)
 DISTRICT_CHARS = "东西南北中新安平和兴华康宁泰福昌"
 AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.]*\s*%)")
 YEAR = re.compile(r"(?<!\d)(20[0-3]\d)(?=\s*年)")
@@ -119,8 +140,7 @@ def to_yuan_tables(text: str, name: str) -> str:
             continue
         for number in range(block.start_line, block.end_line + 1):
             line = UNIT_WAN.sub(r"\1元", lines[number - 1])
-            lines[number - 1] = AMOUNT.sub(
-                lambda m: f"{Decimal(m.group(1).replace(',', '')) * 10000:.2f}", line)
+            lines[number - 1] = AMOUNT.sub(lambda m: f"{Decimal(m.group(1).replace(',', '')) * 10000:.2f}", line)
     return "\n".join(lines)
 
 
@@ -166,8 +186,7 @@ def allowed_variants(template: Template) -> list[tuple[int, str]]:
     return allowed
 
 
-def generate(out: Path, count: int, seed: int, raw_dir: Path, pdf_corpus: Path | None,
-             reviewed_csv: Path) -> Path:
+def generate(out: Path, count: int, seed: int, raw_dir: Path, pdf_corpus: Path | None, reviewed_csv: Path) -> Path:
     """Write count documents into out/raw and the reviewed list that covers them; return the list's path."""
     templates = load_templates(raw_dir, pdf_corpus, reviewed_csv)
     if not templates:
@@ -175,8 +194,11 @@ def generate(out: Path, count: int, seed: int, raw_dir: Path, pdf_corpus: Path |
     rng = random.Random(seed)
     variants = {template.name: allowed_variants(template) for template in templates}
     (out / "raw").mkdir(parents=True, exist_ok=True)
-    header = [line for line in reviewed_csv.read_text("utf-8").splitlines()
-              if line.startswith("#") or line.startswith("document_id,")]
+    header = [
+        line
+        for line in reviewed_csv.read_text("utf-8").splitlines()
+        if line.startswith("#") or line.startswith("document_id,")
+    ]
     reviewed_rows = []
     for index in range(count):
         template = templates[index % len(templates)]
@@ -184,7 +206,7 @@ def generate(out: Path, count: int, seed: int, raw_dir: Path, pdf_corpus: Path |
         text = render(template, index, rng.choice(YEAR_OFFSETS), factor, layout)
         document_id = f"gen{seed}_{index:05d}"
         (out / "raw" / f"{document_id}.txt").write_text(text, "utf-8")
-        reviewed_rows += [document_id + row[len(template.name):] for row in template.reviewed]
+        reviewed_rows += [document_id + row[len(template.name) :] for row in template.reviewed]
     reviewed = out / "reviewed.csv"
     reviewed.write_text("\n".join(header + reviewed_rows) + "\n", "utf-8")
     return reviewed
@@ -194,10 +216,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, required=True, help="folder: documents go to OUT/raw, the list to OUT/reviewed.csv")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder: documents go to OUT/raw, the list to OUT/reviewed.csv"
+    )
     parser.add_argument("--raw-dir", type=Path, default=REPO / "raw", help="template texts (default: raw/)")
-    parser.add_argument("--pdf-corpus", type=Path, default=REPO.parent / "shared" / "corpus",
-                        help="real PDFs whose text layers are templates too (skipped if absent)")
+    parser.add_argument(
+        "--pdf-corpus",
+        type=Path,
+        default=REPO.parent / "shared" / "corpus",
+        help="real PDFs whose text layers are templates too (skipped if absent)",
+    )
     parser.add_argument("--reviewed", type=Path, default=REPO / "expectations" / "known_source_inconsistencies.csv")
     args = parser.parse_args()
     reviewed = generate(args.out, args.count, args.seed, args.raw_dir, args.pdf_corpus, args.reviewed)

@@ -6,6 +6,7 @@ place that says what a table is) -> ``readers`` (one module per table kind) -> `
 typed rows and findings). ``lines``, ``numbers``, ``codes`` and ``columns`` are the shared
 toolkit the readers import; they import no reader.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,9 +32,9 @@ from .model import (
 )
 from .readers.expenditure import parse_expenditure_tables
 from .readers.income import parse_fiscal_appropriation, parse_income, parse_income_summary
-from .readers.not_modelled import NOT_MODELLED_KINDS, parse_not_modelled
 from .readers.indicators import parse_indicators
 from .readers.narrative import parse_narrative
+from .readers.not_modelled import NOT_MODELLED_KINDS, parse_not_modelled
 from .readers.projects import parse_projects
 from .readers.three_public import parse_three_public
 from .readers.unit_expenditure import parse_unit_expenditure_tables
@@ -43,10 +44,20 @@ from .tables import find_tables, is_data_line, is_financial, table_rows
 CORE_TABLE_KINDS = ("expenditure_summary", "general_public_functional", "general_public_basic_economic")
 # Tables whose every printed figure must land in a fact, a checked parent/total, or a finding.
 ACCOUNTED_TABLE_KINDS = (
-    "income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",
-    "general_public_functional", "general_public_by_unit", "general_public_basic_economic", "three_public",
-    "government_fund", "state_capital", "project_expenditure",
-    "fiscal_appropriation_functional", "fiscal_appropriation_basic_economic", *NOT_MODELLED_KINDS,
+    "income_expenditure_summary",
+    "income_summary",
+    "expenditure_summary",
+    "fiscal_appropriation_summary",
+    "general_public_functional",
+    "general_public_by_unit",
+    "general_public_basic_economic",
+    "three_public",
+    "government_fund",
+    "state_capital",
+    "project_expenditure",
+    "fiscal_appropriation_functional",
+    "fiscal_appropriation_basic_economic",
+    *NOT_MODELLED_KINDS,
 )
 _PRINTED_AMOUNT = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d+\.\d+")
 
@@ -116,8 +127,13 @@ def page_rows(doc: SourceDocument) -> list[PageRow]:
     for number, page in enumerate(doc.line_pages, 1):
         lines_of.setdefault(page, []).append(number)
     return [
-        PageRow(doc.document_id, page, min(lines_of[page]) if page in lines_of else None,
-                max(lines_of[page]) if page in lines_of else None, page in lines_of)
+        PageRow(
+            doc.document_id,
+            page,
+            min(lines_of[page]) if page in lines_of else None,
+            max(lines_of[page]) if page in lines_of else None,
+            page in lines_of,
+        )
         for page in range(1, doc.page_count + 1)
     ]
 
@@ -132,8 +148,14 @@ def textless_page_findings(doc: SourceDocument, blocks: list) -> list[Finding]:
         in_tables = first_table_page is not None and page > first_table_page
         severity = "warning" if in_tables else "info"
         where = "among the tables: any table printed on it is not read" if in_tables else "before the tables"
-        findings.append(Finding(doc.document_id, "page_without_text", severity,
-                                f"{doc.file_name} page {page}: no text layer (a scanned image?), {where}"))
+        findings.append(
+            Finding(
+                doc.document_id,
+                "page_without_text",
+                severity,
+                f"{doc.file_name} page {page}: no text layer (a scanned image?), {where}",
+            )
+        )
     return findings
 
 
@@ -141,8 +163,10 @@ def _require_identity(doc: SourceDocument, row: DocumentRow) -> None:
     """A document we cannot place (no year, stage, department) is not a disclosure we can publish."""
     missing = [name for name in ("department_name", "fiscal_year", "stage") if getattr(row, name) is None]
     if missing:
-        raise BadInputError(doc.file_name, f"not a recognisable 部门预算/部门决算 disclosure: could not read "
-                                           f"{', '.join(missing)} from the text")
+        raise BadInputError(
+            doc.file_name,
+            f"not a recognisable 部门预算/部门决算 disclosure: could not read {', '.join(missing)} from the text",
+        )
 
 
 def _require_complete(doc: SourceDocument, blocks, part: str) -> list[Finding]:
@@ -156,11 +180,21 @@ def _require_complete(doc: SourceDocument, blocks, part: str) -> list[Finding]:
     if last.end_line < last_text or last.is_empty:
         return []
     if part == "tables":
-        return [Finding(doc.document_id, "tables_part_ends_in_table", "warning",
-                        f"{doc.file_name}:{last_text}: a tables part ends inside table {last.label} ({last.title}); "
-                        "read as the end of the file, not as a cut", last_text)]
-    raise BadInputError(doc.file_name, f"truncated: the text ends inside table {last.label} "
-                                       f"({last.title}) with no table or section after it", last_text)
+        return [
+            Finding(
+                doc.document_id,
+                "tables_part_ends_in_table",
+                "warning",
+                f"{doc.file_name}:{last_text}: a tables part ends inside table {last.label} ({last.title}); "
+                "read as the end of the file, not as a cut",
+                last_text,
+            )
+        ]
+    raise BadInputError(
+        doc.file_name,
+        f"truncated: the text ends inside table {last.label} ({last.title}) with no table or section after it",
+        last_text,
+    )
 
 
 def _prints_amounts(text: str, unit: str | None) -> bool:
@@ -179,10 +213,16 @@ def unaccounted_lines(doc: SourceDocument, blocks, coverage: list[CoverageLine])
         for number in range(block.header_end_line + 1, block.end_line + 1):
             text = doc.line(number)
             if number not in covered and _prints_amounts(text, block.unit):
-                findings.append(Finding(
-                    doc.document_id, "unaccounted_line", "error",
-                    f"{doc.file_name}:{number} {block.label} {block.title}: a line with printed amounts that no "
-                    f"table parser read or reported: {' '.join(text.split())[:80]}", number))
+                findings.append(
+                    Finding(
+                        doc.document_id,
+                        "unaccounted_line",
+                        "error",
+                        f"{doc.file_name}:{number} {block.label} {block.title}: a line with printed amounts that no "
+                        f"table parser read or reported: {' '.join(text.split())[:80]}",
+                        number,
+                    )
+                )
     return findings
 
 
@@ -235,9 +275,15 @@ def extract_document(doc: SourceDocument) -> Extraction:
     _require_identity(doc, document)
     result = Extraction(document=document, pages=page_rows(doc), source_text="\n".join(doc.lines))
     if meta.scope is None:
-        result.findings.append(Finding(doc.document_id, "scope_inferred", "info",
-                                       f"{doc.file_name}: neither 汇总/本级 nor subordinate units are printed; "
-                                       "read as one unit's document (scope entity)"))
+        result.findings.append(
+            Finding(
+                doc.document_id,
+                "scope_inferred",
+                "info",
+                f"{doc.file_name}: neither 汇总/本级 nor subordinate units are printed; "
+                "read as one unit's document (scope entity)",
+            )
+        )
 
     blocks = find_tables(doc)
     financial = [block for block in blocks if is_financial(block)]
@@ -259,17 +305,26 @@ def extract_document(doc: SourceDocument) -> Extraction:
     result.findings.extend(findings)
 
     if part == "narrative":
-        result.findings.append(Finding(
-            doc.document_id, "narrative_part", "info",
-            f"{doc.file_name}: the narrative part (说明) of a document published in two files: it prints "
-            "no financial table; its tables are read from its companion tables part"))
+        result.findings.append(
+            Finding(
+                doc.document_id,
+                "narrative_part",
+                "info",
+                f"{doc.file_name}: the narrative part (说明) of a document published in two files: it prints "
+                "no financial table; its tables are read from its companion tables part",
+            )
+        )
         return result
     found = {table.table_kind for table in result.tables}
     for kind in CORE_TABLE_KINDS:
         if kind not in found:
             result.findings.append(
-                Finding(doc.document_id, "core_table_missing", "warning",
-                        f"{doc.file_name}: no {kind} table recognised; the document is loaded without it")
+                Finding(
+                    doc.document_id,
+                    "core_table_missing",
+                    "warning",
+                    f"{doc.file_name}: no {kind} table recognised; the document is loaded without it",
+                )
             )
     return result
 

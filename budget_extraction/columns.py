@@ -5,11 +5,12 @@ other columns (经营支出, 上缴上级…) some tables add; regions reorder t
 that maps amounts to these columns (the functional and economic tables, the table by unit)
 reads the header here.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Optional, Sequence
 
 from . import codes as C
 from .numbers import unit_of
@@ -17,14 +18,16 @@ from .source import SourceDocument
 from .tables import TableBlock, is_header_line
 
 TOTAL, BASIC, PROJECT, PERSONNEL, PUBLIC, OTHER = "total", "basic", "project", "personnel", "public", "other"
-_OTHER_COLUMN = re.compile(r"经营支出|上缴上级|对附属单位补助|对附属部门补助|结转下年|年初结转|本年收入|年末结转|预留机动")
+_OTHER_COLUMN = re.compile(
+    r"经营支出|上缴上级|对附属单位补助|对附属部门补助|结转下年|年初结转|本年收入|年末结转|预留机动"
+)
 
 
 def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _role_of(stack: Sequence[str], classification: str) -> Optional[str]:
+def _role_of(stack: Sequence[str], classification: str) -> str | None:
     """The role of one column from its header texts, top to bottom (spanning titles first)."""
     texts = [compact(t) for t in stack if compact(t)]
     if not texts:
@@ -102,7 +105,7 @@ _ROLE_WORD = re.compile(r"人员经费|公用经费|基本支出|项目支出|�
 _WORD_ROLE = {"人员经费": PERSONNEL, "公用经费": PUBLIC, "基本支出": BASIC, "项目支出": PROJECT, "小计": BASIC}
 
 
-def _positional_roles(header_lines: Sequence[str], classification: str) -> Optional[list[str]]:
+def _positional_roles(header_lines: Sequence[str], classification: str) -> list[str] | None:
     """Roles in the order the header prints its words, or None when the header does not say.
 
     One line of titles gives the order directly; two lines give it when the second splits the
@@ -117,7 +120,7 @@ def _positional_roles(header_lines: Sequence[str], classification: str) -> Optio
         return None if "小计" in compact("".join(header_lines)) else lines[0]
     if len(lines) == 2 and lines[0].count(BASIC) == 1 and set(lines[1]) <= {BASIC, PERSONNEL, PUBLIC}:
         at = lines[0].index(BASIC)
-        return lines[0][:at] + lines[1] + lines[0][at + 1:]
+        return lines[0][:at] + lines[1] + lines[0][at + 1 :]
     return None
 
 

@@ -4,6 +4,7 @@ Whatever the layout (tabs, spaces, PDF text with numbers glued to names or split
 lines), every reader reads its lines through these functions, with the table's unit and
 the rounding rule. This module imports no reader.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,7 @@ from .tables import TableBlock
 # glued by the PDF) reads as 0.00 and 4.00 — or four decimals standing alone (万元 printed to the
 # 元, 587.3551), which must not be cut into 587.35 and a stray 51.
 _AMOUNT = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?:\d{4}(?![\d.])|\d{1,2}))?"
-_TOKEN = re.compile(
-    rf"(?P<code>\d+[A-Z]\d*)|(?P<num>{_AMOUNT})|(?P<text>[^\s\d]+(?:\d+[^\s\d]+)*)"
-)
+_TOKEN = re.compile(rf"(?P<code>\d+[A-Z]\d*)|(?P<num>{_AMOUNT})|(?P<text>[^\s\d]+(?:\d+[^\s\d]+)*)")
 
 
 @dataclass(frozen=True)
@@ -126,10 +125,7 @@ def repair_split_numbers(tokens: list[Token]) -> list[Token]:
     for index, token in enumerate(tokens):
         on_line.setdefault(token.line, []).append(index)
     for index, token in enumerate(tokens):
-        if (
-            _is_half_amount(token)
-            and all(_is_half_amount(tokens[i]) for i in on_line[token.line] if i > index)
-        ):
+        if _is_half_amount(token) and all(_is_half_amount(tokens[i]) for i in on_line[token.line] if i > index):
             waiting.append(len(out))
             out.append(token)
             continue
@@ -170,8 +166,11 @@ def data_lines(doc: SourceDocument, block: TableBlock) -> Iterable[tuple[int, st
 def note_lines(doc: SourceDocument, block: TableBlock) -> list[tuple[int, str]]:
     """The non-blank lines after the data (notes, a following title): accounted as notes."""
     data = {n for n, _ in data_lines(doc, block)}
-    return [(n, t) for n, t in doc.numbered(block.header_end_line + 1, block.end_line)
-            if t.strip() and n not in data and (n > max(data, default=0) or is_page_number(doc, n))]
+    return [
+        (n, t)
+        for n, t in doc.numbered(block.header_end_line + 1, block.end_line)
+        if t.strip() and n not in data and (n > max(data, default=0) or is_page_number(doc, n))
+    ]
 
 
 def coverage(doc: SourceDocument, block: TableBlock, line: int, outcome: str, detail: str | None) -> CoverageLine:

@@ -6,6 +6,7 @@ cover, a tables part printed alone), so each fact is voted on by every sentence 
 that states it: the cover and section titles first, then the 编制部门/部门 line of every table.
 Everything is read in one pass over the lines.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,17 @@ _YEAR_STAGE = re.compile(
 _YEAR_TABLE = re.compile(rf"(?P<year>20\d\d)\s*年度?[{_CJK}“”\"、]{{0,24}}?(?P<stage>预算|决算)(?:总)?表")
 # A cover or table header that labels the publisher: "预算主管部门：…", "编制部门：…", "编制单位：…",
 # "部门：…", "部门名称：…", "单位名称：…", "部门/单位：…". The label says which kind of document it is.
-_LABEL_WORDS = ("预算主管部门", "主管部门", "编制部门", "编制单位", "预算单位", "部门名称", "单位名称", "部门/单位", "部门")
+_LABEL_WORDS = (
+    "预算主管部门",
+    "主管部门",
+    "编制部门",
+    "编制单位",
+    "预算单位",
+    "部门名称",
+    "单位名称",
+    "部门/单位",
+    "部门",
+)
 # A label may be printed spaced out ("部 门:") and 部门/单位 with either slash or none.
 _LABEL = re.compile(
     "(?P<label>" + "|".join(r"\s*".join("[/／]?" if c == "/" else c for c in word) for word in _LABEL_WORDS) + ")"
@@ -58,7 +69,9 @@ _STAFFING = re.compile(rf"^(?P<name>[{_CJK}]{{2,30}}?(?:{_ORG_END}))(?P<suffix>{
 _PART_PREFIX = re.compile(r"^.*?第[一二三四五六七八九十]+部分\s*")
 # The narrative sections of the template (说明): a document printing none of them is tables only.
 # A heading is short and prints no amount (a project row "…职责履行经费	12.00" is not a heading).
-_NARRATIVE_SECTION = re.compile(r"主要职能|主要职责|部门职责|单位职责|部门概况|单位概况|机构设置|名词解释|编制说明|情况说明|公开说明")
+_NARRATIVE_SECTION = re.compile(
+    r"主要职能|主要职责|部门职责|单位职责|部门概况|单位概况|机构设置|名词解释|编制说明|情况说明|公开说明"
+)
 _AMOUNT = re.compile(r"\d\.\d|\d,\d{3}")
 NARRATIVE_HEADING_CHARS = 40
 # Title lines count more near the top of the document (the cover and the table of contents).
@@ -88,7 +101,33 @@ _REGION = re.compile(
 _CITY_MENTION = re.compile(rf"(?P<city>[{_CJK}]{{2}}市)(?![场值级民长委政属县区直])")
 _NOT_A_CITY_START = set("城本全各省该县区我此超上都门股夜集早午晚街闹坊")
 # Common words that end right before a 市 meaning "the city's" ("根据市医保局…").
-_NOT_A_CITY_WORD = {"根据", "按照", "依据", "建立", "全面", "推动", "直辖", "设区", "地级", "县级", "所在", "其他", "报送", "经过", "通过", "配合", "落实", "完成", "执行", "参照", "由于", "为了", "对于", "关于", "联系"}
+_NOT_A_CITY_WORD = {
+    "根据",
+    "按照",
+    "依据",
+    "建立",
+    "全面",
+    "推动",
+    "直辖",
+    "设区",
+    "地级",
+    "县级",
+    "所在",
+    "其他",
+    "报送",
+    "经过",
+    "通过",
+    "配合",
+    "落实",
+    "完成",
+    "执行",
+    "参照",
+    "由于",
+    "为了",
+    "对于",
+    "关于",
+    "联系",
+}
 
 
 @dataclass(frozen=True)
@@ -134,7 +173,7 @@ def canonical_department(name: str) -> str:
     name = _PARTY_SHORT.sub(_PARTY, name)
     committee = _PARTY_COMMITTEE.match(name)
     if committee:
-        name = f"{_PARTY}{committee.group('place')}委员会{name[committee.end():]}"
+        name = f"{_PARTY}{committee.group('place')}委员会{name[committee.end() :]}"
     return name
 
 
@@ -200,7 +239,7 @@ def _read_titles(text: str, weight: int, votes: _Votes) -> None:
 
 
 def _read_labels(text: str, votes: _Votes) -> None:
-    """"编制部门：<name>" and the like: the publisher as the cover or a table header labels it."""
+    """ "编制部门：<name>" and the like: the publisher as the cover or a table header labels it."""
     for match in _LABEL.finditer(text):
         cell = _AMOUNT_UNIT_LABEL.split(match.group("cell"))[0]
         named = _CELL_NAME.match(cell)
@@ -252,8 +291,11 @@ def _department(names: Counter) -> str | None:
 
 
 def _is_narrative_heading(line: str) -> bool:
-    return (len(line) <= NARRATIVE_HEADING_CHARS and _NARRATIVE_SECTION.search(line) is not None
-            and _AMOUNT.search(line) is None)
+    return (
+        len(line) <= NARRATIVE_HEADING_CHARS
+        and _NARRATIVE_SECTION.search(line) is not None
+        and _AMOUNT.search(line) is None
+    )
 
 
 def document_metadata(doc: SourceDocument) -> DocumentMeta:

@@ -4,11 +4,11 @@ The field names are the column names of the ``raw`` schema in DuckDB, which
 the dbt staging models read. Amounts are ``Decimal`` in 万元, converted exactly
 from the printed unit; the printed unit is kept beside them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Finding:
     check: str  # short machine name, e.g. "code_repaired", "unaccounted_line"
     severity: str  # "error" (blocks publication unless reviewed), "warning", "info"
     detail: str  # human sentence naming file, line and the printed figures
-    source_line: Optional[int] = None
+    source_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,12 @@ class DocumentRow:
     source_sha256: str
     encoding: str
     line_count: int
-    department_name: Optional[str]
-    region: Optional[str]
-    fiscal_year: Optional[int]
-    stage: Optional[str]  # budget | final
-    scope: Optional[str]  # consolidated | entity
-    text_sha256: Optional[str] = None  # hash of the decoded, cleaned text: the same document in another encoding
+    department_name: str | None
+    region: str | None
+    fiscal_year: int | None
+    stage: str | None  # budget | final
+    scope: str | None  # consolidated | entity
+    text_sha256: str | None = None  # hash of the decoded, cleaned text: the same document in another encoding
     source_format: str = "text"  # text | pdf
     page_count: int = 0  # pages of a PDF; 0 for text input
     # complete | narrative (说明 only, "公开表附后") | tables (tables only): one document published as two files
@@ -47,8 +47,8 @@ class PageRow:
 
     document_id: str
     page: int
-    first_line: Optional[int]  # None for a page without text
-    last_line: Optional[int]
+    first_line: int | None  # None for a page without text
+    last_line: int | None
     has_text: bool
 
 
@@ -60,7 +60,7 @@ class TableRow:
     table_kind: str  # see tables.TABLE_KINDS
     source_table: str  # label as printed: 表3, 附表 4-3, 公开表3, 公开 03 表
     title: str
-    source_unit: Optional[str]  # 万元 | 元
+    source_unit: str | None  # 万元 | 元
     start_line: int
     end_line: int
     is_empty: bool  # printed with a note that the table has no data
@@ -75,14 +75,14 @@ class ExpenditureLine:
     fund_scope: str  # all_funds | general_public_budget | government_fund | state_capital
     classification: str  # functional | economic
     row_kind: str  # "subject" (a coded row) or "total" (合计 row)
-    printed_code: Optional[str]  # as printed, digits only, None on a total row
-    subject_code: Optional[str]  # full code after repair, None on a total row
-    subject_name: Optional[str]
-    amount_total: Optional[Decimal]
-    amount_basic: Optional[Decimal]
-    amount_project: Optional[Decimal]
-    amount_personnel: Optional[Decimal]
-    amount_public: Optional[Decimal]
+    printed_code: str | None  # as printed, digits only, None on a total row
+    subject_code: str | None  # full code after repair, None on a total row
+    subject_name: str | None
+    amount_total: Decimal | None
+    amount_basic: Decimal | None
+    amount_project: Decimal | None
+    amount_personnel: Decimal | None
+    amount_public: Decimal | None
     source_unit: str
     source_table: str
     source_line: int
@@ -91,15 +91,15 @@ class ExpenditureLine:
 @dataclass(frozen=True)
 class ProjectLine:
     document_id: str
-    project_code: Optional[str]
+    project_code: str | None
     project_name: str
-    unit_name: Optional[str]
-    project_kind: Optional[str]  # R personnel, Y running costs, T special-purpose (from the code)
-    amount_total: Optional[Decimal]
-    amount_general_public_budget: Optional[Decimal]
-    amount_government_fund: Optional[Decimal]
-    amount_state_capital: Optional[Decimal]
-    amount_other: Optional[Decimal]
+    unit_name: str | None
+    project_kind: str | None  # R personnel, Y running costs, T special-purpose (from the code)
+    amount_total: Decimal | None
+    amount_general_public_budget: Decimal | None
+    amount_government_fund: Decimal | None
+    amount_state_capital: Decimal | None
+    amount_other: Decimal | None
     source_unit: str
     source_table: str
     source_line: int
@@ -109,7 +109,7 @@ class ProjectLine:
 class ThreePublicLine:
     document_id: str
     item: str  # total | outbound | vehicle | vehicle_purchase | vehicle_operation | reception
-    amount: Optional[Decimal]
+    amount: Decimal | None
     source_unit: str
     source_table: str
     source_line: int
@@ -122,17 +122,17 @@ class IncomeLine:
     document_id: str
     income_source: str  # general_public_budget | government_fund | state_capital | fiscal_special | business | operating | superior_subsidy | subordinate | other | carryover | total
     item_name: str  # as printed (收支总表: the income item; 收入总表: the column title)
-    amount: Optional[Decimal]
+    amount: Decimal | None
     source_unit: str
     source_table: str
     source_line: int
-    table_kind: Optional[str] = None  # income_expenditure_summary | income_summary
-    unit_code: Optional[str] = None  # 收入总表 by unit: the unit's code as printed (202, 202001)
-    unit_name: Optional[str] = None  # 收入总表 by unit: the unit's name as printed
-    subject_code: Optional[str] = None  # 收入总表 by function: full functional code (repaired if cut short)
-    row_kind: Optional[str] = None  # 收入总表: total (合计 row) | unit | subject
-    subject_name: Optional[str] = None  # 收入总表 by function: the subject name as printed
-    printed_code: Optional[str] = None  # 收入总表 by function: the code as printed (may be cut short)
+    table_kind: str | None = None  # income_expenditure_summary | income_summary
+    unit_code: str | None = None  # 收入总表 by unit: the unit's code as printed (202, 202001)
+    unit_name: str | None = None  # 收入总表 by unit: the unit's name as printed
+    subject_code: str | None = None  # 收入总表 by function: full functional code (repaired if cut short)
+    row_kind: str | None = None  # 收入总表: total (合计 row) | unit | subject
+    subject_name: str | None = None  # 收入总表 by function: the subject name as printed
+    printed_code: str | None = None  # 收入总表 by function: the code as printed (may be cut short)
 
 
 @dataclass(frozen=True)
@@ -141,14 +141,14 @@ class UnitExpenditureLine:
 
     document_id: str
     table_kind: str  # general_public_by_unit
-    unit_code: Optional[str]  # as printed, None on the 合计 row
-    unit_name: Optional[str]
+    unit_code: str | None  # as printed, None on the 合计 row
+    unit_name: str | None
     row_kind: str  # unit | total
-    amount_total: Optional[Decimal]
-    amount_basic: Optional[Decimal]
-    amount_personnel: Optional[Decimal]
-    amount_public: Optional[Decimal]
-    amount_project: Optional[Decimal]
+    amount_total: Decimal | None
+    amount_basic: Decimal | None
+    amount_personnel: Decimal | None
+    amount_public: Decimal | None
+    amount_project: Decimal | None
     source_unit: str
     source_table: str
     source_line: int
@@ -162,7 +162,7 @@ class ClassTotalLine:
     table_kind: str
     subject_code: str  # 3-digit class code resolved from the printed class name
     subject_name: str
-    amount: Optional[Decimal]
+    amount: Decimal | None
     source_unit: str
     source_table: str
     source_line: int
@@ -173,25 +173,25 @@ class IndicatorLine:
     document_id: str
     table_kind: str  # department_target | project_target | department_self_eval | project_self_eval
     target_scope: str  # department | project
-    project_code: Optional[str]
-    project_name: Optional[str]
+    project_code: str | None
+    project_name: str | None
     horizon: str  # long_term | annual
-    goal_label: Optional[str]
-    indicator_l1: Optional[str]  # one of 产出指标, 效益指标, 满意度指标, 成本指标 (older frameworks mapped)
-    indicator_l2: Optional[str]
+    goal_label: str | None
+    indicator_l1: str | None  # one of 产出指标, 效益指标, 满意度指标, 成本指标 (older frameworks mapped)
+    indicator_l2: str | None
     indicator_name: str
-    indicator_weight: Optional[float]  # e.g. （2分） printed in the name or a 分值 column
-    target_text: Optional[str]
-    target_op: Optional[str]
-    target_value: Optional[float]
-    target_unit: Optional[str]
-    prior_targets: Optional[str]
-    basis: Optional[str]
-    actual_text: Optional[str]
-    score: Optional[float]
+    indicator_weight: float | None  # e.g. （2分） printed in the name or a 分值 column
+    target_text: str | None
+    target_op: str | None
+    target_value: float | None
+    target_unit: str | None
+    prior_targets: str | None
+    basis: str | None
+    actual_text: str | None
+    score: float | None
     source_table: str
     source_line: int
-    indicator_l1_printed: Optional[str] = None  # the level-1 cell as printed, when it differs from indicator_l1
+    indicator_l1_printed: str | None = None  # the level-1 cell as printed, when it differs from indicator_l1
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ class CoverageLine:
     source_table: str
     source_line: int
     outcome: str  # fact | parent | total | finding | header | note
-    detail: Optional[str]
+    detail: str | None
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ and glues amounts to each other (``0.004.00``) or to the following text
 strings, so every parser reads amounts the same way. Amounts are ``Decimal``
 throughout: a float would not survive the ÷10000 of 元 -> 万元 exactly.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Optional
 
 import yaml
 
@@ -51,7 +52,7 @@ def is_blank_cell(token: str) -> bool:
     return token.strip() in _BLANK
 
 
-def parse_amount(token: str) -> Optional[Decimal]:
+def parse_amount(token: str) -> Decimal | None:
     """The Decimal a cell prints, or None when the cell is blank or not a number.
 
     Separators are dropped; the digits are kept exactly as printed (no rounding).
@@ -66,7 +67,7 @@ def parse_amount(token: str) -> Optional[Decimal]:
         return None
 
 
-def decimals_of(token: str) -> Optional[int]:
+def decimals_of(token: str) -> int | None:
     """Number of printed decimal places of an amount token, None if not an amount."""
     text = token.strip()
     if not is_amount(text):
@@ -74,7 +75,7 @@ def decimals_of(token: str) -> Optional[int]:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def table_decimals(tokens: Iterable[str]) -> Optional[int]:
+def table_decimals(tokens: Iterable[str]) -> int | None:
     """The decimal places a table prints, from the most common among its decimal amounts.
 
     Used to recognise amounts split or glued by the PDF text (only meaningful when the
@@ -86,7 +87,7 @@ def table_decimals(tokens: Iterable[str]) -> Optional[int]:
     return counts.most_common(1)[0][0]
 
 
-def split_glued_amounts(token: str, decimals: Optional[int]) -> Optional[list[str]]:
+def split_glued_amounts(token: str, decimals: int | None) -> list[str] | None:
     """Split ``0.004.00`` into ``['0.00', '4.00']`` when the table prints fixed decimals.
 
     Returns None when the token is not a run of glued amounts.
@@ -99,7 +100,7 @@ def split_glued_amounts(token: str, decimals: Optional[int]) -> Optional[list[st
     return re.findall(one, token)
 
 
-def split_leading_amount(token: str) -> Optional[tuple[str, str]]:
+def split_leading_amount(token: str) -> tuple[str, str] | None:
     """``9,812.41一、一般公共服务支出`` -> (``9,812.41``, ``一、一般公共服务支出``); None otherwise.
 
     Only a decimal amount (or one with separators) counts, so that a code glued to its
@@ -111,10 +112,10 @@ def split_leading_amount(token: str) -> Optional[tuple[str, str]]:
     number = match.group(1)
     if "." not in number and "," not in number:
         return None
-    return number, token[match.end():]
+    return number, token[match.end() :]
 
 
-def join_split_amount(first: str, second: str, decimals: Optional[int]) -> Optional[str]:
+def join_split_amount(first: str, second: str, decimals: int | None) -> str | None:
     """Join ``0.0`` + ``0`` -> ``0.00`` when the table prints ``decimals`` places.
 
     The PDF text breaks a cell's last digit onto the next line; the join only happens
@@ -130,7 +131,7 @@ def join_split_amount(first: str, second: str, decimals: Optional[int]) -> Optio
     return first + second
 
 
-def unit_of(text: str) -> Optional[str]:
+def unit_of(text: str) -> str | None:
     """The unit a line declares (单位：万元, 金额单位：元, 金额部门：万元 ...), else None."""
     match = _UNIT_LINE.search(text)
     if not match:
@@ -138,7 +139,7 @@ def unit_of(text: str) -> Optional[str]:
     return "万元" if "万" in match.group(1) else "元"
 
 
-def to_wan(amount: Optional[Decimal], unit: str) -> Optional[Decimal]:
+def to_wan(amount: Decimal | None, unit: str) -> Decimal | None:
     """Convert a printed amount to 万元 exactly (元 / 10000 by shifting the exponent)."""
     if amount is None:
         return None

@@ -7,6 +7,7 @@ kept, so figures keep their column), or spaces / PDF text (blank cells vanish, a
 wraps over lines, an amount is split as ``0.0`` + ``0``). It also gives each coded row
 its parent (the longest printed code that is a prefix of it), for subtotal checks.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -78,7 +79,7 @@ def _tab_rows(lines: Sequence[tuple[int, str]], labels: int, width: int) -> tupl
     for number, text in lines:
         cells = text.split("\t")
         label_cells = [squash(c) for c in cells[:labels]]
-        values = [squash(c) or None for c in cells[labels:labels + width]]
+        values = [squash(c) or None for c in cells[labels : labels + width]]
         values += [None] * (width - len(values))
         code = next((c for c in label_cells if _CODE.match(c)), None)
         name = "".join(c for c in label_cells if c and c != code)
@@ -110,7 +111,13 @@ def _compact_row(cells: Sequence[str], width: int, number: int) -> PrintedRow | 
     parts = [squash(c) for c in cells]
     code_parts: list[str] = []
     for cell in parts:
-        if not re.fullmatch(r"\d{2,}", cell) or len(code_parts) != 0 and len(cell) != 2 or not code_parts and len(cell) < 3:
+        if (
+            not re.fullmatch(r"\d{2,}", cell)
+            or len(code_parts) != 0
+            and len(cell) != 2
+            or not code_parts
+            and len(cell) < 3
+        ):
             break
         code_parts.append(cell)
     rest = len(code_parts)
@@ -118,8 +125,9 @@ def _compact_row(cells: Sequence[str], width: int, number: int) -> PrintedRow | 
     if glued:  # the last code part printed in the name's cell, a space apart: "01 行政运行"
         code_parts.append(glued.group(1))
         parts[rest] = squash(glued.group(2))
-    first_figure = next((i for i in range(rest, len(parts))
-                         if all(_FIGURE_CELL.fullmatch(v) for v in cells[i].split())), len(parts))
+    first_figure = next(
+        (i for i in range(rest, len(parts)) if all(_FIGURE_CELL.fullmatch(v) for v in cells[i].split())), len(parts)
+    )
     name = "".join(parts[rest:first_figure])
     values = [v for cell in cells[first_figure:] for v in cell.split()]
     if not name or not all(_FIGURE_CELL.fullmatch(v) for v in values) or len(values) > width:
@@ -149,8 +157,13 @@ def _stream_rows(lines: Sequence[tuple[int, str]]) -> tuple[list[PrintedRow], li
     rows: list[PrintedRow] = []
     current: PrintedRow | None = None
     for index, token in enumerate(tokens):
-        is_code = _opens_row(tokens, index) and (current is None or not current.values or not current.code
-                                                  and not current.name or _starts_line(tokens, index))
+        is_code = _opens_row(tokens, index) and (
+            current is None
+            or not current.values
+            or not current.code
+            and not current.name
+            or _starts_line(tokens, index)
+        )
         if current is not None and current.values and (token.kind == "text" or is_code):
             current = None
         if current is None:
@@ -168,9 +181,7 @@ def _stream_rows(lines: Sequence[tuple[int, str]]) -> tuple[list[PrintedRow], li
     return rows, []
 
 
-def read_rows(
-    doc: SourceDocument, block: TableBlock, width: int
-) -> tuple[list[PrintedRow], list[int], list[int]]:
+def read_rows(doc: SourceDocument, block: TableBlock, width: int) -> tuple[list[PrintedRow], list[int], list[int]]:
     """(rows, column-numbering lines, stray lines) of a row table with ``width`` amount columns.
 
     Every line a row took is in its ``lines``; the numbering (栏次) lines are header-like;
@@ -190,14 +201,22 @@ def read_rows(
     return rows, numbering, stray
 
 
-def stray_lines(doc: SourceDocument, block: TableBlock,
-                stray: Sequence[int]) -> tuple[list[CoverageLine], list[Finding]]:
+def stray_lines(
+    doc: SourceDocument, block: TableBlock, stray: Sequence[int]
+) -> tuple[list[CoverageLine], list[Finding]]:
     """Lines read_rows could fit to no row: never dropped, each an error naming file and line."""
     cover = [coverage(doc, block, number, "finding", "a line that fits no row") for number in stray]
-    findings = [Finding(doc.document_id, "unreadable_line", "error",
-                        f"{doc.file_name}:{number} {block.label} {block.title}: a line that fits no row "
-                        f"(text before the first row, or figures outside the amount columns)", number)
-                for number in stray]
+    findings = [
+        Finding(
+            doc.document_id,
+            "unreadable_line",
+            "error",
+            f"{doc.file_name}:{number} {block.label} {block.title}: a line that fits no row "
+            f"(text before the first row, or figures outside the amount columns)",
+            number,
+        )
+        for number in stray
+    ]
     return cover, findings
 
 
@@ -242,8 +261,12 @@ def parents(codes: Sequence[str | None]) -> list[int | None]:
         best: int | None = None
         if code:
             for index, other in enumerate(codes):
-                if (other and len(other) < len(code) and code.startswith(other)
-                        and (best is None or len(other) > len(codes[best] or ""))):
+                if (
+                    other
+                    and len(other) < len(code)
+                    and code.startswith(other)
+                    and (best is None or len(other) > len(codes[best] or ""))
+                ):
                     best = index
         out.append(best)
     return out

@@ -5,14 +5,15 @@ in a given file. This is the one place that classifies titles: the financial tab
 (kinds 1-13) and the performance tables (PERFORMANCE_KINDS: 绩效目标表, 自评表) alike;
 the readers take the blocks found here.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
-from .numbers import unit_of
 from .model import TableRow
+from .numbers import unit_of
 from .source import SourceDocument
 
 # The kinds of table the national template has (budget names; 决算 twins map to the same kind).
@@ -102,8 +103,10 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("fiscal_appropriation_summary", re.compile(r"财政拨款收(?:入)?支(?:出)?(?:预算|决算)?总表")),
     ("general_public_basic_economic", re.compile(r"一般公共预算(?:财政拨款)?基本支出")),
     ("general_public_by_unit", re.compile(r"一般公共预算(?:财政拨款)?支出(?:预算|决算)?表.*分单位")),
-    ("general_public_functional",
-     re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:功能分类)?(?:预算|决算)?(?:表|$)")),
+    (
+        "general_public_functional",
+        re.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出(?:功能分类)?(?:预算|决算)?(?:表|$)"),
+    ),
     # 财政拨款 (一般公共预算 + 政府性基金) by function / by economic class, printed beside the
     # 一般公共预算 tables by some templates: no fund scope of the contract holds them.
     ("fiscal_appropriation_basic_economic", re.compile(r"财政拨款基本支出(?:预算|决算)?表")),
@@ -138,7 +141,7 @@ def _compact(text: str) -> str:
     return re.sub(r"[\s“”\"‘’'「」]", "", text)
 
 
-def classify_title(text: str) -> Optional[str]:
+def classify_title(text: str) -> str | None:
     """The table kind a title names (budget or 决算 wording), or None."""
     compact = _compact(text)
     for kind, pattern in _TITLE_RULES:
@@ -147,7 +150,7 @@ def classify_title(text: str) -> Optional[str]:
     return None
 
 
-def _title_candidate(text: str, loose: bool) -> Optional[tuple[str, str]]:
+def _title_candidate(text: str, loose: bool) -> tuple[str, str] | None:
     """(kind, title) when a whole line is a table title; loose also accepts a title without 表.
 
     A title stands alone: short, no sentence punctuation, no amounts. ``loose`` is for the
@@ -170,7 +173,7 @@ def _title_candidate(text: str, loose: bool) -> Optional[tuple[str, str]]:
     return kind, body
 
 
-def parse_label(text: str) -> Optional[tuple[str, str]]:
+def parse_label(text: str) -> tuple[str, str] | None:
     """(label, rest) when a line starts with a table label; rest is what follows it."""
     match = _LABEL.match(text)
     if not match:
@@ -215,7 +218,7 @@ def _integer_figures_row(cells: list[str]) -> bool:
             break
     else:
         return False
-    labels = cells[:index + 1]
+    labels = cells[: index + 1]
     if not figures or not re.search(r"[\u4e00-\u9fff]", labels[-1]) or _is_column_numbers(" ".join(cells)):
         return False
     return bool(_TOTAL_CELL.match("".join(labels))) or figures >= 2
@@ -225,7 +228,8 @@ def _named_figures(cells: list[str]) -> int:
     """How many cells print a whole number right after a name (``一、教育支出 5210300``): the
     two-sided 收支总表 prints its items this way, name and figure side by side."""
     return sum(
-        1 for name, figure in zip(cells, cells[1:])
+        1
+        for name, figure in zip(cells, cells[1:])
         if re.search(r"[\u4e00-\u9fff]", name) and _INTEGER_CELL.fullmatch(figure)
     )
 
@@ -275,11 +279,11 @@ def _is_meta_line(text: str) -> bool:
 @dataclass(frozen=True)
 class _Anchor:
     line: int
-    label: Optional[str]
-    title: Optional[str]
-    kind: Optional[str]
+    label: str | None
+    title: str | None
+    kind: str | None
     standalone_label: bool
-    unit: Optional[str]
+    unit: str | None
     open_title: bool = False  # a caption whose title goes on over the next line (no 表 yet)
 
 
@@ -291,7 +295,7 @@ def without_unit(text: str) -> str:
     return _UNIT_PHRASE.sub("", text)
 
 
-def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
+def _anchor_at(text: str, number: int, after_label: bool) -> _Anchor | None:
     """An anchor line: a label, a caption (label + title) or a title; the unit may end the line."""
     unit = unit_of(text)
     parsed = parse_label(text)
@@ -303,7 +307,8 @@ def _anchor_at(text: str, number: int, after_label: bool) -> Optional[_Anchor]:
         if caption is not None:
             # The label says a table starts here: its title may wrap before its 表 (…培训费 / 支出预算表).
             found = _title_candidate(without_unit(caption), loose=False) or _title_candidate(
-                without_unit(caption), loose=True)
+                without_unit(caption), loose=True
+            )
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
             found = _title_candidate(without_unit(caption), loose=True)
@@ -342,14 +347,14 @@ class _Group:
                 return False  # two bare titles in a row: a table of contents
         return True
 
-    def label(self) -> Optional[str]:
+    def label(self) -> str | None:
         standalone = [a.label for a in self.anchors if a.standalone_label]
         if standalone:
             return standalone[-1]
         captions = [a.label for a in self.anchors if a.label]
         return captions[-1] if captions else None
 
-    def title_and_kind(self) -> tuple[Optional[str], Optional[str]]:
+    def title_and_kind(self) -> tuple[str | None, str | None]:
         for caption, following in zip(self.anchors, self.anchors[1:]):
             if caption.open_title and following.kind and not following.label and following.line == caption.line + 1:
                 title = f"{caption.title}{following.title}"  # a caption wrapped onto the next line
@@ -366,7 +371,7 @@ class _Group:
 def _anchor_groups(doc: SourceDocument) -> list[_Group]:
     """Runs of label/title lines separated only by blank or meta lines."""
     groups: list[_Group] = []
-    current: Optional[_Group] = None
+    current: _Group | None = None
     gap_ok = True
     for number, text in doc.numbered():
         after_label = (
@@ -389,13 +394,17 @@ def _anchor_groups(doc: SourceDocument) -> list[_Group]:
     return groups
 
 
-def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: Optional[int]) -> int:
+def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: int | None) -> int:
     """Last line of a table before a part heading or the start of performance content."""
     for number in range(start, end + 1):
         text = doc.line(number)
         if _PART_HEADING.match(text):
             return number - 1
-        if data_seen_from is not None and number > data_seen_from and re.search(r"绩效(?:总)?目标|绩效指标|一级指标", text):
+        if (
+            data_seen_from is not None
+            and number > data_seen_from
+            and re.search(r"绩效(?:总)?目标|绩效指标|一级指标", text)
+        ):
             return number - 1
     return end
 
@@ -438,15 +447,15 @@ def _trim_end(doc: SourceDocument, start: int, end: int) -> int:
     return end
 
 
-def _block_for(doc: SourceDocument, group: _Group, limit: int) -> Optional[TableBlock]:
+def _block_for(doc: SourceDocument, group: _Group, limit: int) -> TableBlock | None:
     """Measure the table that starts at an anchor group; None if no table follows it."""
     title, kind = group.title_and_kind()
     label = group.label()
     if kind is None or label is None and title is None:
         return None
     body_start = group.last + 1
-    first_data: Optional[int] = None
-    last_header: Optional[int] = None
+    first_data: int | None = None
+    last_header: int | None = None
     unit = next((a.unit for a in group.anchors if a.unit), None)
     for number in range(group.anchors[0].line, limit + 1):
         text = doc.line(number)
@@ -596,9 +605,15 @@ def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
     starts: list[tuple[int, str, str]] = []
     for number, text in doc.numbered():
         kind = performance_title_kind(text)
-        if kind is None and _DEPARTMENT_OPENING.match(_without_spaces(text)) and (
-                not starts or not starts[-1][1].startswith("department")
-                or number - starts[-1][0] > DEPARTMENT_OPENING_MIN_GAP):
+        if (
+            kind is None
+            and _DEPARTMENT_OPENING.match(_without_spaces(text))
+            and (
+                not starts
+                or not starts[-1][1].startswith("department")
+                or number - starts[-1][0] > DEPARTMENT_OPENING_MIN_GAP
+            )
+        ):
             kind = "department_target"
         if kind:
             starts.append((number, kind, _without_spaces(text.split("\t")[0])))
@@ -625,8 +640,11 @@ def performance_tables(doc: SourceDocument) -> list[TableBlock]:
         if header is None:
             continue
         label = _performance_label(doc, number) or title
-        blocks.append(TableBlock(kind=kind, label=label, title=title, unit=None, start_line=number,
-                                 header_end_line=header, end_line=end))
+        blocks.append(
+            TableBlock(
+                kind=kind, label=label, title=title, unit=None, start_line=number, header_end_line=header, end_line=end
+            )
+        )
     return blocks
 
 

@@ -5,6 +5,7 @@ document for the same department, year and stage, a file removed from
 ``raw/``) are made here, as a pure function, so that they are the same
 whatever order the files are listed in, and each is reported.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -65,8 +66,10 @@ def _lone_part_note(c: Candidate) -> str | None:
     other = COMPANION_PART.get(c.document_part)
     if other is None:
         return None
-    return (f"{c.file_name} is the {c.document_part} part of a document published in two files; "
-            f"no {other} part of it (same department, region, year, stage and scope) is in raw/")
+    return (
+        f"{c.file_name} is the {c.document_part} part of a document published in two files; "
+        f"no {other} part of it (same department, region, year, stage and scope) is in raw/"
+    )
 
 
 def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
@@ -78,15 +81,25 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
             decisions[c.document_id] = DocumentDecision(c.document_id, c.file_name, "conflict", False, c.error)
         elif not c.present:
             decisions[c.document_id] = DocumentDecision(
-                c.document_id, c.file_name, "removed", False,
-                f"{c.file_name} is no longer in raw/: its facts were removed from the warehouse")
+                c.document_id,
+                c.file_name,
+                "removed",
+                False,
+                f"{c.file_name} is no longer in raw/: its facts were removed from the warehouse",
+            )
         elif c.status != "ok" and c.has_rows:
             decisions[c.document_id] = DocumentDecision(
-                c.document_id, c.file_name, "stale", True,
-                f"{_where(c)}: {c.error}; keeping the facts of its last good version (stale)", c.error_line)
+                c.document_id,
+                c.file_name,
+                "stale",
+                True,
+                f"{_where(c)}: {c.error}; keeping the facts of its last good version (stale)",
+                c.error_line,
+            )
         elif c.status != "ok":
             decisions[c.document_id] = DocumentDecision(
-                c.document_id, c.file_name, "quarantined", False, f"{_where(c)}: {c.error}", c.error_line)
+                c.document_id, c.file_name, "quarantined", False, f"{_where(c)}: {c.error}", c.error_line
+            )
 
     loadable = [c for c in ordered if c.document_id not in decisions]
     first_by_hash: dict[str, Candidate] = {}
@@ -95,8 +108,12 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
         if original is not c:
             same = "bytes" if c.source_sha256 == original.source_sha256 else "text (in another encoding)"
             decisions[c.document_id] = DocumentDecision(
-                c.document_id, c.file_name, "duplicate", False,
-                f"{c.file_name} has the same {same} as {original.file_name}: loaded once, as {original.document_id}")
+                c.document_id,
+                c.file_name,
+                "duplicate",
+                False,
+                f"{c.file_name} has the same {same} as {original.file_name}: loaded once, as {original.document_id}",
+            )
 
     by_identity: dict[tuple, list[Candidate]] = {}
     for c in loadable:
@@ -111,17 +128,26 @@ def decide(candidates: list[Candidate]) -> list[DocumentDecision]:
             if all(c is not kept for kept in edition):
                 newer = next((kept for kept in edition if kept.document_part == c.document_part), edition[0])
                 decisions[c.document_id] = DocumentDecision(
-                    c.document_id, c.file_name, "superseded", False,
+                    c.document_id,
+                    c.file_name,
+                    "superseded",
+                    False,
                     f"{c.file_name} is an older version of {newer.file_name} "
-                    f"(same department, year, stage and scope; newer file wins)")
+                    f"(same department, year, stage and scope; newer file wins)",
+                )
         if len(edition) == 2:
             for part, companion in (edition, edition[::-1]):
                 decisions[part.document_id] = DocumentDecision(
-                    part.document_id, part.file_name, "loaded", True,
+                    part.document_id,
+                    part.file_name,
+                    "loaded",
+                    True,
                     f"{part.file_name} is the {part.document_part} part of a document published in two "
-                    f"files; its companion {companion.file_name} is the {companion.document_part} part")
+                    f"files; its companion {companion.file_name} is the {companion.document_part} part",
+                )
 
     for c in loadable:
-        decisions.setdefault(c.document_id, DocumentDecision(c.document_id, c.file_name, "loaded", True,
-                                                             _lone_part_note(c)))
+        decisions.setdefault(
+            c.document_id, DocumentDecision(c.document_id, c.file_name, "loaded", True, _lone_part_note(c))
+        )
     return [decisions[c.document_id] for c in ordered]

@@ -1,4 +1,5 @@
 """The Dagster code location: every definition found in orchestration/defs/."""
+
 from pathlib import Path
 
 import dagster as dg

@@ -1,4 +1,5 @@
 """The raw folder as a set of documents: which files are candidates, which names are refused."""
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,11 @@ def scan_raw_dir(folder: Path) -> list[RawFile]:
             files.append(RawFile(path, document_id_for(path), "not a regular file inside raw/ (link or folder)"))
             continue
         document_id = document_id_for(path)
-        refused = None if SAFE_ID.fullmatch(document_id) else (
-            "file name is not a safe document id (letters, digits, CJK, '-', '_', '.')")
+        refused = (
+            None
+            if SAFE_ID.fullmatch(document_id)
+            else ("file name is not a safe document id (letters, digits, CJK, '-', '_', '.')")
+        )
         files.append(RawFile(path, document_id, refused))
     return with_conflicts(files)
 
@@ -52,7 +56,12 @@ def with_conflicts(files: list[RawFile]) -> list[RawFile]:
             resolved.append(raw)
             continue
         names = ", ".join(other.path.name for other in group)
-        resolved.append(RawFile(raw.path, raw.document_id,
-                                f"conflict: {names} map to one document id (compared case-insensitively); "
-                                "rename or remove all but one", "conflict"))
+        resolved.append(
+            RawFile(
+                raw.path,
+                raw.document_id,
+                f"conflict: {names} map to one document id (compared case-insensitively); rename or remove all but one",
+                "conflict",
+            )
+        )
     return resolved

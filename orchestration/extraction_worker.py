@@ -3,6 +3,7 @@
 Plain arguments and results (no Dagster objects), so that a worker forks from a small server
 process that has only the parser imported, and so that a worker past its time can be killed.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -37,8 +38,9 @@ def too_large(raw: RawFile) -> str | None:
     size = raw.path.stat().st_size
     if size <= allowed * 1024 * 1024:
         return None
-    return (f"file too large: {size / 1024 / 1024:.1f} MB of {kind}, over the limit of {allowed:g} MB "
-            f"({LIMIT_ENV[kind]})")
+    return (
+        f"file too large: {size / 1024 / 1024:.1f} MB of {kind}, over the limit of {allowed:g} MB ({LIMIT_ENV[kind]})"
+    )
 
 
 def extract_file(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, str]]]:
@@ -68,8 +70,9 @@ def extract_file(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, s
         status = store.write_failure(document_id, raw.path.name, doc.sha256, error.reason, error.line, fingerprint)
         return status, [("warning", str(error))]
     except Exception as error:  # a parser bug on one document must not stop the others
-        status = store.write_failure(document_id, raw.path.name, doc.sha256,
-                                     f"extraction failed: {type(error).__name__}: {error}", None)
+        status = store.write_failure(
+            document_id, raw.path.name, doc.sha256, f"extraction failed: {type(error).__name__}: {error}", None
+        )
         return status, [("error", f"{raw.path.name}: extraction failed:\n{traceback.format_exc()}")]
     status = store.write_extraction(extraction, fingerprint)
     errors = sum(1 for f in extraction.findings if f.severity == "error")
@@ -111,16 +114,20 @@ def _receive(receiving):
 
 
 def _timed_out(raw: RawFile, store_root: str, seconds: float) -> tuple[dict, list[tuple[str, str]]]:
-    reason = (f"extraction took longer than {seconds:g} s ({LIMIT_ENV['seconds']}): stopped; "
-              "the file is too large or a table defeats the parser")
-    return ExtractedStore(store_root).write_failure(raw.document_id, raw.path.name, None, reason, None), \
-        [("warning", f"{raw.path.name}: {reason}")]
+    reason = (
+        f"extraction took longer than {seconds:g} s ({LIMIT_ENV['seconds']}): stopped; "
+        "the file is too large or a table defeats the parser"
+    )
+    return ExtractedStore(store_root).write_failure(raw.document_id, raw.path.name, None, reason, None), [
+        ("warning", f"{raw.path.name}: {reason}")
+    ]
 
 
 def _died(raw: RawFile, store_root: str, exitcode) -> tuple[dict, list[tuple[str, str]]]:
     reason = f"extraction failed: its worker process ended without a result (exit code {exitcode})"
-    return ExtractedStore(store_root).write_failure(raw.document_id, raw.path.name, None, reason, None), \
-        [("error", f"{raw.path.name}: {reason}")]
+    return ExtractedStore(store_root).write_failure(raw.document_id, raw.path.name, None, reason, None), [
+        ("error", f"{raw.path.name}: {reason}")
+    ]
 
 
 def extract_all(raws: list[RawFile], store_root: str, workers: int):
@@ -151,8 +158,9 @@ def extract_all(raws: list[RawFile], store_root: str, workers: int):
                 sending.close()
                 running[process.sentinel] = (process, receiving, raw, time.monotonic() + seconds)
             next_deadline = min(deadline for *_, deadline in running.values())
-            ready = wait([*running, *(r for _, r, _, _ in running.values())],
-                         timeout=max(0.0, next_deadline - time.monotonic()))
+            ready = wait(
+                [*running, *(r for _, r, _, _ in running.values())], timeout=max(0.0, next_deadline - time.monotonic())
+            )
             for sentinel, (process, receiving, raw, deadline) in list(running.items()):
                 if receiving in ready or sentinel in ready:
                     result = _receive(receiving)

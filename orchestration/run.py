@@ -8,6 +8,7 @@ prints a summary. Exit codes: 0 published; 3 published, but some documents
 were quarantined or held (their new facts not published); 1 nothing published
 (the previous warehouse is untouched); 2 set-up error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,9 @@ def ensure_dagster_home() -> Path:
     config = home / "dagster.yaml"
     ours = REPO_ROOT / "orchestration" / "dagster.yaml"
     # Our settings (one-slot DuckDB pool, run monitoring) follow the repository's copy; a hand-written file is kept.
-    if not config.exists() or (config.read_text() != ours.read_text()
-                               and config.read_text().startswith(ours.read_text().splitlines()[0])):
+    if not config.exists() or (
+        config.read_text() != ours.read_text() and config.read_text().startswith(ours.read_text().splitlines()[0])
+    ):
         shutil.copy(ours, config)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
@@ -63,12 +65,16 @@ def release_dead_runs(instance) -> list[str]:
     """
     import dagster as dg
 
-    unfinished = instance.get_runs(filters=dg.RunsFilter(
-        statuses=[dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED],
-        tags={RUN_TAG: RUN_TAG_VALUE}))
+    unfinished = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED],
+            tags={RUN_TAG: RUN_TAG_VALUE},
+        )
+    )
     for run in unfinished:
-        instance.report_run_failed(run, "its process ended without finishing the run (killed); "
-                                        "marked failed by the next run")
+        instance.report_run_failed(
+            run, "its process ended without finishing the run (killed); marked failed by the next run"
+        )
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
     return [run.run_id for run in unfinished]
 
@@ -91,11 +97,15 @@ def sync_partitions(instance, keys: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw-dir", help="folder of raw documents (default: raw/ or $BUDGET_RAW_DIR)")
-    parser.add_argument("--warehouse", help="published warehouse file (default: $BUDGET_WAREHOUSE or warehouse/budget.duckdb)")
+    parser.add_argument(
+        "--warehouse", help="published warehouse file (default: $BUDGET_WAREHOUSE or warehouse/budget.duckdb)"
+    )
     parser.add_argument("--verbose", action="store_true", help="show every Dagster event")
-    parser.add_argument("--strict", action="store_true",
-                        help="all or nothing: a document held by the gate blocks the whole publication "
-                             "(also BUDGET_STRICT=1)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: a document held by the gate blocks the whole publication (also BUDGET_STRICT=1)",
+    )
     args = parser.parse_args(argv)
     if args.strict:
         os.environ["BUDGET_STRICT"] = "1"
@@ -164,10 +174,16 @@ def main(argv: list[str] | None = None) -> int:
     # What happened to the published file, by this run: another run may have replaced it meanwhile.
     was_published = published_by(result) and after is not None and after != before
     candidate_after = _identity(candidate_path(published))
-    code = print_summary(published, was_published, result, time.monotonic() - started,
-                         replaced_by_other=not was_published and after != before,
-                         candidate_is_ours=built_candidate(result) and candidate_after is not None
-                         and candidate_after != candidate_before)
+    code = print_summary(
+        published,
+        was_published,
+        result,
+        time.monotonic() - started,
+        replaced_by_other=not was_published and after != before,
+        candidate_is_ours=built_candidate(result)
+        and candidate_after is not None
+        and candidate_after != candidate_before,
+    )
     if not args.verbose:
         print(f"Run log (dbt and Dagster output): {run_log_path(published)}")
     return code
@@ -210,15 +226,19 @@ def setup_problem() -> str | None:
 
 def built_candidate(result) -> bool:
     """This run's own raw-layer step ran (so the candidate on disk may be its own, not a leftover)."""
-    return any(event.event_type_value == "STEP_SUCCESS" and event.step_key == "raw_layer"
-               for event in result.all_events)
+    return any(
+        event.event_type_value == "STEP_SUCCESS" and event.step_key == "raw_layer" for event in result.all_events
+    )
 
 
 def published_by(result) -> bool:
     """This run's own publication step materialised the published warehouse."""
-    return any(event.event_type_value == "ASSET_MATERIALIZATION"
-               and event.asset_key is not None and event.asset_key.path == ["published", "warehouse"]
-               for event in result.all_events)
+    return any(
+        event.event_type_value == "ASSET_MATERIALIZATION"
+        and event.asset_key is not None
+        and event.asset_key.path == ["published", "warehouse"]
+        for event in result.all_events
+    )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

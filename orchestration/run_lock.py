@@ -6,6 +6,7 @@ as good as its run: once that run has finished in Dagster (succeeded, failed, or
 marked failed after being killed), the claim is void. A second run waits for the first
 before extracting, so it never builds the same candidate.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -52,8 +53,12 @@ def _alive(claim: dict, instance) -> bool:
 
     run = instance.get_run_by_id(claim.get("run_id", "")) if instance is not None else None
     if run is not None:
-        return run.status in (dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-                              dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING)
+        return run.status in (
+            dg.DagsterRunStatus.NOT_STARTED,
+            dg.DagsterRunStatus.STARTING,
+            dg.DagsterRunStatus.STARTED,
+            dg.DagsterRunStatus.CANCELING,
+        )
     try:
         os.kill(int(claim.get("pid", 0)), 0)
     except (OSError, ValueError):

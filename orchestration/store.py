@@ -6,6 +6,7 @@ what lets a document be re-extracted alone (its own partition), lets the
 warehouse be rebuilt from thousands of documents without re-reading them,
 and keeps a document's last good facts when a later version fails.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,7 +15,7 @@ import json
 import os
 import tempfile
 import typing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -159,14 +160,21 @@ class ExtractedStore:
             "error": None,
             "error_line": None,
             "good_sha256": extraction.document.source_sha256,
-            "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "row_counts": counts,
         }
         self._write_status(document_id, status)
         return status
 
-    def write_failure(self, document_id: str, file_name: str, sha256: str | None, error: str, line: int | None,
-                      fingerprint: str | None = None) -> dict:
+    def write_failure(
+        self,
+        document_id: str,
+        file_name: str,
+        sha256: str | None,
+        error: str,
+        line: int | None,
+        fingerprint: str | None = None,
+    ) -> dict:
         """Record a file that could not be read; its last good rows (if any) stay in place, flagged stale."""
         previous = self.read_status(document_id) or {}
         status = {
@@ -178,7 +186,7 @@ class ExtractedStore:
             "error": error,
             "error_line": line,
             "good_sha256": previous.get("good_sha256"),
-            "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "row_counts": previous.get("row_counts", {}),
         }
         self._write_status(document_id, status)
@@ -197,7 +205,7 @@ class ExtractedStore:
         return status.get("good_sha256") if self.has_rows(document_id) else None
 
     @property
-    def kept(self) -> "ExtractedStore":
+    def kept(self) -> ExtractedStore:
         """The rows of each document's version last published with its own facts.
 
         A later version held by the gate leaves this one published (stale) in its place.

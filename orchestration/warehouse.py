@@ -6,6 +6,7 @@ from scratch, checks it, and replaces the published file with one atomic
 ``rename`` only when the gate has passed. A reader keeps the file it opened
 (the old inode) until it reconnects.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from .corpus import DocumentDecision
 from budget_extraction.model import RAW_TABLES
+
+from .corpus import DocumentDecision
 from .store import ExtractedStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -122,16 +124,22 @@ def wait_until_unlocked(path: Path, timeout: float = 300.0, readers_too: bool = 
 KEPT_VERSION_SUFFIX = "@kept"
 
 
-def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[DocumentDecision],
-                    reviewed: list[dict], kept: list[str] = ()) -> dict[str, int]:
+def build_raw_layer(
+    candidate: Path,
+    store: ExtractedStore,
+    decisions: list[DocumentDecision],
+    reviewed: list[dict],
+    kept: list[str] = (),
+) -> dict[str, int]:
     """A fresh candidate file whose ``raw`` schema holds the loaded documents' rows.
 
     For the documents in ``kept`` the version published before is loaded too, under
     ``<document_id>@kept``: should the gate hold the new version, that one stays published.
     """
     if not wait_until_unlocked(candidate):
-        raise RuntimeError(f"{candidate} is still held by another process (a dbt left over from a killed run?); "
-                           "not building over it")
+        raise RuntimeError(
+            f"{candidate} is still held by another process (a dbt left over from a killed run?); not building over it"
+        )
     for stale in (candidate, candidate.with_name(candidate.name + ".wal")):
         stale.unlink(missing_ok=True)
     shutil.rmtree(gate_dir(candidate), ignore_errors=True)
@@ -153,7 +161,10 @@ def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[Docu
             kept_rows = (
                 "union all by name select * replace (document_id || ? as document_id) "
                 "from read_parquet(?, union_by_name = true) "
-                "where document_id in (select document_id from kept_documents) " if kept else "")
+                "where document_id in (select document_id from kept_documents) "
+                if kept
+                else ""
+            )
             con.execute(
                 f"create table raw.{table} as select * from read_parquet(?, union_by_name = true) "
                 f"where document_id in (select document_id from loaded_documents) {kept_rows}order by all",
@@ -170,7 +181,7 @@ def build_raw_layer(candidate: Path, store: ExtractedStore, decisions: list[Docu
                 [[d.document_id, d.file_name, d.status, d.load, d.detail, d.error_line] for d in decisions],
             )
         con.execute(
-            "create table raw.reviewed_inconsistencies (document_id varchar, \"check\" varchar, subject varchar, "
+            'create table raw.reviewed_inconsistencies (document_id varchar, "check" varchar, subject varchar, '
             "printed_a varchar, printed_b varchar, reason varchar)"
         )
         if reviewed:

@@ -6,6 +6,7 @@
 The synthetic corpus copies the seed documents under new names, each with a
 different department name (医疗保障甲甲乙丙局 ...), so every copy is extracted, loaded and checked.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from budget_extraction import extract_document, read_source
-from budget_extraction.readers.expenditure import extract_expenditure
-from budget_extraction.readers.indicators import parse_indicators
-from budget_extraction.tables import find_tables
+from budget_extraction import extract_document, read_source  # noqa: E402 (after the path set-up above)
+from budget_extraction.readers.expenditure import extract_expenditure  # noqa: E402 (after the path set-up above)
+from budget_extraction.readers.indicators import parse_indicators  # noqa: E402 (after the path set-up above)
+from budget_extraction.tables import find_tables  # noqa: E402 (after the path set-up above)
 
 
 def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
@@ -41,9 +42,11 @@ def bench_extraction(repeat: int) -> None:
             rows += sum(len(v) for v in extraction.rows().values())
     seconds = time.perf_counter() - started
     documents = repeat * len(paths)
-    print(f"extraction: {documents} documents ({size * repeat / 1e6:.1f} MB) in {seconds:.2f}s = "
-          f"{documents / seconds:.1f} documents/s, {size * repeat / 1e6 / seconds:.2f} MB/s, "
-          f"{rows} rows; peak RSS {peak_rss_mb():.0f} MB")
+    print(
+        f"extraction: {documents} documents ({size * repeat / 1e6:.1f} MB) in {seconds:.2f}s = "
+        f"{documents / seconds:.1f} documents/s, {size * repeat / 1e6 / seconds:.2f} MB/s, "
+        f"{rows} rows; peak RSS {peak_rss_mb():.0f} MB"
+    )
 
 
 def bench_readers(repeat: int) -> None:
@@ -76,7 +79,7 @@ def make_corpus(folder: Path, count: int, reviewed: Path | None = None) -> None:
         marker = "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in f"{number:04d}")
         text = seed.read_text("utf-8").replace("医疗保障局", f"医疗保障{marker}局")
         (folder / f"bench_{number:05d}.txt").write_text(text, "utf-8")
-        copies += [f"bench_{number:05d}" + e[len(seed.stem):] for e in entries if e.startswith(seed.stem + ",")]
+        copies += [f"bench_{number:05d}" + e[len(seed.stem) :] for e in entries if e.startswith(seed.stem + ",")]
     if reviewed is not None:
         reviewed.write_text("\n".join(header + copies) + "\n", "utf-8")
 
@@ -86,19 +89,30 @@ def bench_pipeline(count: int) -> None:
         root = Path(tmp)
         (root / "raw").mkdir()
         make_corpus(root / "raw", count, root / "reviewed.csv")
-        env = {**os.environ, "BUDGET_RAW_DIR": str(root / "raw"), "BUDGET_WAREHOUSE": str(root / "wh" / "budget.duckdb"),
-               "DAGSTER_HOME": str(root / "home"), "BUDGET_REVIEWED_INCONSISTENCIES": str(root / "reviewed.csv")}
+        env = {
+            **os.environ,
+            "BUDGET_RAW_DIR": str(root / "raw"),
+            "BUDGET_WAREHOUSE": str(root / "wh" / "budget.duckdb"),
+            "DAGSTER_HOME": str(root / "home"),
+            "BUDGET_REVIEWED_INCONSISTENCIES": str(root / "reviewed.csv"),
+        }
         started = time.perf_counter()
-        completed = subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env,
-                                   capture_output=True, text=True, check=False)
+        completed = subprocess.run(
+            [sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env, capture_output=True, text=True, check=False
+        )
         seconds = time.perf_counter() - started
-        tail = "\n".join(line for line in completed.stdout.strip().splitlines()
-                         if line.startswith(("Published", "NOT PUBLISHED", "Documents loaded", "Rows per mart", "Findings")))
+        tail = "\n".join(
+            line
+            for line in completed.stdout.strip().splitlines()
+            if line.startswith(("Published", "NOT PUBLISHED", "Documents loaded", "Rows per mart", "Findings"))
+        )
         warehouse = root / "wh" / "budget.duckdb"
         size = warehouse.stat().st_size / 1e6 if warehouse.exists() else 0
-        print(f"full run: {count} documents in {seconds:.1f}s ({count / seconds:.2f} documents/s), exit "
-              f"{completed.returncode}, warehouse {size:.1f} MB, peak RSS of the run "
-              f"{peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB\n{tail}")
+        print(
+            f"full run: {count} documents in {seconds:.1f}s ({count / seconds:.2f} documents/s), exit "
+            f"{completed.returncode}, warehouse {size:.1f} MB, peak RSS of the run "
+            f"{peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB\n{tail}"
+        )
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ Then:
   BUDGET_WAREHOUSE=<file> .venv/bin/dbt build --project-dir dbt_project --profiles-dir dbt_project
   .venv/bin/python /work/shared/tools/check_contract.py <file>
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from orchestration.corpus import Candidate, decide  # noqa: E402
 from budget_extraction import Extraction, SourceDocument, _document_row, extract_document, read_source  # noqa: E402
 from budget_extraction.model import (  # noqa: E402
     ClassTotalLine,
@@ -40,6 +40,7 @@ from budget_extraction.model import (  # noqa: E402
     TableRow,
     ThreePublicLine,
 )
+from orchestration.corpus import Candidate, decide  # noqa: E402
 from orchestration.store import ExtractedStore  # noqa: E402
 from orchestration.warehouse import build_raw_layer, read_reviewed, store_root  # noqa: E402
 
@@ -62,18 +63,30 @@ def _expenditure_table(doc, table_kind, fund_scope, classification, label, lines
     for number in lines:
         cells = _cells(doc, number)
         code = cells[0] or None
-        amounts = dict(zip(columns, (_amount(c) for c in cells[2:2 + len(columns)])))
+        amounts = dict(zip(columns, (_amount(c) for c in cells[2 : 2 + len(columns)])))
         parsed.append((number, code, cells[1], amounts))
     codes = {code for _, code, _, _ in parsed if code}
     for number, code, name, amounts in parsed:
-        rows.append(ExpenditureLine(
-            document_id=doc.document_id, table_kind=table_kind, fund_scope=fund_scope,
-            classification=classification, row_kind="subject" if code else "total",
-            printed_code=code, subject_code=code, subject_name=name if code else None,
-            amount_total=amounts.get("amount_total"), amount_basic=amounts.get("amount_basic"),
-            amount_project=amounts.get("amount_project"), amount_personnel=amounts.get("amount_personnel"),
-            amount_public=amounts.get("amount_public"), source_unit="万元", source_table=label,
-            source_line=number))
+        rows.append(
+            ExpenditureLine(
+                document_id=doc.document_id,
+                table_kind=table_kind,
+                fund_scope=fund_scope,
+                classification=classification,
+                row_kind="subject" if code else "total",
+                printed_code=code,
+                subject_code=code,
+                subject_name=name if code else None,
+                amount_total=amounts.get("amount_total"),
+                amount_basic=amounts.get("amount_basic"),
+                amount_project=amounts.get("amount_project"),
+                amount_personnel=amounts.get("amount_personnel"),
+                amount_public=amounts.get("amount_public"),
+                source_unit="万元",
+                source_table=label,
+                source_line=number,
+            )
+        )
         is_parent = code and any(c != code and c.startswith(code) for c in codes)
         outcome = "total" if not code else ("parent" if is_parent else "fact")
         coverage.append(CoverageLine(doc.document_id, table_kind, label, number, outcome, None))
@@ -83,21 +96,43 @@ def _expenditure_table(doc, table_kind, fund_scope, classification, label, lines
 def handwritten_000(doc: SourceDocument, result: Extraction) -> None:
     """Development rows for seed 000, read at fixed lines of its tab-separated tables."""
     d = doc.document_id
-    result.tables.extend([
-        TableRow(d, "income_expenditure_summary", "表 1", "收支总体情况表", "万元", 155, 192, False),
-        TableRow(d, "expenditure_summary", "表 3", "支出总表", "万元", 209, 238, False),
-        TableRow(d, "general_public_functional", "表 5-1", "一般公共预算支出表(分功能科目)", "万元", 277, 307, False),
-        TableRow(d, "general_public_basic_economic", "表 6", "一般公共预算基本支出表", "万元", 324, 350, False),
-        TableRow(d, "three_public", "表 7", "一般公共预算“三公”经费支出表", "万元", 352, 361, False),
-        TableRow(d, "project_expenditure", "表10", "项目支出表", "万元", 385, 405, False),
-    ])
+    result.tables.extend(
+        [
+            TableRow(d, "income_expenditure_summary", "表 1", "收支总体情况表", "万元", 155, 192, False),
+            TableRow(d, "expenditure_summary", "表 3", "支出总表", "万元", 209, 238, False),
+            TableRow(
+                d, "general_public_functional", "表 5-1", "一般公共预算支出表(分功能科目)", "万元", 277, 307, False
+            ),
+            TableRow(d, "general_public_basic_economic", "表 6", "一般公共预算基本支出表", "万元", 324, 350, False),
+            TableRow(d, "three_public", "表 7", "一般公共预算“三公”经费支出表", "万元", 352, 361, False),
+            TableRow(d, "project_expenditure", "表10", "项目支出表", "万元", 385, 405, False),
+        ]
+    )
     for spec in [
-        ("expenditure_summary", "all_funds", "functional", "表 3", range(218, 239),
-         ["amount_total", "amount_basic", "amount_project"]),
-        ("general_public_functional", "general_public_budget", "functional", "表 5-1", range(287, 308),
-         ["amount_total", "amount_basic", "amount_personnel", "amount_public", "amount_project"]),
-        ("general_public_basic_economic", "general_public_budget", "economic", "表 6", range(334, 351),
-         ["amount_total", "amount_personnel", "amount_public"]),
+        (
+            "expenditure_summary",
+            "all_funds",
+            "functional",
+            "表 3",
+            range(218, 239),
+            ["amount_total", "amount_basic", "amount_project"],
+        ),
+        (
+            "general_public_functional",
+            "general_public_budget",
+            "functional",
+            "表 5-1",
+            range(287, 308),
+            ["amount_total", "amount_basic", "amount_personnel", "amount_public", "amount_project"],
+        ),
+        (
+            "general_public_basic_economic",
+            "general_public_budget",
+            "economic",
+            "表 6",
+            range(334, 351),
+            ["amount_total", "amount_personnel", "amount_public"],
+        ),
     ]:
         rows, coverage = _expenditure_table(doc, *spec)
         result.expenditure_lines.extend(rows)
@@ -108,10 +143,16 @@ def handwritten_000(doc: SourceDocument, result: Extraction) -> None:
         cells = _cells(doc, number)
         name = cells[2].split("、", 1)[-1]
         if name in class_codes:
-            result.class_total_lines.append(ClassTotalLine(
-                d, "income_expenditure_summary", class_codes[name], name, _amount(cells[3]), "万元", "表 1", number))
-    result.income_lines.append(IncomeLine(
-        d, "general_public_budget", "一般公共预算拨款收入", _amount(_cells(doc, 165)[1]), "万元", "表 1", 165))
+            result.class_total_lines.append(
+                ClassTotalLine(
+                    d, "income_expenditure_summary", class_codes[name], name, _amount(cells[3]), "万元", "表 1", number
+                )
+            )
+    result.income_lines.append(
+        IncomeLine(
+            d, "general_public_budget", "一般公共预算拨款收入", _amount(_cells(doc, 165)[1]), "万元", "表 1", 165
+        )
+    )
     result.income_lines.append(IncomeLine(d, "total", "收入总计", _amount(_cells(doc, 192)[1]), "万元", "表 1", 192))
 
     items = ["total", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
@@ -120,9 +161,23 @@ def handwritten_000(doc: SourceDocument, result: Extraction) -> None:
 
     for number in (399, 400, 401, 402, 405):
         c = _cells(doc, number)
-        result.project_lines.append(ProjectLine(
-            d, c[0], c[1], c[2], c[0][11] if len(c[0]) > 11 else None, _amount(c[3]), _amount(c[4]),
-            _amount(c[5]), _amount(c[6]), Decimal("0"), "万元", "表10", number))
+        result.project_lines.append(
+            ProjectLine(
+                d,
+                c[0],
+                c[1],
+                c[2],
+                c[0][11] if len(c[0]) > 11 else None,
+                _amount(c[3]),
+                _amount(c[4]),
+                _amount(c[5]),
+                _amount(c[6]),
+                Decimal("0"),
+                "万元",
+                "表10",
+                number,
+            )
+        )
 
     l1 = l2 = None
     for number in range(469, 480):
@@ -137,9 +192,31 @@ def handwritten_000(doc: SourceDocument, result: Extraction) -> None:
         if value is not None and op is None:
             op = "="
         unit = text.lstrip("≥≤<>0123456789. ") or None if value is not None else None
-        result.indicator_lines.append(IndicatorLine(
-            d, "department_target", "department", None, None, "long_term", "长期目标1", l1, l2, c[3], None,
-            text, op, value, unit, None, c[5] or None, None, None, "表 14", number))
+        result.indicator_lines.append(
+            IndicatorLine(
+                d,
+                "department_target",
+                "department",
+                None,
+                None,
+                "long_term",
+                "长期目标1",
+                l1,
+                l2,
+                c[3],
+                None,
+                text,
+                op,
+                value,
+                unit,
+                None,
+                c[5] or None,
+                None,
+                None,
+                "表 14",
+                number,
+            )
+        )
 
 
 def extract(doc: SourceDocument, handwritten: bool) -> tuple[Extraction, str]:
@@ -172,11 +249,20 @@ def main() -> int:
         row = extraction.document
         counts = {k: len(v) for k, v in extraction.rows().items() if k != "documents" and v}
         print(f"{doc.document_id}: {mode} {counts}")
-        candidates.append(Candidate(
-            document_id=row.document_id, file_name=row.file_name, status="ok", source_sha256=row.source_sha256,
-            error=None, error_line=None, has_rows=True,
-            identity=(row.department_name, row.region, row.fiscal_year, row.stage, row.scope),
-            modified=path.stat().st_mtime, present=True))
+        candidates.append(
+            Candidate(
+                document_id=row.document_id,
+                file_name=row.file_name,
+                status="ok",
+                source_sha256=row.source_sha256,
+                error=None,
+                error_line=None,
+                has_rows=True,
+                identity=(row.department_name, row.region, row.fiscal_year, row.stage, row.scope),
+                modified=path.stat().st_mtime,
+                present=True,
+            )
+        )
     decisions = decide(candidates)
     counts = build_raw_layer(out, store, decisions, read_reviewed())
     print(f"raw layer at {out}: {counts}")

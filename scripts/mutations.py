@@ -11,6 +11,7 @@ applied, its few tests run, and the file restored. A break is found by its text 
 now lives, so moving a module does not invalidate the list; the text must occur exactly once.
 Exit status 1 when any mutation is not caught.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,72 +39,135 @@ class Mutation:
 
 MUTATIONS = [
     # The eight breaks the issue describes: publication, the swap, bad input and the corpus decisions.
-    Mutation("publish despite a failing gate result",
-             (("    if failing:\n        raise GateNotPassed", "    if False:\n        raise GateNotPassed"),),
-             ("tests/test_publish_refusal.py",)),
-    Mutation("a failing result on disk read as passing",
-             (('if not path.exists() or not json.loads(path.read_text("utf-8"))["success"]:',
-               "if not path.exists():"),),
-             ("tests/test_publish_refusal.py", "-k", "failing_gate_result")),
-    Mutation("publication overwrites the published file in place",
-             (("    os.replace(candidate, published)\n", ("    shutil.copyfile(candidate, published)\n"
-                                                        "    candidate.unlink()\n")),),
-             ("tests/test_safety_units.py", "-k", "reader_keeps_the_old_file")),
-    Mutation("the candidate's write-ahead log left out of the published file",
-             (('    if candidate.with_name(candidate.name + ".wal").exists():', "    if False:"),),
-             ("tests/test_safety_units.py", "-k", "write_ahead_log")),
-    Mutation("binary (NUL) content read as text",
-             (('    if b"\\x00" in data[:65536] or b"\\x00" in data:', "    if False:"),),
-             ("tests/extraction/test_source.py", "-k", "binary")),
-    Mutation("an unsafe file name accepted as a document id",
-             (("refused = None if SAFE_ID.match(document_id) else (", "refused = None if True else ("),),
-             ("tests/test_safety_units.py", "-k", "unsafe_names_are_refused")),
-    Mutation("a stale document's last good facts dropped",
-             (('c.document_id, c.file_name, "stale", True,', 'c.document_id, c.file_name, "stale", False,'),),
-             ("tests/test_safety_units.py", "-k", "every_decision_is_the_same")),
-    Mutation("a new candidate built while a killed run's writer still holds it",
-             (("    if not wait_until_unlocked(candidate):", "    if False:"),),
-             ("tests/test_safety_units.py", "-k", "leftover_writer")),
+    Mutation(
+        "publish despite a failing gate result",
+        (("    if failing:\n        raise GateNotPassed", "    if False:\n        raise GateNotPassed"),),
+        ("tests/test_publish_refusal.py",),
+    ),
+    Mutation(
+        "a failing result on disk read as passing",
+        (('if not path.exists() or not json.loads(path.read_text("utf-8"))["success"]:', "if not path.exists():"),),
+        ("tests/test_publish_refusal.py", "-k", "failing_gate_result"),
+    ),
+    Mutation(
+        "publication overwrites the published file in place",
+        (
+            (
+                "    os.replace(candidate, published)\n",
+                ("    shutil.copyfile(candidate, published)\n    candidate.unlink()\n"),
+            ),
+        ),
+        ("tests/test_safety_units.py", "-k", "reader_keeps_the_old_file"),
+    ),
+    Mutation(
+        "the candidate's write-ahead log left out of the published file",
+        (('    if candidate.with_name(candidate.name + ".wal").exists():', "    if False:"),),
+        ("tests/test_safety_units.py", "-k", "write_ahead_log"),
+    ),
+    Mutation(
+        "binary (NUL) content read as text",
+        (('    if b"\\x00" in data[:65536] or b"\\x00" in data:', "    if False:"),),
+        ("tests/extraction/test_source.py", "-k", "binary"),
+    ),
+    Mutation(
+        "an unsafe file name accepted as a document id",
+        (("refused = None if SAFE_ID.match(document_id) else (", "refused = None if True else ("),),
+        ("tests/test_safety_units.py", "-k", "unsafe_names_are_refused"),
+    ),
+    Mutation(
+        "a stale document's last good facts dropped",
+        (('c.document_id, c.file_name, "stale", True,', 'c.document_id, c.file_name, "stale", False,'),),
+        ("tests/test_safety_units.py", "-k", "every_decision_is_the_same"),
+    ),
+    Mutation(
+        "a new candidate built while a killed run's writer still holds it",
+        (("    if not wait_until_unlocked(candidate):", "    if False:"),),
+        ("tests/test_safety_units.py", "-k", "leftover_writer"),
+    ),
     # The breaks the brief adds.
-    Mutation("repair_code returns the printed code unchanged",
-             (('        return found, "document"', '        return printed, "document"'),
-              ('        return found, "national"', '        return printed, "national"')),
-             ("tests/extraction/test_codes.py", "tests/extraction/test_expenditure.py", "-k",
-              "repair or truncated or grouped")),
-    Mutation("rounding tolerance of the parser widened 0.02 -> 2",
-             (('def tolerance_wan(unit: str, printed: Decimal = Decimal("0.02"))',
-               'def tolerance_wan(unit: str, printed: Decimal = Decimal("2"))'),),
-             ("tests/extraction/test_numbers.py", "-k", "tolerance")),
-    Mutation("rounding tolerance of the gate widened 0.02 -> 2",
-             (("  rounding_tolerance_printed: 0.02", "  rounding_tolerance_printed: 2"),),
-             ("tests/test_dbt_models.py", "-k", "tolerance_is_in_the_printed_unit")),
-    Mutation("the safety net unaccounted_lines returns nothing",
-             (("    covered = {(line.source_line) for line in coverage}\n",
-               "    return []\n    covered = {(line.source_line) for line in coverage}\n"),),
-             ("tests/extraction/test_unit_expenditure.py", "-k", "planted or net")),
-    Mutation("元 -> 万元 conversion off by 10",
-             (("    return amount.scaleb(-4)", "    return amount.scaleb(-3)"),),
-             ("tests/extraction/test_numbers.py", "-k", "to_wan")),
-    Mutation("GB18030 decoding removed",
-             (('            return data.decode("gb18030"), "gb18030"',
-               '            return data.decode("utf-8"), "gb18030"'),),
-             ("tests/extraction/test_source.py", "-k", "gb18030")),
-    Mutation("a duplicate not detected",
-             (("        if original is not c:", "        if False:"),),
-             ("tests/test_safety_units.py", "-k", "every_decision_is_the_same")),
-    Mutation("a superseded revision wins over the newer file",
-             (("        newest = max(group, key=lambda c: (c.modified, c.document_id))",
-               "        newest = min(group, key=lambda c: (c.modified, c.document_id))"),),
-             ("tests/test_safety_units.py", "-k", "revision_rule")),
-    Mutation("the UI bound to every interface",
-             (('-h "${DAGSTER_HOST:-127.0.0.1}"', '-h "${DAGSTER_HOST:-0.0.0.0}"'),),
-             ("tests/test_safety_units.py", "-k", "ui_binds")),
+    Mutation(
+        "repair_code returns the printed code unchanged",
+        (
+            ('        return found, "document"', '        return printed, "document"'),
+            ('        return found, "national"', '        return printed, "national"'),
+        ),
+        (
+            "tests/extraction/test_codes.py",
+            "tests/extraction/test_expenditure.py",
+            "-k",
+            "repair or truncated or grouped",
+        ),
+    ),
+    Mutation(
+        "rounding tolerance of the parser widened 0.02 -> 2",
+        (
+            (
+                'def tolerance_wan(unit: str, printed: Decimal = Decimal("0.02"))',
+                'def tolerance_wan(unit: str, printed: Decimal = Decimal("2"))',
+            ),
+        ),
+        ("tests/extraction/test_numbers.py", "-k", "tolerance"),
+    ),
+    Mutation(
+        "rounding tolerance of the gate widened 0.02 -> 2",
+        (("  rounding_tolerance_printed: 0.02", "  rounding_tolerance_printed: 2"),),
+        ("tests/test_dbt_models.py", "-k", "tolerance_is_in_the_printed_unit"),
+    ),
+    Mutation(
+        "the safety net unaccounted_lines returns nothing",
+        (
+            (
+                "    covered = {(line.source_line) for line in coverage}\n",
+                "    return []\n    covered = {(line.source_line) for line in coverage}\n",
+            ),
+        ),
+        ("tests/extraction/test_unit_expenditure.py", "-k", "planted or net"),
+    ),
+    Mutation(
+        "元 -> 万元 conversion off by 10",
+        (("    return amount.scaleb(-4)", "    return amount.scaleb(-3)"),),
+        ("tests/extraction/test_numbers.py", "-k", "to_wan"),
+    ),
+    Mutation(
+        "GB18030 decoding removed",
+        (
+            (
+                '            return data.decode("gb18030"), "gb18030"',
+                '            return data.decode("utf-8"), "gb18030"',
+            ),
+        ),
+        ("tests/extraction/test_source.py", "-k", "gb18030"),
+    ),
+    Mutation(
+        "a duplicate not detected",
+        (("        if original is not c:", "        if False:"),),
+        ("tests/test_safety_units.py", "-k", "every_decision_is_the_same"),
+    ),
+    Mutation(
+        "a superseded revision wins over the newer file",
+        (
+            (
+                "        newest = max(group, key=lambda c: (c.modified, c.document_id))",
+                "        newest = min(group, key=lambda c: (c.modified, c.document_id))",
+            ),
+        ),
+        ("tests/test_safety_units.py", "-k", "revision_rule"),
+    ),
+    Mutation(
+        "the UI bound to every interface",
+        (('-h "${DAGSTER_HOST:-127.0.0.1}"', '-h "${DAGSTER_HOST:-0.0.0.0}"'),),
+        ("tests/test_safety_units.py", "-k", "ui_binds"),
+    ),
 ]
 
 
 def tracked_files(repo: Path) -> list[str]:
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=repo,
-                            capture_output=True, check=True).stdout.decode("utf-8")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=repo,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
     return [name for name in listed.split("\0") if name and name != ".venv"]
 
 
@@ -124,7 +188,9 @@ def product_files(copy: Path) -> list[Path]:
     files = []
     for entry in PRODUCT:
         path = copy / entry
-        files += [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and not GENERATED & set(p.parts)]
+        files += (
+            [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and not GENERATED & set(p.parts)]
+        )
     return files
 
 
@@ -143,8 +209,7 @@ def locate(copy: Path, text: str) -> Path:
 
 
 def run_tests(copy: Path, arguments: tuple[str, ...]) -> subprocess.CompletedProcess:
-    command = [str(copy / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-               *arguments]
+    command = [str(copy / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *arguments]
     return subprocess.run(command, cwd=copy, capture_output=True, text=True, check=False)
 
 
@@ -158,8 +223,9 @@ def baseline(copy: Path, mutations: list[Mutation]) -> None:
     for arguments in dict.fromkeys(m.tests for m in mutations):
         completed = run_tests(copy, arguments)
         if completed.returncode != 0:
-            raise SystemExit(f"baseline fails for {' '.join(arguments)}: {last_line(completed)}\n"
-                             f"{completed.stdout[-3000:]}")
+            raise SystemExit(
+                f"baseline fails for {' '.join(arguments)}: {last_line(completed)}\n{completed.stdout[-3000:]}"
+            )
 
 
 def try_mutation(copy: Path, mutation: Mutation) -> tuple[str, str, float]:

@@ -3,6 +3,7 @@
 Each builder returns bytes (what lands in raw/) so the tests exercise the real reader:
 encodings, BOMs, NUL bytes and cut-off text are all decided by budget_extraction.source.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Corpus decisions: duplicates, revisions, companion parts, stale and removed documents, independent of order."""
+
 import itertools
 from decimal import Decimal
 
@@ -9,8 +10,18 @@ IDENTITY = ("某区医疗保障局", "某市某区", 2025, "budget", "entity")
 
 
 def candidate(document_id, sha="a", status="ok", identity=IDENTITY, modified=1.0, present=True, has_rows=True):
-    return Candidate(document_id, f"{document_id}.txt", status, sha, None if status == "ok" else "bad bytes",
-                     None, has_rows, identity, modified, present)
+    return Candidate(
+        document_id,
+        f"{document_id}.txt",
+        status,
+        sha,
+        None if status == "ok" else "bad bytes",
+        None,
+        has_rows,
+        identity,
+        modified,
+        present,
+    )
 
 
 def statuses(candidates):
@@ -41,7 +52,9 @@ def test_removed_file_is_reported_not_loaded():
 def test_different_departments_are_not_revisions():
     other = ("另一局", "某市某区", 2025, "budget", "entity")
     assert statuses([candidate("a", sha="1"), candidate("b", sha="2", identity=other)]) == {
-        "a": ("loaded", True), "b": ("loaded", True)}
+        "a": ("loaded", True),
+        "b": ("loaded", True),
+    }
 
 
 def test_same_text_in_another_encoding_is_a_duplicate_not_a_revision():
@@ -68,7 +81,9 @@ def test_narrative_and_tables_parts_are_companions_whatever_the_order():
     for order in itertools.permutations(docs):
         decisions = {d.document_id: d for d in decide(list(order))}
         assert {k: (d.status, d.load) for k, d in decisions.items()} == {
-            "office_text": ("loaded", True), "office_tables": ("loaded", True)}
+            "office_text": ("loaded", True),
+            "office_tables": ("loaded", True),
+        }
         assert "office_tables.txt" in decisions["office_text"].detail
         assert "office_text.txt" in decisions["office_tables"].detail
 
@@ -77,14 +92,16 @@ def test_a_newer_tables_part_revises_the_older_one_and_keeps_its_narrative_compa
     docs = [part("text", "narrative", 1.0), part("tables_v1", "tables", 2.0), part("tables_v2", "tables", 3.0)]
     decisions = {d.document_id: d for d in decide(docs)}
     assert {k: (d.status, d.load) for k, d in decisions.items()} == {
-        "text": ("loaded", True), "tables_v1": ("superseded", False), "tables_v2": ("loaded", True)}
+        "text": ("loaded", True),
+        "tables_v1": ("superseded", False),
+        "tables_v2": ("loaded", True),
+    }
     assert "older version of tables_v2.txt" in decisions["tables_v1"].detail
 
 
 def test_a_newer_complete_document_supersedes_both_parts():
     docs = [part("text", "narrative", 1.0), part("tables", "tables", 2.0), part("whole", "complete", 3.0)]
-    assert statuses(docs) == {
-        "text": ("superseded", False), "tables": ("superseded", False), "whole": ("loaded", True)}
+    assert statuses(docs) == {"text": ("superseded", False), "tables": ("superseded", False), "whole": ("loaded", True)}
 
 
 def test_parts_of_different_years_are_not_companions_and_each_says_its_other_part_is_missing():
@@ -130,15 +147,28 @@ def test_a_tables_part_that_ends_with_a_financial_table_is_loaded_with_a_warning
     extraction = extract_document(source_from_text(last_table, "office_tables.txt"))
     assert extraction.document.document_part == "tables"
     assert [(f.severity, f.source_line) for f in extraction.findings if f.check == "tables_part_ends_in_table"] == [
-        ("warning", 8)]
+        ("warning", 8)
+    ]
 
 
 def extracted_candidate(path, modified):
     extraction = extract_document(read_source(path))
     row = extraction.document
     identity = (row.department_name, row.region, row.fiscal_year, row.stage, row.scope)
-    return extraction, Candidate(row.document_id, row.file_name, "ok", row.source_sha256, None, None, True,
-                                 identity, modified, True, row.text_sha256, row.document_part)
+    return extraction, Candidate(
+        row.document_id,
+        row.file_name,
+        "ok",
+        row.source_sha256,
+        None,
+        None,
+        True,
+        identity,
+        modified,
+        True,
+        row.text_sha256,
+        row.document_part,
+    )
 
 
 def test_two_files_of_one_document_are_read_as_parts_and_both_load(tmp_path):
@@ -152,8 +182,9 @@ def test_two_files_of_one_document_are_read_as_parts_and_both_load(tmp_path):
     assert (narrative.document.document_part, tables.document.document_part) == ("narrative", "tables")
     assert not [f for f in narrative.findings if f.check == "core_table_missing"]
     assert [f.severity for f in narrative.findings if f.check == "narrative_part"] == ["info"]
-    assert [(line.printed_code, line.amount_total) for line in tables.expenditure_lines
-            if line.printed_code == "2013101"] == [("2013101", Decimal("60.00"))]
+    assert [
+        (line.printed_code, line.amount_total) for line in tables.expenditure_lines if line.printed_code == "2013101"
+    ] == [("2013101", Decimal("60.00"))]
 
     decisions = {d.document_id: d for d in decide([narrative_candidate, tables_candidate])}
     assert {d.status for d in decisions.values()} == {"loaded"}

@@ -4,6 +4,7 @@ No answer key comes with them. Per document: recognised, every identity of the c
 within rounding (or is a reviewed inconsistency: a warning naming both printed figures), and every
 line with a printed figure became a fact or a finding (no unaccounted line).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -42,9 +43,11 @@ def con(corpus_run):
 
 
 def test_every_corpus_document_is_loaded_with_its_identity(con):
-    rows = con.execute("""select document_id, department_name, region, fiscal_year, stage, scope, status
+    rows = con.execute(
+        """select document_id, department_name, region, fiscal_year, stage, scope, status
                           from marts.dim_document where document_id in (select unnest(?))""",
-                       [[p.stem for p in PDFS]]).fetchall()
+        [[p.stem for p in PDFS]],
+    ).fetchall()
     assert sorted(r[0] for r in rows) == sorted(p.stem for p in PDFS)
     for document_id, department, region, year, stage, scope, status in rows:
         assert department and region and year and stage == "budget" and scope, document_id
@@ -65,10 +68,15 @@ def test_every_printed_figure_of_the_corpus_is_accounted_for(con):
 
 def test_every_corpus_table_document_has_its_core_expenditure_facts(con):
     """The functional and economic general-public tables of each tables-bearing document became facts."""
-    facts = dict(con.execute("""
+    facts = dict(
+        con.execute(
+            """
         select d.document_id, count(e.document_id)
         from marts.dim_document d left join marts.fact_expenditure e using (document_id)
-        where d.document_id in (select unnest(?)) group by 1""", [[p.stem for p in PDFS]]).fetchall())
+        where d.document_id in (select unnest(?)) group by 1""",
+            [[p.stem for p in PDFS]],
+        ).fetchall()
+    )
     narrative_parts = {p.stem for p in PDFS if p.stem.endswith("_text")}
     for document_id, count in facts.items():
         if document_id in narrative_parts:

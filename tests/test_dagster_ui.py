@@ -1,4 +1,5 @@
 """The Dagster UI, started as the README says, serves the lineage and the gate's checks."""
+
 import json
 import os
 import socket
@@ -29,8 +30,11 @@ def _free_port() -> int:
 
 
 def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())["data"]
 
@@ -42,11 +46,20 @@ def webserver(tmp_path_factory):
     port = _free_port()
     dagster = Path(sys.executable).with_name("dagster")
     # As scripts/ui.sh does: the venv's bin/ on PATH, where dagster-dbt's preparer looks for dbt.
-    env = {**os.environ, "DAGSTER_HOME": str(home), "PATH": f"{dagster.parent}{os.pathsep}{os.environ['PATH']}",
-           "BUDGET_WAREHOUSE": str(tmp_path_factory.mktemp("wh") / "budget.duckdb")}
-    process = subprocess.Popen([str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1",
-                                "-p", str(port)], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "PATH": f"{dagster.parent}{os.pathsep}{os.environ['PATH']}",
+        "BUDGET_WAREHOUSE": str(tmp_path_factory.mktemp("wh") / "budget.duckdb"),
+    }
+    process = subprocess.Popen(
+        [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -83,14 +96,17 @@ def test_ui_serves_lineage_from_raw_file_to_published(webserver):
     assert ("extracted", "documents") in above_fact
     assert ("raw", "expenditure_lines") in above_fact
     assert any(key[0] == "staging" for key in above_fact)
-    assert {("marts", m) for m in ("dim_document", "dim_subject", "fact_expenditure", "fact_indicator",
-                                   "quality_findings")} <= upstream(("published", "warehouse"))
+    assert {
+        ("marts", m) for m in ("dim_document", "dim_subject", "fact_expenditure", "fact_indicator", "quality_findings")
+    } <= upstream(("published", "warehouse"))
 
 
 def test_ui_shows_blocking_ge_checks_schedule_and_sensor(webserver):
     _, data = webserver
-    checks = {tuple(n["assetKey"]["path"]): {c["name"]: c["blocking"] for c in n["assetChecksOrError"].get("checks", [])}
-              for n in data["assetNodes"]}
+    checks = {
+        tuple(n["assetKey"]["path"]): {c["name"]: c["blocking"] for c in n["assetChecksOrError"].get("checks", [])}
+        for n in data["assetNodes"]
+    }
     assert checks[("marts", "fact_expenditure")].get("ge_fact_expenditure") is True
     assert checks[("marts", "quality_findings")].get("ge_quality_findings") is True
     [location] = data["workspaceOrError"]["locationEntries"]

@@ -11,6 +11,7 @@ corpus decisions -> warehouse.build_raw_layer), with planted inconsistencies:
 * a quarantined document -> a 'quarantine' finding and no dim_document row;
 * the hand-written document itself has unreviewed errors: it is held (in dim_document, no facts).
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.corpus import DocumentDecision
 from budget_extraction import Extraction
 from budget_extraction.model import (
     ClassTotalLine,
@@ -30,6 +30,7 @@ from budget_extraction.model import (
     ExpenditureLine,
     ThreePublicLine,
 )
+from orchestration.corpus import DocumentDecision
 from orchestration.store import ExtractedStore
 from orchestration.warehouse import build_raw_layer
 
@@ -55,22 +56,48 @@ def _dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def _line(table_kind, fund_scope, classification, label, unit, line, code, name, total, basic=None, project=None,
-          personnel=None, public=None):
+def _line(
+    table_kind,
+    fund_scope,
+    classification,
+    label,
+    unit,
+    line,
+    code,
+    name,
+    total,
+    basic=None,
+    project=None,
+    personnel=None,
+    public=None,
+):
     def amount(value):
         return None if value is None else Decimal(value)
 
     return ExpenditureLine(
-        document_id=DOC, table_kind=table_kind, fund_scope=fund_scope, classification=classification,
-        row_kind="subject" if code else "total", printed_code=code, subject_code=code, subject_name=name,
-        amount_total=amount(total), amount_basic=amount(basic), amount_project=amount(project),
-        amount_personnel=amount(personnel), amount_public=amount(public), source_unit=unit,
-        source_table=label, source_line=line)
+        document_id=DOC,
+        table_kind=table_kind,
+        fund_scope=fund_scope,
+        classification=classification,
+        row_kind="subject" if code else "total",
+        printed_code=code,
+        subject_code=code,
+        subject_name=name,
+        amount_total=amount(total),
+        amount_basic=amount(basic),
+        amount_project=amount(project),
+        amount_personnel=amount(personnel),
+        amount_public=amount(public),
+        source_unit=unit,
+        source_table=label,
+        source_line=line,
+    )
 
 
 def handwritten_extraction() -> Extraction:
-    document = DocumentRow(DOC, f"{DOC}.txt", "ab" * 32, "utf-8", 400, "测试区医疗保障局", "武汉市测试区", 2026,
-                           "budget", "entity")
+    document = DocumentRow(
+        DOC, f"{DOC}.txt", "ab" * 32, "utf-8", 400, "测试区医疗保障局", "武汉市测试区", 2026, "budget", "entity"
+    )
     summary = ("expenditure_summary", "all_funds", "functional", "表 3", "万元")
     general = ("general_public_functional", "general_public_budget", "functional", "表 5", "万元")
     fund = ("government_fund", "government_fund", "functional", "表 8", "元")
@@ -97,15 +124,24 @@ def handwritten_extraction() -> Extraction:
     ]
     three_public = [
         ThreePublicLine(DOC, item, Decimal(value), "万元", "表 7", 60)
-        for item, value in [("total", "3.00"), ("outbound", "0.00"), ("vehicle", "2.00"),
-                            ("vehicle_purchase", "0.00"), ("vehicle_operation", "2.00"), ("reception", "1.00")]
+        for item, value in [
+            ("total", "3.00"),
+            ("outbound", "0.00"),
+            ("vehicle", "2.00"),
+            ("vehicle_purchase", "0.00"),
+            ("vehicle_operation", "2.00"),
+            ("reception", "1.00"),
+        ]
     ]
-    return Extraction(document=document, expenditure_lines=lines, class_total_lines=class_totals,
-                      three_public_lines=three_public)
+    return Extraction(
+        document=document, expenditure_lines=lines, class_total_lines=class_totals, three_public_lines=three_public
+    )
 
 
 # The corpus decision's note on a document loaded as one part of a document published in two files.
-COMPANION_NOTE = f"{DOC}.txt is the tables part of a document published in two files; its companion x_text.txt is the narrative part"
+COMPANION_NOTE = (
+    f"{DOC}.txt is the tables part of a document published in two files; its companion x_text.txt is the narrative part"
+)
 
 
 def build_warehouse(root: Path, reviewed: list[dict]) -> Path:
@@ -113,16 +149,32 @@ def build_warehouse(root: Path, reviewed: list[dict]) -> Path:
     store.write_extraction(handwritten_extraction())
     decisions = [
         DocumentDecision(DOC, f"{DOC}.txt", "loaded", True, COMPANION_NOTE),
-        DocumentDecision(QUARANTINED, f"{QUARANTINED}.txt", "quarantined", False,
-                         f"{QUARANTINED}.txt: ends inside a table", 12),
+        DocumentDecision(
+            QUARANTINED, f"{QUARANTINED}.txt", "quarantined", False, f"{QUARANTINED}.txt: ends inside a table", 12
+        ),
     ]
     warehouse = root / "budget.duckdb"
     build_raw_layer(warehouse, store, decisions, reviewed)
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse)}
     completed = subprocess.run(
-        [_dbt_executable(), "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-         "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs")],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+        [
+            _dbt_executable(),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(root / "dbt_target"),
+            "--log-path",
+            str(root / "dbt_logs"),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
     return warehouse
 
@@ -147,21 +199,32 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
 
 
 def findings(warehouse: Path, check: str) -> list[tuple]:
-    return query(warehouse, 'select subject, severity, detail, reviewed_reason from marts.quality_findings '
-                            'where "check" = ? order by subject', [check])
+    return query(
+        warehouse,
+        "select subject, severity, detail, reviewed_reason from marts.quality_findings "
+        'where "check" = ? order by subject',
+        [check],
+    )
 
 
 def test_leaves_are_kept_once_and_a_held_document_publishes_no_facts(unreviewed):
     # The document has unreviewed errors: held, so its leaves never reach fact_expenditure.
     assert query(unreviewed, "select count(*) from marts.fact_expenditure") == [(0,)]
     assert query(unreviewed, "select status, is_held, fiscal_year, stage from marts.dim_document") == [
-        ("held", True, 2026, "budget")]
-    rows = query(unreviewed, "select fund_scope, subject_code, amount_total, source_line "
-                             "from staging.int_expenditure_leaves where grain_occurrence = 1 "
-                             "order by fund_scope, subject_code")
+        ("held", True, 2026, "budget")
+    ]
+    rows = query(
+        unreviewed,
+        "select fund_scope, subject_code, amount_total, source_line "
+        "from staging.int_expenditure_leaves where grain_occurrence = 1 "
+        "order by fund_scope, subject_code",
+    )
     assert [(r[0], r[1]) for r in rows] == [
-        ("all_funds", "2101301"), ("all_funds", "2101302"), ("all_funds", "21015"),
-        ("general_public_budget", "21013"), ("general_public_budget", "21015"),
+        ("all_funds", "2101301"),
+        ("all_funds", "2101302"),
+        ("all_funds", "21015"),
+        ("general_public_budget", "21013"),
+        ("general_public_budget", "21015"),
         ("government_fund", "2296002"),
     ]
     by_code = {(r[0], r[1]): r for r in rows}
@@ -184,7 +247,9 @@ def test_parent_children_violation_is_an_error(unreviewed):
     rows = findings(unreviewed, "parent_vs_children")
     # 21013 prints 100.50 in both 合计 and 项目支出: one finding per column
     assert [(r[0], r[1]) for r in rows] == [
-        ("expenditure_summary:21013:amount_project", "error"), (PARENT_SUBJECT, "error")]
+        ("expenditure_summary:21013:amount_project", "error"),
+        (PARENT_SUBJECT, "error"),
+    ]
     detail = rows[1][2]
     for part in (f"{DOC}.txt", "表 3", "line 103", "21013", "100.50", "100.00", "0.50"):
         assert part in detail
@@ -194,11 +259,16 @@ def test_reviewed_violation_becomes_a_warning(reviewed):
     rows = findings(reviewed, "parent_vs_children")
     # only the listed (document, check, subject) is downgraded; the 项目支出 column is not listed
     assert [(r[0], r[1]) for r in rows] == [
-        ("expenditure_summary:21013:amount_project", "error"), (PARENT_SUBJECT, "warning")]
+        ("expenditure_summary:21013:amount_project", "error"),
+        (PARENT_SUBJECT, "warning"),
+    ]
     assert rows[1][3] == REVIEWED["reason"]
     assert REVIEWED["reason"] in rows[1][2]
-    printed = query(reviewed, "select printed_a, printed_b, source_unit from marts.quality_findings "
-                              "where subject = ?", [PARENT_SUBJECT])
+    printed = query(
+        reviewed,
+        "select printed_a, printed_b, source_unit from marts.quality_findings where subject = ?",
+        [PARENT_SUBJECT],
+    )
     assert printed == [(REVIEWED["printed_a"], REVIEWED["printed_b"], "万元")]
 
 
@@ -210,8 +280,11 @@ def test_reviewed_entry_matching_nothing_is_reported(reviewed):
 def test_rounding_difference_is_no_finding(unreviewed):
     subjects = {r[0] for r in query(unreviewed, "select subject from marts.quality_findings where subject is not null")}
     assert not any(s.startswith("general_public_functional:") for s in subjects)
-    outcome = query(unreviewed, "select outcome, difference from marts.quality_identity_checks where subject = "
-                                "'general_public_functional:210:amount_total' and \"check\" = 'parent_vs_children'")
+    outcome = query(
+        unreviewed,
+        "select outcome, difference from marts.quality_identity_checks where subject = "
+        "'general_public_functional:210:amount_total' and \"check\" = 'parent_vs_children'",
+    )
     assert outcome == [("rounding", Decimal("0.010000"))]
 
 
@@ -239,13 +312,18 @@ def test_cross_table_and_three_public_identities_pass(unreviewed):
 
 def test_quarantined_document_is_reported_not_loaded(unreviewed):
     assert query(unreviewed, "select document_id, status, is_stale from marts.dim_document") == [(DOC, "held", False)]
-    assert query(unreviewed, "select severity, source_line from marts.quality_findings where document_id = ?",
-                 [QUARANTINED]) == [("quarantine", 12)]
+    assert query(
+        unreviewed, "select severity, source_line from marts.quality_findings where document_id = ?", [QUARANTINED]
+    ) == [("quarantine", 12)]
 
 
 def test_a_loaded_documents_companion_note_is_an_info_finding(unreviewed):
-    rows = query(unreviewed, "select severity, subject, detail from marts.quality_findings "
-                             "where document_id = ? and \"check\" = 'document_status'", [DOC])
+    rows = query(
+        unreviewed,
+        "select severity, subject, detail from marts.quality_findings "
+        "where document_id = ? and \"check\" = 'document_status'",
+        [DOC],
+    )
     assert rows == [("info", "status:loaded", f"{DOC}.txt is loaded: {COMPANION_NOTE}")]
 
 

@@ -5,6 +5,7 @@ Three runs share one warehouse and one Dagster instance, in order:
   B. a new version of a published seed, altered the same way;
   C. the same state with --strict.
 """
+
 import hashlib
 import os
 import subprocess
@@ -39,12 +40,25 @@ def altered(text: str) -> str:
 
 
 def run(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home),
-           "BUDGET_MAX_TEXT_MB": TEXT_LIMIT_MB, "BUDGET_MAX_EXTRACT_SECONDS": SLOW_LIMIT_SECONDS,
-           "BUDGET_SLOW_DOCUMENT": SLOW}
+    env = {
+        **os.environ,
+        "BUDGET_WAREHOUSE": str(warehouse),
+        "BUDGET_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home),
+        "BUDGET_MAX_TEXT_MB": TEXT_LIMIT_MB,
+        "BUDGET_MAX_EXTRACT_SECONDS": SLOW_LIMIT_SECONDS,
+        "BUDGET_SLOW_DOCUMENT": SLOW,
+    }
     env.pop("BUDGET_STRICT", None)
-    return subprocess.run([sys.executable, "-m", "orchestration.run", *args], cwd=REPO, env=env,
-                          check=False, capture_output=True, text=True, timeout=1800)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.run", *args],
+        cwd=REPO,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
 
 
 def sha256(path: Path) -> str:
@@ -67,8 +81,9 @@ def runs(tmp_path_factory):
     for document_id in SEED_IDS:
         (raw / f"{document_id}.txt").write_text(seed_text(document_id), "utf-8")
     # Another department (renamed), so it is neither a duplicate nor a revision of seed A.
-    (raw / f"{ALTERED}.txt").write_text(altered(seed_text(SEED_A)).replace("青山区医疗保障局", "青山区医疗保障试点局"),
-                                        "utf-8")
+    (raw / f"{ALTERED}.txt").write_text(
+        altered(seed_text(SEED_A)).replace("青山区医疗保障局", "青山区医疗保障试点局"), "utf-8"
+    )
     (raw / f"{OVERSIZED}.txt").write_text(seed_text(SEED_B) + "\n说明" * 150_000, "utf-8")
     (raw / f"{SLOW}.txt").write_text(seed_text(SEED_B).replace("医疗保障局", "慢速测试局"), "utf-8")
     for suffix in (".txt", ".TXT"):  # one document id for two files
@@ -76,11 +91,15 @@ def runs(tmp_path_factory):
     first = run(raw, warehouse, home)
     snapshot_a = {
         "facts": query(warehouse, "select document_id, count(*) from marts.fact_expenditure group by 1 order by 1"),
-        "documents": query(warehouse, "select document_id, status, is_stale, is_held, status_detail "
-                                      "from marts.dim_document order by 1"),
+        "documents": query(
+            warehouse, "select document_id, status, is_stale, is_held, status_detail from marts.dim_document order by 1"
+        ),
         "wrong": query(warehouse, "select count(*) from marts.fact_expenditure where amount_total = 912.34"),
-        "findings": query(warehouse, "select document_id, \"check\", severity, source_line from marts.quality_findings "
-                                     "where document_id = '010_altered' order by all"),
+        "findings": query(
+            warehouse,
+            'select document_id, "check", severity, source_line from marts.quality_findings '
+            "where document_id = '010_altered' order by all",
+        ),
         "status": query(warehouse, "select document_id, status, detail from raw.document_status order by 1"),
     }
     (raw / f"{SLOW}.txt").unlink()  # it would cost the time limit again
@@ -88,8 +107,14 @@ def runs(tmp_path_factory):
     second = run(raw, warehouse, home)
     published_b = sha256(warehouse)
     strict = run(raw, warehouse, home, "--strict")
-    return {"first": first, "a": snapshot_a, "second": second, "warehouse": warehouse,
-            "published_b": published_b, "strict": strict}
+    return {
+        "first": first,
+        "a": snapshot_a,
+        "second": second,
+        "warehouse": warehouse,
+        "published_b": published_b,
+        "strict": strict,
+    }
 
 
 def _out(completed: subprocess.CompletedProcess) -> str:
@@ -129,15 +154,23 @@ def test_a_held_new_version_keeps_the_published_one_stale(runs):
     second, warehouse = runs["second"], runs["warehouse"]
     assert second.returncode == 3, _out(second)
     [(status, is_stale, is_held, detail)] = query(
-        warehouse, f"select status, is_stale, is_held, status_detail from marts.dim_document where document_id = '{SEED_A}'")
+        warehouse,
+        f"select status, is_stale, is_held, status_detail from marts.dim_document where document_id = '{SEED_A}'",
+    )
     assert (status, is_stale, is_held) == ("stale", True, True)
     assert f"{SEED_A}.txt:" in detail and "kept (stale)" in detail
     # The figure printed by the version published before, not the altered one.
-    assert query(warehouse, f"select distinct amount_total from marts.fact_expenditure "
-                            f"where document_id = '{SEED_A}' and subject_code = '2101301'") == [(900,)]
+    assert query(
+        warehouse,
+        f"select distinct amount_total from marts.fact_expenditure "
+        f"where document_id = '{SEED_A}' and subject_code = '2101301'",
+    ) == [(900,)]
     assert query(warehouse, "select count(*) from marts.fact_expenditure where amount_total = 912.34") == [(0,)]
-    assert query(warehouse, f"select count(*) from marts.quality_findings where document_id = '{SEED_A}' "
-                            f"and severity = 'error' and source_line = {PARENT_LINE}") != [(0,)]
+    assert query(
+        warehouse,
+        f"select count(*) from marts.quality_findings where document_id = '{SEED_A}' "
+        f"and severity = 'error' and source_line = {PARENT_LINE}",
+    ) != [(0,)]
     assert "[stale] held" in second.stdout
 
 

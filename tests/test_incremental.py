@@ -1,4 +1,5 @@
 """Incremental extraction: a document whose bytes (and the parser) did not change is not read again."""
+
 from __future__ import annotations
 
 import shutil
@@ -44,7 +45,7 @@ def test_a_rerun_extracts_only_the_changed_document(tmp_path):
         assert unchanged["extracted"] == [] and unchanged["reused"] == 3
 
         changed = raw / SEEDS[1].name
-        changed.write_bytes(changed.read_bytes() + "\n".encode())
+        changed.write_bytes(changed.read_bytes() + b"\n")
         rerun = _extract_all(instance, resource, keys)
         assert rerun["extracted"] == [SEEDS[1].stem] and rerun["reused"] == 2
     store_status = resource.store.read_status(SEEDS[1].stem)

@@ -5,6 +5,7 @@ extraction times (CPU time of this process, so other load on the machine matters
 bounded, not the times themselves: 4x the text must cost well under the 16x a per-table rescan
 of the whole document would (it once did: the 三公 table's stage re-read the document's metadata).
 """
+
 import time
 
 from budget_extraction import extract_document

@@ -1,4 +1,5 @@
 """Narrative claims in a real run: a planted wrong sentence is a warning with both figures; the tables still publish."""
+
 from pathlib import Path
 
 import duckdb
@@ -42,9 +43,11 @@ def test_each_planted_error_is_a_warning_with_both_figures(planted):
     _, warehouse = planted
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        findings = dict(con.execute("""
+        findings = dict(
+            con.execute("""
             select subject, (severity, printed_a, printed_b, detail) from marts.quality_findings
-            where "check" = 'narrative_claim_inconsistent'""").fetchall())
+            where "check" = 'narrative_claim_inconsistent'""").fetchall()
+        )
         claims = con.execute("""
             select source_line, subject, amount_check, rate_check, share_check from marts.fact_narrative_claim
             where verdict = 'inconsistent' order by source_line, subject""").fetchall()

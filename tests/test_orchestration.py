@@ -1,4 +1,5 @@
 """The Dagster layer: partitions from raw/, the sensor, the nightly schedule, the asset graph."""
+
 import shutil
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The whole job, as the README runs it: real extraction, DuckDB, dbt, Great Expectations and Dagster."""
+
 import hashlib
 import os
 import shutil
@@ -17,8 +18,15 @@ SEED_IDS = sorted(p.stem for p in (REPO / "raw").glob("*.txt"))
 
 def run_job(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "orchestration.run", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=1200, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.run", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
 
 
 def sha256(path: Path) -> str:
@@ -51,10 +59,13 @@ def test_summary_reports_documents_marts_findings_and_path(published):
     assert f"Warehouse: {warehouse}" in stdout
 
 
-@pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason=f"shared contract check not available: {CONTRACT_CHECK} is absent")
+@pytest.mark.skipif(
+    not CONTRACT_CHECK.exists(), reason=f"shared contract check not available: {CONTRACT_CHECK} is absent"
+)
 def test_contract_check_holds(published):
-    completed = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(published[2])], capture_output=True, text=True,
-                               check=False)
+    completed = subprocess.run(
+        [sys.executable, str(CONTRACT_CHECK), str(published[2])], capture_output=True, text=True, check=False
+    )
     assert completed.returncode == 0, completed.stdout
     assert "contract: holds" in completed.stdout
 
@@ -80,14 +91,19 @@ def test_each_document_has_the_three_core_expenditure_tables(con):
 # The grand 合计 (万元) of the three expenditure tables of every seed, read off the documents. 003's
 # 公开 06 表 prints no grand 合计 cell (only 人员经费合计 / 公用经费合计): 14 tables, not 15.
 PRINTED_TOTALS = {
-    ("000_df7f9757fe457667", "表 3"): "1442.99", ("000_df7f9757fe457667", "表 5-1"): "1442.99",
+    ("000_df7f9757fe457667", "表 3"): "1442.99",
+    ("000_df7f9757fe457667", "表 5-1"): "1442.99",
     ("000_df7f9757fe457667", "表 6"): "261.83",
-    ("001_6727838b316e5f85", "附表 4-3"): "9817.07", ("001_6727838b316e5f85", "附表 4-5"): "9817.07",
+    ("001_6727838b316e5f85", "附表 4-3"): "9817.07",
+    ("001_6727838b316e5f85", "附表 4-5"): "9817.07",
     ("001_6727838b316e5f85", "附表 4-6"): "843.41",
-    ("002_59fd46f20b32f4cf", "公开表3"): "294.64", ("002_59fd46f20b32f4cf", "公开表5"): "294.64",
+    ("002_59fd46f20b32f4cf", "公开表3"): "294.64",
+    ("002_59fd46f20b32f4cf", "公开表5"): "294.64",
     ("002_59fd46f20b32f4cf", "公开表6"): "181.66",
-    ("003_305331944a1f3ba9", "公开 03 表"): "1969.42", ("003_305331944a1f3ba9", "公开 05 表"): "1969.42",
-    ("004_f083e30e185bc13b", "表3"): "895.62", ("004_f083e30e185bc13b", "表5"): "895.62",
+    ("003_305331944a1f3ba9", "公开 03 表"): "1969.42",
+    ("003_305331944a1f3ba9", "公开 05 表"): "1969.42",
+    ("004_f083e30e185bc13b", "表3"): "895.62",
+    ("004_f083e30e185bc13b", "表5"): "895.62",
     ("004_f083e30e185bc13b", "表6"): "210.17",
 }
 # Rounding: every seed table prints 万元, and 0.02 of the printed unit is 尾差.
@@ -130,10 +146,17 @@ def test_codes_cut_short_are_published_repaired_and_reported(con):
     published = {(line, printed, name): (code, repaired) for line, printed, name, code, repaired in rows}
     for key, code in REPAIRED_IN_003.items():
         assert published[key] == (code, True), key
-    assert con.execute("select count(*) from marts.fact_expenditure where length(subject_code) not in (3, 5, 7)"
-                       ).fetchone()[0] == 0
-    reported = [d for (d,) in con.execute("""select detail from marts.quality_findings
-        where document_id = '003_305331944a1f3ba9' and "check" = 'code_repaired'""").fetchall()]
+    assert (
+        con.execute(
+            "select count(*) from marts.fact_expenditure where length(subject_code) not in (3, 5, 7)"
+        ).fetchone()[0]
+        == 0
+    )
+    reported = [
+        d
+        for (d,) in con.execute("""select detail from marts.quality_findings
+        where document_id = '003_305331944a1f3ba9' and "check" = 'code_repaired'""").fetchall()
+    ]
     for (line, printed, _), code in REPAIRED_IN_003.items():
         where = f"003_305331944a1f3ba9.txt:{line} "
         assert any(d.startswith(where) and "公开 03 表" in d and printed in d and code in d for d in reported), where
@@ -141,12 +164,14 @@ def test_codes_cut_short_are_published_repaired_and_reported(con):
 
 def test_facts_keep_source_line_that_points_at_the_printed_code(con, published):
     raw = published[1]
-    rows = con.execute("select document_id, subject_code, printed_subject_name, source_line from marts.fact_expenditure "
-                       "where fund_scope = 'general_public_budget' and classification = 'functional'").fetchall()
+    rows = con.execute(
+        "select document_id, subject_code, printed_subject_name, source_line from marts.fact_expenditure "
+        "where fund_scope = 'general_public_budget' and classification = 'functional'"
+    ).fetchall()
     assert rows
     for document_id, code, name, line in rows:
         text = (raw / f"{document_id}.txt").read_text("utf-8").split("\n")
-        window = "".join(text[line - 1:line + 3]).replace(" ", "")
+        window = "".join(text[line - 1 : line + 3]).replace(" ", "")
         # The row starts there: its code, or (where the PDF lost the code cell) its name.
         assert code[:3] in window or name[:3] in window, (document_id, code, name, line)
 
@@ -157,8 +182,9 @@ def test_failing_gate_in_strict_mode_leaves_published_warehouse_untouched(publis
     before = sha256(warehouse)
     # A document whose printed total no longer matches its rows: an unreviewed identity error.
     seed = (raw / "000_df7f9757fe457667.txt").read_text("utf-8")
-    broken = seed.replace("→合计→1442.99→261.83→1181.16".replace("→", "\t"),
-                          "→合计→1942.99→261.83→1181.16".replace("→", "\t"), 1)
+    broken = seed.replace(
+        "→合计→1442.99→261.83→1181.16".replace("→", "\t"), "→合计→1942.99→261.83→1181.16".replace("→", "\t"), 1
+    )
     assert broken != seed
     bad_raw = tmp_path / "raw"
     shutil.copytree(raw, bad_raw)
@@ -170,8 +196,10 @@ def test_failing_gate_in_strict_mode_leaves_published_warehouse_untouched(publis
         assert "NOT PUBLISHED: strict mode" in completed.stdout
         # Reported about that table, with both figures: the 12 leaf rows of 表 3 (lines 219-238) add up
         # to 1442.98 by hand, against the planted 合计 of 1942.99.
-        assert ("000_df7f9757fe457667 total_vs_leaves: 000_df7f9757fe457667.txt, 表 3《支出总表》, line 218, 合计: "
-                "printed 合计 1942.99 万元 vs the sum of the 12 leaf rows 1442.98 万元") in completed.stdout
+        assert (
+            "000_df7f9757fe457667 total_vs_leaves: 000_df7f9757fe457667.txt, 表 3《支出总表》, line 218, 合计: "
+            "printed 合计 1942.99 万元 vs the sum of the 12 leaf rows 1442.98 万元"
+        ) in completed.stdout
         assert reader.execute("select count(*) from marts.dim_document").fetchone()[0] == len(SEED_IDS)
     finally:
         reader.close()
@@ -190,10 +218,14 @@ def readme_queries() -> list[str]:
 # Hand-read from the seeds' performance tables (满意度指标 rows, in printed order).
 JIANGHAN = ("武汉市江汉区", "江汉区医疗保障局", 2021)  # 002: 部门整体 lines 875-1062, 项目 1229-1836
 JIANGHAN_SATISFACTION = [
-    ("department", None, "党员满意度", "90%"), ("department", None, "群众满意度", "70%"),
-    ("department", None, "党员满意度", "90%"), ("department", None, "满意度", "70%"),
-    ("project", "党建、结对共建，文明创建", "双评议满意度", "100%"), ("project", "行政运转", "双评议满意度", "100%"),
-    ("project", "两定医药机构监管", "双评议满意度", "100%"), ("project", "医疗保障宣传经费", "双评议满意度", "100%"),
+    ("department", None, "党员满意度", "90%"),
+    ("department", None, "群众满意度", "70%"),
+    ("department", None, "党员满意度", "90%"),
+    ("department", None, "满意度", "70%"),
+    ("project", "党建、结对共建，文明创建", "双评议满意度", "100%"),
+    ("project", "行政运转", "双评议满意度", "100%"),
+    ("project", "两定医药机构监管", "双评议满意度", "100%"),
+    ("project", "医疗保障宣传经费", "双评议满意度", "100%"),
 ]
 QINGSHAN = ("武汉市青山区", "武汉市青山区医疗保障局", 2026)  # 000: lines 479-854, long-term then annual tables
 QINGSHAN_SATISFACTION = [
@@ -203,16 +235,28 @@ QINGSHAN_SATISFACTION = [
     *[("project", "医疗保障工作经费", "人民群众对医疗救助工作满意度", "≥90%")] * 2,
     *[("project", "医保经办机构运行业务经费", "办事群众对医保大厅服务满意度", "≥90%")] * 4,
 ]
-DEPARTMENTS = {"武汉市青山区医疗保障局", "曾都区医疗保障局", "江汉区医疗保障局", "武汉市江夏区医疗保障局",
-               "武汉市汉阳区医疗保障局"}
+DEPARTMENTS = {
+    "武汉市青山区医疗保障局",
+    "曾都区医疗保障局",
+    "江汉区医疗保障局",
+    "武汉市江夏区医疗保障局",
+    "武汉市汉阳区医疗保障局",
+}
 # 003 (the final account) self-evaluates; these rows fall short of a printed target or lost points:
 # line 925 补助区属困难企业退休人数 56人 -> 1次 (2 of 2 points), line 1600 补助离休干部人数 6 人 -> 5 人
 # (17 of 20), line 1635 补助优抚军人人数 19 人 -> 13 人 (14 of 20). Targets exceeded (617家 -> 624家) are not.
 SHORTFALLS = [
     ("003_305331944a1f3ba9", None, "补助区属困难企业退休人数", "56人", "1次", 2.0, 2.0),
     ("003_305331944a1f3ba9", "企业离休干部医保缺口", "补助离休干部人数", "6人", "5人", 17.0, 20.0),
-    ("003_305331944a1f3ba9", "1953年底前参军复员转业到企业工作退休人员优抚医疗补助", "补助优抚军人人数", "19人",
-     "13人", 14.0, 20.0),
+    (
+        "003_305331944a1f3ba9",
+        "1953年底前参军复员转业到企业工作退休人员优抚医疗补助",
+        "补助优抚军人人数",
+        "19人",
+        "13人",
+        14.0,
+        20.0,
+    ),
 ]
 # 000 城乡医疗救助 (lines 487-566): long-term 16 indicators and annual 17, of which only 有所减轻 (once in
 # each) is not a number: 31 quantitative of 33, the most of any project.
@@ -233,11 +277,17 @@ def test_readme_analyst_queries_answer(con):
 
 def test_narrative_claims_of_the_seeds_are_checked(con):
     """Every claim of 004's 说明 (sections 一 to 八) and of 002's 总体情况, counted by verdict (read by hand)."""
+
     def verdicts(document_id, first, last):
-        return dict(con.execute("""
+        return dict(
+            con.execute(
+                """
             select verdict, count(*) from marts.fact_narrative_claim
             where document_id = ? and source_line between ? and ? group by verdict""",
-                                [document_id, first, last]).fetchall())
+                [document_id, first, last],
+            ).fetchall()
+        )
+
     # 004: 17 claims hold against a table or their own arithmetic; 18 name no table (项目 items, 三公 items
     # without a 三公 table, 政府采购 kinds, 乡村振兴, 政府购买服务, the 财政拨款 basic/project split).
     assert verdicts("004_f083e30e185bc13b", 916, 992) == {"consistent": 17, "unverifiable": 18}
@@ -246,5 +296,10 @@ def test_narrative_claims_of_the_seeds_are_checked(con):
     prior = con.execute("""select fiscal_year, amount, provenance from marts.fact_prior_year_figure
                            where document_id = '004_f083e30e185bc13b' and subject = 'all_funds.income'""").fetchall()
     # 2024年部门收入预算895.62万元，比2023年预算减少181.81万元 -> 2023: 1077.43
-    assert prior == [(2023, Decimal("1077.430000"),
-                      "stated in the narrative of document 004_f083e30e185bc13b (004_f083e30e185bc13b.txt), line 916")]
+    assert prior == [
+        (
+            2023,
+            Decimal("1077.430000"),
+            "stated in the narrative of document 004_f083e30e185bc13b (004_f083e30e185bc13b.txt), line 916",
+        )
+    ]

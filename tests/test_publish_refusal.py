@@ -4,6 +4,7 @@ The blocking GE checks normally stop a run before the publish step; these tests 
 alone (a real in-process Dagster materialisation of ``published/warehouse``) against a temporary
 warehouse whose candidate carries gate results written beside it, so the refusal itself is exercised.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ def write_gate_results(candidate: Path, failing: set[str]) -> None:
     folder = gate_dir(candidate)
     folder.mkdir(parents=True, exist_ok=True)
     for suite in SUITES:
-        outcome = {"suite": suite, "asset": suite, "success": suite not in failing, "evaluated": 3,
-                   "failures": [], "error": None}
+        outcome = {
+            "suite": suite,
+            "asset": suite,
+            "success": suite not in failing,
+            "evaluated": 3,
+            "failures": [],
+            "error": None,
+        }
         (folder / f"{suite}.json").write_text(json.dumps(outcome), encoding="utf-8")
 
 
@@ -70,8 +77,10 @@ def warehouse(tmp_path) -> WarehouseResource:
 
 
 def test_suites_listed_here_are_the_gate_s_suites():
-    assert sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "expectations" / "suites")
-                  .glob("*.json")) == SUITES
+    assert (
+        sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "expectations" / "suites").glob("*.json"))
+        == SUITES
+    )
 
 
 def test_a_failing_gate_result_on_disk_is_refused_and_the_published_file_is_untouched(warehouse):

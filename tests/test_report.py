@@ -1,4 +1,5 @@
 """The HTML report, drawn by a real browser: every chart renders, no chart reports an error, the page is not blank."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,9 @@ from orchestration.report import write_report
 from .test_pipeline import REPO, run_job
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/setup.sh installs it)")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (scripts/setup.sh installs it)"
+)
 SEED = next((REPO / "raw").glob("004_*.txt"))
 CHARTS = 3  # by class per document, the same class across documents, departments across years
 
@@ -40,8 +43,9 @@ def two_years(tmp_path_factory):
 def test_the_warehouse_holds_the_department_in_two_years(two_years):
     con = duckdb.connect(str(two_years), read_only=True)
     try:
-        years = con.sql("select department_name, list(fiscal_year order by fiscal_year) from marts.dim_document "
-                        "group by 1").fetchall()
+        years = con.sql(
+            "select department_name, list(fiscal_year order by fiscal_year) from marts.dim_document group by 1"
+        ).fetchall()
     finally:
         con.close()
     assert years == [("武汉市汉阳区医疗保障局", [2024, 2025])]
@@ -53,9 +57,9 @@ def _png_pixels(path: Path) -> bytes:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     chunks, offset = [], 8
     while offset < len(data):
-        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
         if kind == b"IDAT":
-            chunks.append(data[offset + 8:offset + 8 + length])
+            chunks.append(data[offset + 8 : offset + 8 + length])
         offset += 12 + length
     return zlib.decompress(b"".join(chunks))
 
@@ -65,14 +69,17 @@ def test_the_report_draws_every_chart_without_error(two_years, tmp_path):
     report = write_report(two_years)
     assert report == two_years.with_name("budget.report.html")
     browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000"]
-    dom = subprocess.run([*browser, "--dump-dom", report.as_uri()], capture_output=True, text=True,
-                         timeout=180).stdout
+    dom = subprocess.run([*browser, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180).stdout
     assert dom.count('role="graphics-document"') == CHARTS, dom[-2000:]
     errors = re.search(r'<div id="report-errors">(.*?)</div>', dom, re.S)
     assert errors is not None and errors.group(1).strip() == ""
     assert "武汉市汉阳区医疗保障局" in dom
 
     screenshot = tmp_path / "report.png"
-    subprocess.run([*browser, f"--screenshot={screenshot}", "--window-size=1200,1600", report.as_uri()],
-                   capture_output=True, timeout=180, check=True)
+    subprocess.run(
+        [*browser, f"--screenshot={screenshot}", "--window-size=1200,1600", report.as_uri()],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
     assert len(set(_png_pixels(screenshot))) > 16, "the screenshot is blank"

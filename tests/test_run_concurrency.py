@@ -4,6 +4,7 @@ The sensor's run is launched as the daemon would: the real sensor is evaluated o
 instance, its partition requests applied, and its run request executed (the same job, partition
 and tags). Both runs use one warehouse and one Dagster instance.
 """
+
 import os
 import subprocess
 import sys
@@ -43,12 +44,20 @@ def step_window(instance, run_id: str) -> tuple[float, float]:
     import dagster as dg
 
     records = instance.get_records_for_run(run_id).records
-    starts = [r.event_log_entry.timestamp for r in records
-              if r.event_log_entry.dagster_event and r.event_log_entry.dagster_event.event_type == dg.DagsterEventType.STEP_START
-              and r.event_log_entry.step_key == "raw_layer"]
-    ends = [r.event_log_entry.timestamp for r in records
-            if r.event_log_entry.dagster_event and r.event_log_entry.dagster_event.event_type == dg.DagsterEventType.STEP_SUCCESS
-            and r.event_log_entry.step_key == "published__warehouse"]
+    starts = [
+        r.event_log_entry.timestamp
+        for r in records
+        if r.event_log_entry.dagster_event
+        and r.event_log_entry.dagster_event.event_type == dg.DagsterEventType.STEP_START
+        and r.event_log_entry.step_key == "raw_layer"
+    ]
+    ends = [
+        r.event_log_entry.timestamp
+        for r in records
+        if r.event_log_entry.dagster_event
+        and r.event_log_entry.dagster_event.event_type == dg.DagsterEventType.STEP_SUCCESS
+        and r.event_log_entry.step_key == "published__warehouse"
+    ]
     assert starts and ends, run_id
     return min(starts), max(ends)
 
@@ -63,13 +72,20 @@ def test_sensor_and_command_line_runs_publish_one_after_the_other(tmp_path, monk
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
     env.pop("BUDGET_STRICT", None)
     sensor_log = (tmp_path / "sensor_run.err").open("w")  # Dagster's event log: a file, so no pipe fills up
-    sensor = subprocess.Popen([sys.executable, "-c", SENSOR_RUN], cwd=REPO, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=sensor_log)
+    sensor = subprocess.Popen(
+        [sys.executable, "-c", SENSOR_RUN], cwd=REPO, env=env, text=True, stdout=subprocess.PIPE, stderr=sensor_log
+    )
     # The sensor sees the new files first (the command line would register them as known), then both start.
     requested = sensor.stdout.readline()
     assert requested.startswith("REQUESTED"), requested + (tmp_path / "sensor_run.err").read_text()[-3000:]
-    cli = subprocess.Popen([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=env, text=True,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=REPO,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     cli_out, cli_err = cli.communicate(timeout=1800)
     sensor_out, _ = sensor.communicate(timeout=1800)
     sensor_log.close()

@@ -1,4 +1,5 @@
 """Honest errors and names: set-up errors, a full disk, file names, UTF-16 (real runs where it matters)."""
+
 import hashlib
 import os
 import subprocess
@@ -19,8 +20,15 @@ REPO = Path(__file__).resolve().parent.parent
 def run(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
     env.pop("BUDGET_WAREHOUSE", None)
-    return subprocess.run([sys.executable, "-m", "orchestration.run", "--warehouse", str(warehouse), *args],
-                          cwd=REPO, env=env, check=False, capture_output=True, text=True, timeout=1200)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.run", "--warehouse", str(warehouse), *args],
+        cwd=REPO,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
 
 
 def test_an_impossible_warehouse_path_is_a_setup_error(tmp_path):
@@ -51,8 +59,9 @@ def small_disk(tmp_path):
     """A 4 MB tmpfs (needs the right to mount; skipped without it)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=False,
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=False, capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     yield mount
@@ -85,7 +94,11 @@ def test_file_names_differing_only_in_case_are_both_conflicts(tmp_path):
         (tmp_path / name).write_text("x", "utf-8")
     files = {f.path.name: f for f in scan_raw_dir(tmp_path)}
     assert {name for name, f in files.items() if f.refused_as == "conflict"} == {
-        f"{SEED_A}.txt", f"{SEED_A}.TXT", "Other.txt", "other.txt"}
+        f"{SEED_A}.txt",
+        f"{SEED_A}.TXT",
+        "Other.txt",
+        "other.txt",
+    }
     assert files[f"{SEED_B}.txt"].refused is None
     assert "Other.txt" in files["other.txt"].refused and "other.txt" in files["other.txt"].refused
 

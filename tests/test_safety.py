@@ -8,6 +8,7 @@ Few whole runs (each ~30-60 s), shared by module-scoped fixtures:
   restores everything from a copy of raw/ written in another order with other mtimes.
 * ``bad_run``: every kind of bad input beside good documents, in one run (exit 3).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,13 +34,18 @@ KILL_POINTS = ["extract", "dbt", "gate", "publish"]
 
 def job_env(raw: Path, warehouse: Path, home: Path, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "BUDGET_PAUSE_AT"}
-    return {**env, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home),
-            **extra}
+    return {**env, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home), **extra}
 
 
 def run_job(raw: Path, warehouse: Path, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO, env=job_env(raw, warehouse, home),
-                          capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=REPO,
+        env=job_env(raw, warehouse, home),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
 
 
 def sha256(path: Path) -> str:
@@ -54,15 +60,22 @@ def mart_checksums(path: Path) -> dict[str, tuple]:
     """Per mart: its columns and an order-independent (row count, sum of row hashes)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = [t for (t,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
         result = {}
         for table in tables:
-            columns = con.execute("select column_name, data_type from information_schema.columns "
-                                  "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                                  [table]).fetchall()
+            columns = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
             count, total = con.execute(
-                f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from marts.{table} t").fetchone()
+                f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from marts.{table} t"
+            ).fetchone()
             result[table] = (tuple(columns), count, int(total))
         return result
     finally:
@@ -108,25 +121,36 @@ def kill_at(point: str, raw: Path, warehouse: Path, home: Path, log: Path) -> di
     run_log = warehouse.parent / (warehouse.stem + ".run.log")
     run_log.unlink(missing_ok=True)
     with open(log, "w") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "orchestration.run"], cwd=REPO, stdout=subprocess.DEVNULL,
-                                   stderr=stderr, env=job_env(raw, warehouse, home, **extra))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.run"],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=job_env(raw, warehouse, home, **extra),
+        )
         deadline = time.monotonic() + RUN_TIMEOUT
         try:
             while True:
-                assert process.poll() is None, f"the run ended (exit {process.returncode}) before {point}: " \
-                                               f"{log.read_text()[-3000:]}"
+                assert process.poll() is None, (
+                    f"the run ended (exit {process.returncode}) before {point}: {log.read_text()[-3000:]}"
+                )
                 assert time.monotonic() < deadline, f"{point} never reached"
                 if point == "dbt":
-                    dbt = [c for c in children_of(process.pid)
-                           if b"dbt" in Path(f"/proc/{c}/cmdline").read_bytes()] if run_log.exists() else []
+                    dbt = (
+                        [c for c in children_of(process.pid) if b"dbt" in Path(f"/proc/{c}/cmdline").read_bytes()]
+                        if run_log.exists()
+                        else []
+                    )
                     if dbt and "OK created sql table model" in run_log.read_text(errors="replace"):
                         break
                 elif f"paused at {point}" in log.read_text(errors="replace"):
                     break
                 time.sleep(0.02)
-            seen = {"children": children_of(process.pid),
-                    "candidate": warehouse.with_name(warehouse.stem + ".candidate.duckdb").exists(),
-                    "gate": sorted(p.name for p in warehouse.parent.glob("*.gate/*.json"))}
+            seen = {
+                "children": children_of(process.pid),
+                "candidate": warehouse.with_name(warehouse.stem + ".candidate.duckdb").exists(),
+                "gate": sorted(p.name for p in warehouse.parent.glob("*.gate/*.json")),
+            }
             os.kill(process.pid, signal.SIGKILL)
         finally:
             if process.poll() is None:
@@ -146,11 +170,18 @@ def base(tmp_path_factory):
     warehouse = root / "wh" / "budget.duckdb"
     completed = run_job(raw, warehouse, root / "home")
     assert completed.returncode == 0, explain(completed)
-    return {"root": root, "raw": raw, "warehouse": warehouse, "home": root / "home", "first": completed,
-            "checksums": mart_checksums(warehouse)}
+    return {
+        "root": root,
+        "raw": raw,
+        "warehouse": warehouse,
+        "home": root / "home",
+        "first": completed,
+        "checksums": mart_checksums(warehouse),
+    }
 
 
 # --- 1. atomic publication -----------------------------------------------------------------------
+
 
 def test_killed_runs_leave_the_published_file_identical_and_the_next_run_publishes(base):
     warehouse, root = base["warehouse"], base["root"]
@@ -184,11 +215,16 @@ def test_killed_runs_leave_the_published_file_identical_and_the_next_run_publish
 
 # --- 2, 4, 5: readers, stale and removed documents, idempotence and order ----------------------
 
+
 def per_document(con, document_id: str) -> dict[str, tuple]:
     """What each fact mart holds for one document: (rows, order-independent hash)."""
-    return {table: con.execute(f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from marts.{table} t "
-                               "where document_id = ?", [document_id]).fetchone()
-            for table in ("fact_expenditure", "fact_indicator", "fact_income", "fact_project", "fact_three_public")}
+    return {
+        table: con.execute(
+            f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from marts.{table} t where document_id = ?",
+            [document_id],
+        ).fetchone()
+        for table in ("fact_expenditure", "fact_indicator", "fact_income", "fact_project", "fact_three_public")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +246,8 @@ def evolution(base):
         seen["seconds"] = time.monotonic() - started
         # The same connection, after the swap: still the old file, whole and consistent.
         seen["reader_after"] = reader.execute(
-            "select document_id, is_stale from marts.dim_document order by 1").fetchall()
+            "select document_id, is_stale from marts.dim_document order by 1"
+        ).fetchall()
         seen["reader_facts"] = reader.execute("select count(*) from marts.fact_expenditure").fetchone()[0]
         seen["reader_old_seed_c"] = per_document(reader, inputs.SEED_C)
     finally:
@@ -219,11 +256,13 @@ def evolution(base):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         seen["documents"] = con.execute(
-            "select document_id, status, is_stale from marts.dim_document order by 1").fetchall()
+            "select document_id, status, is_stale from marts.dim_document order by 1"
+        ).fetchall()
         seen["facts"] = {d: per_document(con, d) for d in inputs.GOOD_SEEDS}
         seen["status_findings"] = con.execute(
             "select document_id, severity, source_line, detail from marts.quality_findings "
-            "where \"check\" = 'document_status' order by 1").fetchall()
+            "where \"check\" = 'document_status' order by 1"
+        ).fetchall()
     finally:
         con.close()
     seen["broken_checksums"] = mart_checksums(warehouse)
@@ -340,14 +379,23 @@ def test_bad_input_is_quarantined_and_the_rest_publishes_with_exit_3(bad_run):
     assert completed.returncode == 3, explain(completed)
     assert warehouse.exists()
     documents = query(warehouse, "select document_id, encoding from marts.dim_document order by 1")
-    assert documents == sorted([
-        ("002_59fd46f20b32f4cf", "gb18030"), ("003_305331944a1f3ba9", "utf-8-sig"),
-        ("004_f083e30e185bc13b", "utf-8"), ("010_missing_core", "utf-8"), (REVISED[:-4], "utf-8")])
+    assert documents == sorted(
+        [
+            ("002_59fd46f20b32f4cf", "gb18030"),
+            ("003_305331944a1f3ba9", "utf-8-sig"),
+            ("004_f083e30e185bc13b", "utf-8"),
+            ("010_missing_core", "utf-8"),
+            (REVISED[:-4], "utf-8"),
+        ]
+    )
 
 
 def test_each_bad_file_has_a_finding_naming_it(bad_run):
-    findings = query(bad_run["warehouse"], "select document_id, severity, source_line, detail "
-                                           "from marts.quality_findings where \"check\" = 'document_status'")
+    findings = query(
+        bad_run["warehouse"],
+        "select document_id, severity, source_line, detail "
+        "from marts.quality_findings where \"check\" = 'document_status'",
+    )
     stdout = bad_run["completed"].stdout
     for name, (words, line) in QUARANTINED.items():
         matching = [f for f in findings if name in f[3]]
@@ -363,24 +411,33 @@ def test_each_bad_file_has_a_finding_naming_it(bad_run):
 
 
 def test_document_without_a_core_table_is_loaded_with_a_finding(bad_run):
-    rows = query(bad_run["warehouse"], "select severity, detail from marts.quality_findings "
-                                       "where document_id = '010_missing_core' and \"check\" = 'core_table_missing'")
+    rows = query(
+        bad_run["warehouse"],
+        "select severity, detail from marts.quality_findings "
+        "where document_id = '010_missing_core' and \"check\" = 'core_table_missing'",
+    )
     assert rows and all(severity == "warning" and "010_missing_core.txt" in detail for severity, detail in rows)
-    assert query(bad_run["warehouse"], "select count(*) > 0 from marts.fact_expenditure "
-                                       "where document_id = '010_missing_core'") == [(True,)]
+    assert query(
+        bad_run["warehouse"], "select count(*) > 0 from marts.fact_expenditure where document_id = '010_missing_core'"
+    ) == [(True,)]
 
 
 def test_other_encodings_load_the_same_facts_as_the_seed(bad_run, base):
     for document_id in (inputs.SEED_B, inputs.SEED_C):
-        sql = ("select fund_scope, classification, subject_code, amount_total, source_line "
-               "from marts.fact_expenditure where document_id = ? order by all")
+        sql = (
+            "select fund_scope, classification, subject_code, amount_total, source_line "
+            "from marts.fact_expenditure where document_id = ? order by all"
+        )
         assert query(bad_run["warehouse"], sql, [document_id]) == query(base["warehouse"], sql, [document_id])
 
 
 def test_hostile_names_neither_escape_raw_nor_reach_sql(bad_run):
     root, warehouse = bad_run["root"], bad_run["warehouse"]
-    status = query(warehouse, "select file_name, status, loaded from raw.document_status "
-                              "where file_name in (select unnest(?))", [HOSTILE + ["link.txt"]])
+    status = query(
+        warehouse,
+        "select file_name, status, loaded from raw.document_status where file_name in (select unnest(?))",
+        [HOSTILE + ["link.txt"]],
+    )
     assert sorted(status) == sorted((name, "quarantined", False) for name in HOSTILE + ["link.txt"])
     tables = query(warehouse, "select table_schema, table_name from information_schema.tables")
     assert ("main", "x") not in tables and len([t for t in tables if t[0] == "marts"]) >= 8

@@ -2,6 +2,7 @@
 
 Real files, real DuckDB, real processes; the slow whole-job runs are in tests/test_safety.py.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -42,13 +43,17 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 
 # --- 3. bad input: refused by the reader with the file (and line) named -------------------------
 
-@pytest.mark.parametrize("name, data, line, words", [
-    ("012_empty.txt", b"", None, "empty file"),
-    ("012_blank.txt", b" \n\n\t\n", None, "empty file"),
-    ("013_binary.txt", inputs.BINARY, 3, "binary content"),
-    ("014_not_a_disclosure.txt", inputs.NOT_A_DISCLOSURE.encode(), None, "not a recognisable"),
-    ("011_truncated.txt", inputs.truncated_in_table(), inputs.TRUNCATED_AT, "truncated"),
-])
+
+@pytest.mark.parametrize(
+    "name, data, line, words",
+    [
+        ("012_empty.txt", b"", None, "empty file"),
+        ("012_blank.txt", b" \n\n\t\n", None, "empty file"),
+        ("013_binary.txt", inputs.BINARY, 3, "binary content"),
+        ("014_not_a_disclosure.txt", inputs.NOT_A_DISCLOSURE.encode(), None, "not a recognisable"),
+        ("011_truncated.txt", inputs.truncated_in_table(), inputs.TRUNCATED_AT, "truncated"),
+    ],
+)
 def test_bad_input_is_refused_naming_file_and_line(tmp_path, name, data, line, words):
     path = write(tmp_path, name, data)
     with pytest.raises(BadInputError) as raised:
@@ -58,10 +63,13 @@ def test_bad_input_is_refused_naming_file_and_line(tmp_path, name, data, line, w
     assert str(error).startswith(f"{name}:{line}:" if line else f"{name}:")
 
 
-@pytest.mark.parametrize("data, encoding", [
-    (inputs.gb18030(inputs.SEED_B), "gb18030"),
-    (inputs.with_bom(inputs.SEED_B), "utf-8-sig"),
-])
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (inputs.gb18030(inputs.SEED_B), "gb18030"),
+        (inputs.with_bom(inputs.SEED_B), "utf-8-sig"),
+    ],
+)
 def test_gb18030_and_bom_copies_give_the_seed_s_rows(tmp_path, data, encoding):
     copy = read_source(write(tmp_path, f"{inputs.SEED_B}.txt", data))
     seed = read_source(inputs.SEEDS / f"{inputs.SEED_B}.txt")
@@ -92,10 +100,29 @@ def test_revision_keeps_the_identity_and_changes_the_bytes(tmp_path):
 IDENTITY = ("某区医疗保障局", "某市某区", 2025, "budget", "entity")
 
 
-def candidate(document_id, sha=None, status="ok", identity=IDENTITY, modified=1.0, present=True,
-              has_rows=True, error=None, line=None):
-    return Candidate(document_id, f"{document_id}.txt", status, sha or document_id, error, line, has_rows,
-                     identity, modified, present)
+def candidate(
+    document_id,
+    sha=None,
+    status="ok",
+    identity=IDENTITY,
+    modified=1.0,
+    present=True,
+    has_rows=True,
+    error=None,
+    line=None,
+):
+    return Candidate(
+        document_id,
+        f"{document_id}.txt",
+        status,
+        sha or document_id,
+        error,
+        line,
+        has_rows,
+        identity,
+        modified,
+        present,
+    )
 
 
 CORPUS = [
@@ -103,14 +130,24 @@ CORPUS = [
     candidate("b_copy", sha="same", identity=("甲", "r", 2025, "budget", "entity")),
     candidate("c_v1", modified=100.0),
     candidate("d_v2", modified=200.0),
-    candidate("e_broken_before", status="quarantined", error="truncated", line=290, has_rows=True,
-              identity=("乙", "r", 2025, "budget", "entity")),
+    candidate(
+        "e_broken_before",
+        status="quarantined",
+        error="truncated",
+        line=290,
+        has_rows=True,
+        identity=("乙", "r", 2025, "budget", "entity"),
+    ),
     candidate("f_broken_new", status="quarantined", error="binary content", line=3, has_rows=False, identity=None),
     candidate("g_gone", present=False, identity=("丙", "r", 2025, "budget", "entity")),
 ]
 EXPECTED = {
-    "a_original": ("loaded", True), "b_copy": ("duplicate", False), "c_v1": ("superseded", False),
-    "d_v2": ("loaded", True), "e_broken_before": ("stale", True), "f_broken_new": ("quarantined", False),
+    "a_original": ("loaded", True),
+    "b_copy": ("duplicate", False),
+    "c_v1": ("superseded", False),
+    "d_v2": ("loaded", True),
+    "e_broken_before": ("stale", True),
+    "f_broken_new": ("quarantined", False),
     "g_gone": ("removed", False),
 }
 
@@ -142,8 +179,16 @@ def test_revision_rule_newest_file_wins_then_the_larger_name():
 
 # --- 7. names: nothing escapes raw/, nothing reaches SQL ----------------------------------------
 
-UNSAFE_NAMES = ["a'; drop table x;--.txt", "with space.txt", 'quote".txt', "back`tick.txt", "-dash.txt",
-                "semi;colon.txt", "tab\tname.txt", "new\nline.txt"]
+UNSAFE_NAMES = [
+    "a'; drop table x;--.txt",
+    "with space.txt",
+    'quote".txt',
+    "back`tick.txt",
+    "-dash.txt",
+    "semi;colon.txt",
+    "tab\tname.txt",
+    "new\nline.txt",
+]
 
 
 def test_unsafe_names_are_refused_and_nothing_outside_raw_is_seen(tmp_path):
@@ -170,15 +215,30 @@ def test_unsafe_names_are_refused_and_nothing_outside_raw_is_seen(tmp_path):
 def test_unsafe_names_are_plain_data_in_the_raw_layer(tmp_path):
     """Decisions for hostile names go into DuckDB as parameters: the text is stored, nothing is run."""
     hostile = "a'; drop table x;--"
-    decisions = decide([Candidate(hostile, f"{hostile}.txt", "quarantined", None, "file name is not a safe "
-                                  "document id", None, False, None, 0.0, True)])
+    decisions = decide(
+        [
+            Candidate(
+                hostile,
+                f"{hostile}.txt",
+                "quarantined",
+                None,
+                "file name is not a safe document id",
+                None,
+                False,
+                None,
+                0.0,
+                True,
+            )
+        ]
+    )
     candidate_file = tmp_path / "wh" / "budget.candidate.duckdb"
     store = ExtractedStore(tmp_path / "wh" / "budget.extracted")
     build_raw_layer(candidate_file, store, decisions, [])
     con = duckdb.connect(str(candidate_file), read_only=True)
     try:
         assert con.execute("select document_id, file_name, status from raw.document_status").fetchall() == [
-            (hostile, f"{hostile}.txt", "quarantined")]
+            (hostile, f"{hostile}.txt", "quarantined")
+        ]
         assert len(con.execute("select * from raw.documents").fetchall()) == 0
     finally:
         con.close()
@@ -190,13 +250,19 @@ def run_ui_script(tmp_path: Path, **env: str) -> str:
     shutil.copy(REPO / "scripts" / "ui.sh", tmp_path / "scripts" / "ui.sh")
     (tmp_path / "scripts" / "setup.sh").write_text("exit 0\n")
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    stubs = {"python": "#!/bin/sh\nexit 0\n", "dagster": "#!/bin/sh\necho \"$@\"\n"}
+    stubs = {"python": "#!/bin/sh\nexit 0\n", "dagster": '#!/bin/sh\necho "$@"\n'}
     for name, text in stubs.items():
         (tmp_path / ".venv" / "bin" / name).write_text(text)
         (tmp_path / ".venv" / "bin" / name).chmod(0o755)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_")}
-    completed = subprocess.run(["bash", str(tmp_path / "scripts" / "ui.sh")], env={**clean, **env},
-                               capture_output=True, text=True, timeout=60, check=True)
+    completed = subprocess.run(
+        ["bash", str(tmp_path / "scripts" / "ui.sh")],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return completed.stdout.strip()
 
 
@@ -233,19 +299,23 @@ def test_warehouse_path_comes_from_configuration_only(tmp_path, monkeypatch):
 
 # --- 1/2. the swap: atomic, readers keep their view, nothing of the candidate is lost ------------
 
+
 def make_warehouse(path: Path, label: str, rows: int = 3) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
-    con.execute("create table marts.dim_document as select ? || '_' || i as document_id from range(?) t(i)",
-                [label, rows])
+    con.execute(
+        "create table marts.dim_document as select ? || '_' || i as document_id from range(?) t(i)", [label, rows]
+    )
     con.execute("create table marts.fact_expenditure as select i as amount from range(?) t(i)", [rows * 1000])
     con.close()
 
 
-COUNT_IN_ANOTHER_PROCESS = ("import duckdb, sys\n"
-                            "c = duckdb.connect(sys.argv[1], read_only=True)\n"
-                            "print(c.execute('select count(*) from marts.dim_document').fetchone()[0])")
+COUNT_IN_ANOTHER_PROCESS = (
+    "import duckdb, sys\n"
+    "c = duckdb.connect(sys.argv[1], read_only=True)\n"
+    "print(c.execute('select count(*) from marts.dim_document').fetchone()[0])"
+)
 
 
 def test_reader_keeps_the_old_file_until_it_reconnects(tmp_path):
@@ -269,8 +339,9 @@ def test_reader_keeps_the_old_file_until_it_reconnects(tmp_path):
         assert reader.execute("select min(document_id) from marts.dim_document").fetchone()[0] == "old_0"
         # Anyone opening the file now gets the new one (another process: within one process DuckDB
         # hands out the database that is still open under that path).
-        other = subprocess.run([sys.executable, "-c", COUNT_IN_ANOTHER_PROCESS, str(published)],
-                               capture_output=True, text=True, check=True)
+        other = subprocess.run(
+            [sys.executable, "-c", COUNT_IN_ANOTHER_PROCESS, str(published)], capture_output=True, text=True, check=True
+        )
         assert other.stdout.strip() == "5"
     finally:
         reader.close()
@@ -326,8 +397,9 @@ con.close()
 
 
 def hold(path: Path, seconds: float) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "holding"
     return holder
 
@@ -352,9 +424,20 @@ def test_new_candidate_waits_for_a_leftover_writer_of_the_old_one(tmp_path):
 def test_a_reader_does_not_hold_up_opening_the_published_file_read_only(tmp_path):
     published = tmp_path / "budget.duckdb"
     make_warehouse(published, "old")
-    reader = subprocess.Popen([sys.executable, "-c", ("import duckdb, sys, time\n"
-                               "c = duckdb.connect(sys.argv[1], read_only=True)\nprint('reading', flush=True)\n"
-                               "time.sleep(30)"), str(published)], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys, time\n"
+                "c = duckdb.connect(sys.argv[1], read_only=True)\nprint('reading', flush=True)\n"
+                "time.sleep(30)"
+            ),
+            str(published),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert reader.stdout.readline().strip() == "reading"
         # A timeout of 0 tries the lock once: True means a reader's lock did not stand in the way.
@@ -365,22 +448,37 @@ def test_a_reader_does_not_hold_up_opening_the_published_file_read_only(tmp_path
         reader.wait()
 
 
-PASS_EVERY_POINT = ("from orchestration.warehouse import PAUSE_POINTS, pause_point\n"
-                    "for point in PAUSE_POINTS:\n    pause_point(point)\n"
-                    "print('went through', ' '.join(PAUSE_POINTS))")
+PASS_EVERY_POINT = (
+    "from orchestration.warehouse import PAUSE_POINTS, pause_point\n"
+    "for point in PAUSE_POINTS:\n    pause_point(point)\n"
+    "print('went through', ' '.join(PAUSE_POINTS))"
+)
 
 
 def test_pause_hook_does_nothing_unless_asked():
     env = {k: v for k, v in os.environ.items() if k != PAUSE_ENV}
-    completed = subprocess.run([sys.executable, "-c", PASS_EVERY_POINT], cwd=REPO, env=env, capture_output=True,
-                               text=True, timeout=120, check=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", PASS_EVERY_POINT],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert completed.stdout.strip() == "went through extract gate publish"
     assert "paused" not in completed.stderr
 
 
 def test_pause_hook_stops_at_the_point_asked_for():
-    run = subprocess.Popen([sys.executable, "-c", PASS_EVERY_POINT], cwd=REPO, env={**os.environ, PAUSE_ENV: "gate"},
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(
+        [sys.executable, "-c", PASS_EVERY_POINT],
+        cwd=REPO,
+        env={**os.environ, PAUSE_ENV: "gate"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         said = next(line for line in run.stderr if "paused" in line)
         assert said.startswith(f"paused at gate (pid {run.pid})")

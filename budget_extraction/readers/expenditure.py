@@ -15,27 +15,16 @@ The parser works from the table's structure only:
 * truncated codes are repaired (codes.repair_code) and reported; every candidate line is
   accounted for in a CoverageLine, and a line that cannot be read is an error Finding.
 """
+
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Optional, Sequence
 
 from .. import codes as C
-from ..model import CoverageLine, ExpenditureLine, Finding, TableRow
-from ..numbers import (
-    ROUNDING_TOLERANCE_PRINTED,
-    is_amount,
-    join_split_amount,
-    parse_amount,
-    split_glued_amounts,
-    split_leading_amount,
-    table_decimals,
-    to_wan,
-    tolerance_wan,
-)
 from ..columns import (
     BASIC,
     OTHER,
@@ -48,6 +37,18 @@ from ..columns import (
     header_roles,
     identities_hold,
     tab_columns,
+)
+from ..model import CoverageLine, ExpenditureLine, Finding, TableRow
+from ..numbers import (
+    ROUNDING_TOLERANCE_PRINTED,
+    is_amount,
+    join_split_amount,
+    parse_amount,
+    split_glued_amounts,
+    split_leading_amount,
+    table_decimals,
+    to_wan,
+    tolerance_wan,
 )
 from ..source import SourceDocument
 from ..tables import TableBlock, find_tables, is_empty_note, is_financial, is_header_line, table_rows
@@ -79,7 +80,6 @@ _BLANK_CELL = re.compile(r"^[ ]*\t|\t[ ]*(?:\t|$)")
 _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
 
 
-
 # --------------------------------------------------------------------------------------
 # Columns
 # --------------------------------------------------------------------------------------
@@ -93,8 +93,8 @@ _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*
 @dataclass
 class _Amounts:
     line: int
-    values: list[Optional[Decimal]]  # in printed order
-    positions: Optional[list[Optional[str]]]  # role per value when the cell position says so
+    values: list[Decimal | None]  # in printed order
+    positions: list[str | None] | None  # role per value when the cell position says so
     total_marker: bool = False
     text: str = ""
 
@@ -103,12 +103,12 @@ class _Amounts:
 class _Event:
     kind: str  # code | text | amounts
     line: int
-    code: Optional[str] = None
+    code: str | None = None
     text: str = ""
-    amounts: Optional[_Amounts] = None
+    amounts: _Amounts | None = None
 
 
-def _code_prefix(cells: list[str], classification: str) -> tuple[Optional[str], int]:
+def _code_prefix(cells: list[str], classification: str) -> tuple[str | None, int]:
     """(code, number of cells it used) at the start of a row: ``2080505`` or ``208 05 05``
     (as separate cells, or as one tab cell holding the columns)."""
     if not cells:
@@ -157,7 +157,7 @@ def _repeats_codes(body: list[tuple[int, str]], classification: str) -> bool:
     return coded > 0 and repeated * 2 > coded
 
 
-def _split_tokens(tokens: list[str], decimals: Optional[int]) -> list[str]:
+def _split_tokens(tokens: list[str], decimals: int | None) -> list[str]:
     """Separate amounts glued to each other or to the following text."""
     out: list[str] = []
     for token in tokens:
@@ -173,7 +173,7 @@ def _split_tokens(tokens: list[str], decimals: Optional[int]) -> list[str]:
     return out
 
 
-def _join_split(tokens: list[str], decimals: Optional[int]) -> list[str]:
+def _join_split(tokens: list[str], decimals: int | None) -> list[str]:
     """Join an amount broken into ``0.0`` + ``0`` back together."""
     out: list[str] = []
     for token in tokens:
@@ -194,8 +194,8 @@ def _line_events(
     number: int,
     text: str,
     classification: str,
-    decimals: Optional[int],
-    columns: Optional[dict[int, str]],
+    decimals: int | None,
+    columns: dict[int, str] | None,
     serial: bool = False,
     repeated_codes: bool = False,
 ) -> list[_Event]:
@@ -224,8 +224,8 @@ def _line_events(
                     skip.add(k)
                     seen += 1
                 k += 1
-        values: list[Optional[Decimal]] = []
-        positions: list[Optional[str]] = []
+        values: list[Decimal | None] = []
+        positions: list[str | None] = []
         texts: list[str] = []
         any_amount = False
         for j, cell in enumerate(cells):
@@ -253,18 +253,21 @@ def _line_events(
             events.append(_Event("text", number, text=name))
         return events
     tokens = _join_split(_split_tokens(text.split(), decimals), decimals)
-    if serial and len(tokens) > 1 and re.fullmatch(r"\d{1,3}", tokens[0]) and (
-        not is_amount(tokens[1]) or _code_prefix(tokens[1:4], classification)[0]
+    if (
+        serial
+        and len(tokens) > 1
+        and re.fullmatch(r"\d{1,3}", tokens[0])
+        and (not is_amount(tokens[1]) or _code_prefix(tokens[1:4], classification)[0])
     ):
         tokens = tokens[1:]  # the 序号 before a code or a name
     code, used = _code_prefix(tokens[:3], classification)
     rest = tokens[used:]
     if repeated_codes:
-        rest = rest[:len(rest) - _repeated_code_size(rest, code)]
+        rest = rest[: len(rest) - _repeated_code_size(rest, code)]
     if code:
         events.append(_Event("code", number, code=code))
     texts: list[str] = []
-    values: list[Optional[Decimal]] = []
+    values: list[Decimal | None] = []
     for token in rest:
         if _is_amount_token(token) and ("." in token or "," in token or values or texts or not code):
             values.append(parse_amount(token))
@@ -290,12 +293,12 @@ def _line_events(
 
 @dataclass
 class _Row:
-    code: Optional[str]  # None for the total row
-    code_line: Optional[int]
+    code: str | None  # None for the total row
+    code_line: int | None
     amounts: _Amounts
     names: list[tuple[int, str]] = field(default_factory=list)
-    subject_code: Optional[str] = None
-    assigned: Optional[dict[str, Decimal]] = None
+    subject_code: str | None = None
+    assigned: dict[str, Decimal] | None = None
     candidates: list[dict[str, Decimal]] = field(default_factory=list)
 
     @property
@@ -322,8 +325,10 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
     texts: list[_Event] = []
     row_events: list[tuple[_Row, int]] = []
 
-    def close(code_event: Optional[_Event], amount_event: _Event, at: int) -> None:
-        row = _Row(code_event.code if code_event else None, code_event.line if code_event else None, amount_event.amounts)
+    def close(code_event: _Event | None, amount_event: _Event, at: int) -> None:
+        row = _Row(
+            code_event.code if code_event else None, code_event.line if code_event else None, amount_event.amounts
+        )
         rows.append(row)
         row_events.append((row, at))
 
@@ -350,7 +355,9 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
     last_close = -1
     for row, at in row_events:
         if row.code is None:
-            row.names = [(t.line, t.text) for i, t in text_events if last_close < i <= at and t.line == row.amounts.line]
+            row.names = [
+                (t.line, t.text) for i, t in text_events if last_close < i <= at and t.line == row.amounts.line
+            ]
             # the total row's own words are not a name; texts before it stay unassigned
             last_close = at
             continue
@@ -358,7 +365,11 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
         last_close = at
     _give_back_wrapped_names(rows)
     used_text = {id(t) for _, t in text_events if any(t.line in r.lines for r in rows)}
-    leftovers = pending_codes + pending_amounts + [t for _, t in text_events if id(t) not in used_text and _after(t, last_close, positions)]
+    leftovers = (
+        pending_codes
+        + pending_amounts
+        + [t for _, t in text_events if id(t) not in used_text and _after(t, last_close, positions)]
+    )
     return rows, leftovers
 
 
@@ -400,7 +411,7 @@ def _keyed_roles(roles: Sequence[str]) -> list[str]:
     return out
 
 
-def _candidates(values: list[Optional[Decimal]], roles: Sequence[str], tol: Decimal) -> list[dict[str, Decimal]]:
+def _candidates(values: list[Decimal | None], roles: Sequence[str], tol: Decimal) -> list[dict[str, Decimal]]:
     """Placements of k printed values into n columns (order kept), identities first."""
     keyed = _keyed_roles(roles)
     k, n = len(values), len(keyed)
@@ -438,13 +449,15 @@ class _Context:
     classification: str
     unit: str
     findings: list[Finding]
-    coverage: dict[int, tuple[str, Optional[str]]]
+    coverage: dict[int, tuple[str, str | None]]
 
-    def finding(self, check: str, severity: str, line: Optional[int], detail: str) -> None:
+    def finding(self, check: str, severity: str, line: int | None, detail: str) -> None:
         where = f"{self.doc.file_name}:{line}" if line else self.doc.file_name
-        self.findings.append(Finding(self.doc.document_id, check, severity, f"{where} ({self.block.label}): {detail}", line))
+        self.findings.append(
+            Finding(self.doc.document_id, check, severity, f"{where} ({self.block.label}): {detail}", line)
+        )
 
-    def cover(self, line: int, outcome: str, detail: Optional[str] = None) -> None:
+    def cover(self, line: int, outcome: str, detail: str | None = None) -> None:
         rank = {"finding": 5, "fact": 4, "parent": 3, "total": 3, "header": 1, "note": 0}
         if line not in self.coverage or rank[outcome] > rank[self.coverage[line][0]]:
             self.coverage[line] = (outcome, detail)
@@ -459,7 +472,7 @@ def _body_lines(doc: SourceDocument, block: TableBlock) -> list[tuple[int, str]]
     return [(n, t) for n, t in doc.numbered(block.header_end_line + 1, block.end_line) if t.strip()]
 
 
-def _table_decimals(body: list[tuple[int, str]]) -> Optional[int]:
+def _table_decimals(body: list[tuple[int, str]]) -> int | None:
     return table_decimals(tok for _, t in body for tok in re.split(r"[\s\t]+", t))
 
 
@@ -519,8 +532,7 @@ def _place_children(ctx: _Context, parent: _Row, kids: list[_Row], tol: Decimal)
         return
     for kid in open_kids:
         pruned = [
-            c for c in kid.candidates
-            if all(v == 0 or parent.assigned.get(r, Decimal(0)) != 0 for r, v in c.items())
+            c for c in kid.candidates if all(v == 0 or parent.assigned.get(r, Decimal(0)) != 0 for r, v in c.items())
         ]
         kid.candidates = pruned or kid.candidates
     default = {id(k): k.candidates[0] for k in open_kids}
@@ -611,10 +623,12 @@ def _repair(ctx: _Context, rows: list[_Row], known: dict[str, set[str]]) -> list
 
 def _to_line(ctx: _Context, row: _Row, roles: Sequence[str], leaf: bool) -> ExpenditureLine:
     values = row.assigned or {}
-    def pick(role: str) -> Optional[Decimal]:
+
+    def pick(role: str) -> Decimal | None:
         if role not in roles:
             return None
         return to_wan(values.get(role, Decimal(0)), ctx.unit)
+
     name = compact(row.name) if row.code is not None else None
     return ExpenditureLine(
         document_id=ctx.doc.document_id,
@@ -674,7 +688,9 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
     for row in rows:
         if len(row.amounts.values) > len(roles):
             ctx.finding(
-                "unparsed_line", "error", row.amounts.line,
+                "unparsed_line",
+                "error",
+                row.amounts.line,
                 f"{len(row.amounts.values)} amounts for {len(roles)} columns",
             )
             for line in row.lines:
@@ -713,8 +729,12 @@ def _check_totals_only(ctx: _Context, row: _Row, roles: Sequence[str]) -> None:
             ctx.cover(line, "total", "totals only, no subject rows: 合计 = 基本支出 + 项目支出 + other columns")
         return
     printed = " ".join(str(v) for v in row.amounts.values)
-    ctx.finding("total_row_mismatch", "error", row.amounts.line,
-                f"the table prints totals only ({printed} {ctx.unit}) and its columns do not add up to its 合计")
+    ctx.finding(
+        "total_row_mismatch",
+        "error",
+        row.amounts.line,
+        f"the table prints totals only ({printed} {ctx.unit}) and its columns do not add up to its 合计",
+    )
     for line in row.lines:
         ctx.cover(line, "finding", "totals that do not add up")
 
@@ -738,8 +758,12 @@ def _check_unloaded(ctx: _Context, read: list[ExpenditureLine]) -> None:
             value = getattr(printed, name)
             summed = sum((getattr(p, name) or Decimal(0) for p in parts), Decimal(0))
             if value is not None and abs(value - summed) > tol:
-                ctx.finding("parent_vs_children", "error", printed.source_line,
-                            f"{label} {name} printed {value} 万元, its {len(parts)} rows below add up to {summed} 万元")
+                ctx.finding(
+                    "parent_vs_children",
+                    "error",
+                    printed.source_line,
+                    f"{label} {name} printed {value} 万元, its {len(parts)} rows below add up to {summed} 万元",
+                )
                 ctx.cover(printed.source_line, "finding", f"{label} does not add up")
     for line, (outcome, detail) in list(ctx.coverage.items()):
         if outcome == "fact":  # read and checked, but no fact row holds it
@@ -787,7 +811,7 @@ def _cell_grid(header: list[str], body: list[tuple[int, str]]) -> bool:
     return tab_layout and any(_BLANK_CELL.search(t) for t in header + [t for _, t in body])
 
 
-def _table_roles(columns: Optional[dict[int, str]], header: list[str], classification: str) -> list[str]:
+def _table_roles(columns: dict[int, str] | None, header: list[str], classification: str) -> list[str]:
     if columns is not None:
         return [columns[j] for j in sorted(columns)]
     return header_roles(header, classification)
@@ -825,8 +849,11 @@ def _parse_grouped(ctx: _Context, header: list[str], known: dict[str, set[str]])
             ctx.cover(number, "finding", "unreadable grouped line")
             continue
         for code, name, amount, role in items:
-            assigned = {TOTAL: amount, PERSONNEL: amount if role == PERSONNEL else Decimal(0),
-                        PUBLIC: amount if role == PUBLIC else Decimal(0)}
+            assigned = {
+                TOTAL: amount,
+                PERSONNEL: amount if role == PERSONNEL else Decimal(0),
+                PUBLIC: amount if role == PUBLIC else Decimal(0),
+            }
             row = _Row(code, number, _Amounts(number, [amount], None), [(number, name)])
             row.assigned = assigned
             rows.append(row)
@@ -846,17 +873,17 @@ def _parse_grouped(ctx: _Context, header: list[str], known: dict[str, set[str]])
     return out
 
 
-def _group_roles(header: list[str]) -> list[tuple[int, Optional[str]]]:
+def _group_roles(header: list[str]) -> list[tuple[int, str | None]]:
     """(first cell index, role) of each code/name/amount group of the grouped header."""
     code_row = next(line for line in header if len(re.findall(r"科目\s*(?:代码|编码)", line)) >= 2)
     cells = code_row.split("\t")
     starts = [i for i, c in enumerate(cells) if re.search(r"科目\s*(?:代码|编码)", c)]
     top = next((line for line in header if "人员经费" in line or "公用经费" in line), "")
     top_cells = top.split("\t")
-    out: list[tuple[int, Optional[str]]] = []
-    role: Optional[str] = None
+    out: list[tuple[int, str | None]] = []
+    role: str | None = None
     for start in starts:
-        window = "".join(top_cells[start:start + 3]) if start < len(top_cells) else ""
+        window = "".join(top_cells[start : start + 3]) if start < len(top_cells) else ""
         if "人员经费" in window:
             role = PERSONNEL
         elif "公用经费" in window:
@@ -871,14 +898,14 @@ def _economic_role(code: str) -> str:
 
 
 def _grouped_items(
-    text: str, groups: list[tuple[int, Optional[str]]], classification: str
-) -> Optional[list[tuple[str, str, Decimal, str]]]:
+    text: str, groups: list[tuple[int, str | None]], classification: str
+) -> list[tuple[str, str, Decimal, str]] | None:
     """(code, name, amount, role) for each filled group of one line."""
     items: list[tuple[str, str, Decimal, str]] = []
     if "\t" in text:
         cells = [c.strip() for c in text.split("\t")]
         for start, role in groups:
-            chunk = cells[start:start + 3]
+            chunk = cells[start : start + 3]
             chunk += [""] * (3 - len(chunk))
             code, name, amount_text = chunk
             code = code.replace(" ", "")
@@ -892,7 +919,7 @@ def _grouped_items(
             items.append((code, name, amount, role or _economic_role(code)))
         return items
     tokens = text.split()
-    current: Optional[list] = None
+    current: list | None = None
     for token in tokens:
         if token.isdigit() and 3 <= len(token) <= 5 and token.startswith("3"):
             if current:

@@ -6,6 +6,7 @@ line is read as a sequence of items "name [amount…]"; an item's side is told
 by its name (income words, the national class names, codes 2xx/3xx) and, for
 names both sides print (总计), by its place on the line.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,13 +42,26 @@ _STARTER = re.compile(
 
 # Older national names of some classes, for documents of earlier years.
 _CLASS_ALIASES = {
-    "文化体育与传媒支出": "207", "医疗卫生与计划生育支出": "210", "医疗卫生支出": "210",
-    "资源勘探信息等支出": "215", "资源勘探电力信息等支出": "215", "国土海洋气象等支出": "220",
-    "粮油物资管理支出": "222", "粮油物资储备管理支出": "222", "灾害防治及应急管理": "224",
+    "文化体育与传媒支出": "207",
+    "医疗卫生与计划生育支出": "210",
+    "医疗卫生支出": "210",
+    "资源勘探信息等支出": "215",
+    "资源勘探电力信息等支出": "215",
+    "国土海洋气象等支出": "220",
+    "粮油物资管理支出": "222",
+    "粮油物资储备管理支出": "222",
+    "灾害防治及应急管理": "224",
 }
 _ECONOMIC_NAMES = (
-    "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "债务利息及费用支出", "资本性支出",
-    "对企业补助", "对社会保障基金补助", "对事业单位经常性补助", "对事业单位资本性补助",
+    "工资福利支出",
+    "商品和服务支出",
+    "对个人和家庭的补助",
+    "债务利息及费用支出",
+    "资本性支出",
+    "对企业补助",
+    "对社会保障基金补助",
+    "对事业单位经常性补助",
+    "对事业单位资本性补助",
 )
 
 # Income items, most specific first (事业单位经营收入 before 事业收入).
@@ -69,8 +83,17 @@ _INCOME_SOURCES = (
 )
 # The sources a 财政拨款(收入) item is printed above (1. 一般公共预算资金, 2. 政府性基金 …): its parts.
 _FISCAL_PARTS = ("general_public_budget", "government_fund", "state_capital")
-_SUMMED = ("general_public_budget", "government_fund", "state_capital", "fiscal_special", "operating",
-           "business", "superior_subsidy", "subordinate", "other")
+_SUMMED = (
+    "general_public_budget",
+    "government_fund",
+    "state_capital",
+    "fiscal_special",
+    "operating",
+    "business",
+    "superior_subsidy",
+    "subordinate",
+    "other",
+)
 _HEADER_WORD = re.compile(r"^(?:支出|收入)(?:[（(].*[)）])?$|^项目$|^预算数$|^决算数$|^金额$")
 _EXP_TOTAL = re.compile(r"本年支出合计|当年支出小计|^支出合计$|^本年支出$")
 # The expenditure-by-use side some regions print beside the functional classes (支出用途).
@@ -136,10 +159,17 @@ def income_source(name: str) -> str | None:
 def _complete(name: str) -> bool:
     """A name that already reads as a whole item (so a following line is not its continuation)."""
     bare = _ENUM.sub("", name)
-    income_like = income_source(bare) and re.search(r"(?:收入|拨款|资金|结转|结余|差额|补助|投资|合计|总计)[）)]?$", bare)
+    income_like = income_source(bare) and re.search(
+        r"(?:收入|拨款|资金|结转|结余|差额|补助|投资|合计|总计)[）)]?$", bare
+    )
     return bool(
-        class_code(name, None, exact=True) or income_like or _EXP_TOTAL.search(bare) or _EXP_GRAND.search(bare)
-        or _EXP_CARRY.search(bare) or bare in _ECONOMIC_NAMES or bare in ("总计", "合计")
+        class_code(name, None, exact=True)
+        or income_like
+        or _EXP_TOTAL.search(bare)
+        or _EXP_GRAND.search(bare)
+        or _EXP_CARRY.search(bare)
+        or bare in _ECONOMIC_NAMES
+        or bare in ("总计", "合计")
     )
 
 
@@ -281,8 +311,9 @@ def _has_row_numbers(header: str) -> bool:
     return "行次" in header or bool(re.search(r"项目行", header))
 
 
-def spread_coverage(doc: SourceDocument, block: TableBlock, items: list[Item],
-                    cover: list[CoverageLine]) -> list[CoverageLine]:
+def spread_coverage(
+    doc: SourceDocument, block: TableBlock, items: list[Item], cover: list[CoverageLine]
+) -> list[CoverageLine]:
     """Coverage for the lines an item's figures were printed on when the PDF put them on a line
     of their own (``0.00`` below a wrapped name): the same outcome as the item they belong to."""
     by_line = {c.source_line: c for c in cover}
@@ -293,9 +324,16 @@ def spread_coverage(doc: SourceDocument, block: TableBlock, items: list[Item],
             continue
         printed_on = {n for t in item.amounts + item.skipped for n in (t.line, *t.also)}
         for line in sorted(printed_on - set(by_line)):
-            extra.append(coverage(doc, block, line, own.outcome,
-                                  f"{item.amounts[0].text if item.amounts else ''} completes the cell of "
-                                  f"{item.name} (line {item.line})"))
+            extra.append(
+                coverage(
+                    doc,
+                    block,
+                    line,
+                    own.outcome,
+                    f"{item.amounts[0].text if item.amounts else ''} completes the cell of "
+                    f"{item.name} (line {item.line})",
+                )
+            )
             by_line[line] = extra[-1]
     return extra
 
@@ -309,8 +347,15 @@ def _common(doc: SourceDocument, block: TableBlock):
     findings: list[Finding] = []
     for item, reason in sides.unreadable:
         cover.append(coverage(doc, block, item.line, "finding", reason))
-        findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                f"{doc.file_name}:{item.line} {block.label} {block.title}: {reason}", item.line))
+        findings.append(
+            Finding(
+                doc.document_id,
+                "unreadable_line",
+                "error",
+                f"{doc.file_name}:{item.line} {block.label} {block.title}: {reason}",
+                item.line,
+            )
+        )
     for item, outcome, detail in sides.other:
         cover.append(coverage(doc, block, item.line, outcome, f"{item.name}: {detail}"))
     return unit, sides, cover, findings
@@ -319,8 +364,11 @@ def _common(doc: SourceDocument, block: TableBlock):
 def _class_rows(doc, block, unit, sides) -> tuple[list[ClassTotalLine], list[CoverageLine]]:
     rows, cover = [], []
     for item, code in sides.classes:
-        rows.append(ClassTotalLine(doc.document_id, block.kind, code, item.bare, _amount(item, unit), unit,
-                                   block.label, item.line))
+        rows.append(
+            ClassTotalLine(
+                doc.document_id, block.kind, code, item.bare, _amount(item, unit), unit, block.label, item.line
+            )
+        )
         cover.append(coverage(doc, block, item.line, "fact", f"class {code} {item.bare}"))
     for label, item in (("本年支出合计", sides.exp_total), ("支出总计", sides.exp_grand)):
         if item is not None:
@@ -332,9 +380,16 @@ def _class_check(doc, block, unit, sides) -> list[Finding]:
     total = sides.exp_total or sides.exp_grand
     if total is None or not total.amounts or not sides.classes:
         return []
-    found = mismatch_finding(doc, block, "class_total_mismatch", "本年支出合计 vs sum of the class (类) rows",
-                             _amount(total, unit), sum((_amount(i, unit) for i, _ in sides.classes), Decimal(0)),
-                             unit, total.line)
+    found = mismatch_finding(
+        doc,
+        block,
+        "class_total_mismatch",
+        "本年支出合计 vs sum of the class (类) rows",
+        _amount(total, unit),
+        sum((_amount(i, unit) for i, _ in sides.classes), Decimal(0)),
+        unit,
+        total.line,
+    )
     return [found] if found else []
 
 
@@ -346,8 +401,18 @@ def parse_income(
     rows: list[IncomeLine | ClassTotalLine] = []
     by_source: dict[str, Item] = {}
     for item, source in sides.income:
-        rows.append(IncomeLine(doc.document_id, source, item.bare or item.name, _amount(item, unit) if item.amounts
-                               else Decimal(0), unit, block.label, item.line, table_kind=block.kind))
+        rows.append(
+            IncomeLine(
+                doc.document_id,
+                source,
+                item.bare or item.name,
+                _amount(item, unit) if item.amounts else Decimal(0),
+                unit,
+                block.label,
+                item.line,
+                table_kind=block.kind,
+            )
+        )
         outcome = "total" if source in ("total", "grand_total") else "fact"
         cover.append(coverage(doc, block, item.line, outcome, f"income {source}: {item.name}"))
         by_source.setdefault(source, item)
@@ -367,31 +432,76 @@ def _income_checks(doc, block, unit, sides, by_source) -> list[Finding]:
     summed = _SUMMED if fiscal is None or not fiscal_parts else tuple(s for s in _SUMMED if s not in _FISCAL_PARTS)
     parts = [_amount(i, unit) for i, s in sides.income if s in summed + ("fiscal_appropriation",)]
     if fiscal is not None and fiscal_parts:
-        checks.append(mismatch_finding(doc, block, "income_detail_mismatch",
-                                       f"{fiscal.name} vs the sum of its parts (一般公共预算, 政府性基金, 国有资本经营)",
-                                       _amount(fiscal, unit), sum(fiscal_parts, Decimal(0)), unit, fiscal.line))
+        checks.append(
+            mismatch_finding(
+                doc,
+                block,
+                "income_detail_mismatch",
+                f"{fiscal.name} vs the sum of its parts (一般公共预算, 政府性基金, 国有资本经营)",
+                _amount(fiscal, unit),
+                sum(fiscal_parts, Decimal(0)),
+                unit,
+                fiscal.line,
+            )
+        )
     total = by_source.get("total")
     if total is not None and total.amounts and parts:
-        checks.append(mismatch_finding(doc, block, "income_total_mismatch", "本年收入合计 vs sum of income sources",
-                                       _amount(total, unit), sum(parts, Decimal(0)), unit, total.line))
+        checks.append(
+            mismatch_finding(
+                doc,
+                block,
+                "income_total_mismatch",
+                "本年收入合计 vs sum of income sources",
+                _amount(total, unit),
+                sum(parts, Decimal(0)),
+                unit,
+                total.line,
+            )
+        )
     grand = by_source.get("grand_total")
     if grand is not None and total is not None and grand.amounts:
         extra = [_amount(i, unit) for i, s in sides.income if s in ("carryover", "reserve_use")]
-        checks.append(mismatch_finding(doc, block, "income_grand_total_mismatch",
-                                       "收入总计 vs 本年收入合计 + 上年结转/结余",
-                                       _amount(grand, unit), _amount(total, unit) + sum(extra, Decimal(0)), unit,
-                                       grand.line))
+        checks.append(
+            mismatch_finding(
+                doc,
+                block,
+                "income_grand_total_mismatch",
+                "收入总计 vs 本年收入合计 + 上年结转/结余",
+                _amount(grand, unit),
+                _amount(total, unit) + sum(extra, Decimal(0)),
+                unit,
+                grand.line,
+            )
+        )
     if grand is not None and sides.exp_grand is not None and grand.amounts and sides.exp_grand.amounts:
-        checks.append(mismatch_finding(doc, block, "income_expenditure_balance", "支出总计 vs 收入总计",
-                                       _amount(sides.exp_grand, unit), _amount(grand, unit), unit,
-                                       sides.exp_grand.line))
+        checks.append(
+            mismatch_finding(
+                doc,
+                block,
+                "income_expenditure_balance",
+                "支出总计 vs 收入总计",
+                _amount(sides.exp_grand, unit),
+                _amount(grand, unit),
+                unit,
+                sides.exp_grand.line,
+            )
+        )
     for source in _SUMMED:
         parent = by_source.get(source)
         details = [_amount(i, unit) for i, s in sides.income if s == f"{source}_detail"]
         if parent is not None and details and any(d for d in details):
-            checks.append(mismatch_finding(doc, block, "income_detail_mismatch",
-                                           f"{parent.name} vs the sum of its detail lines",
-                                           _amount(parent, unit), sum(details, Decimal(0)), unit, parent.line))
+            checks.append(
+                mismatch_finding(
+                    doc,
+                    block,
+                    "income_detail_mismatch",
+                    f"{parent.name} vs the sum of its detail lines",
+                    _amount(parent, unit),
+                    sum(details, Decimal(0)),
+                    unit,
+                    parent.line,
+                )
+            )
     return [c for c in checks if c]
 
 
@@ -402,8 +512,15 @@ def parse_fiscal_appropriation(
     unit, sides, cover, findings = _common(doc, block)
     for item, source in sides.income:
         outcome = "total" if source in ("total", "grand_total") else "note"
-        cover.append(coverage(doc, block, item.line, outcome,
-                              f"fiscal-appropriation income {source}: {item.name} (income facts come from 收支总表)"))
+        cover.append(
+            coverage(
+                doc,
+                block,
+                item.line,
+                outcome,
+                f"fiscal-appropriation income {source}: {item.name} (income facts come from 收支总表)",
+            )
+        )
     rows, class_cover = _class_rows(doc, block, unit, sides)
     cover.extend(class_cover)
     findings.extend(_class_check(doc, block, unit, sides))
@@ -484,9 +601,9 @@ def income_columns(header: str) -> list[IncomeColumn]:
     if not grouped:
         return [_column(kind, text, None) for kind, text in words]
     bounds = subtotal_at + [len(words)]
-    segments = [words[bounds[i]:bounds[i + 1]] for i in range(len(subtotal_at))]
+    segments = [words[bounds[i] : bounds[i + 1]] for i in range(len(subtotal_at))]
     columns: list[IncomeColumn] = []
-    for index, (kind, text) in enumerate(words[:subtotal_at[0]]):
+    for index, (kind, text) in enumerate(words[: subtotal_at[0]]):
         if kind in _GROUPS:
             number = group_at.index(index)
             columns.extend(_column(k, t, (number, kind, text)) for k, t in segments[number])
@@ -535,13 +652,22 @@ def _lost_table(doc, block, rows: list[PrintedRow], lines: list[int]) -> tuple[l
     named = any(row.code or row.name for row in rows)
     severity = "error" if named else "warning"
     check = "unreadable_table" if named else "table_text_lost"
-    reason = ("no income columns recognised in the header" if named else
-              f"the PDF text kept no column titles and no row names, only figure fragments "
-              f"({', '.join(figures[:8])}{'…' if len(figures) > 8 else ''}) that belong to no readable cell")
+    reason = (
+        "no income columns recognised in the header"
+        if named
+        else f"the PDF text kept no column titles and no row names, only figure fragments "
+        f"({', '.join(figures[:8])}{'…' if len(figures) > 8 else ''}) that belong to no readable cell"
+    )
     cover = [coverage(doc, block, n, "finding", reason) for n in lines]
-    return cover, [Finding(doc.document_id, check, severity,
-                           f"{doc.file_name}:{block.start_line} {block.label} {block.title}: {reason}",
-                           block.start_line)]
+    return cover, [
+        Finding(
+            doc.document_id,
+            check,
+            severity,
+            f"{doc.file_name}:{block.start_line} {block.label} {block.title}: {reason}",
+            block.start_line,
+        )
+    ]
 
 
 def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> str | None:
@@ -552,14 +678,26 @@ def _subject(doc, block, row: PrintedRow, known, findings: list[Finding]) -> str
     repaired, origin = C.repair_code(row.code, row.name, C.FUNCTIONAL, known)
     where = f"{doc.file_name}:{row.line} {block.label}"
     if repaired:
-        findings.append(Finding(doc.document_id, "code_repaired", "warning",
-                                f"{where}: printed code {row.code} ({row.name}) is cut short; repaired to "
-                                f"{repaired} from the {'same document' if origin == 'document' else 'national classification'}",
-                                row.line))
+        findings.append(
+            Finding(
+                doc.document_id,
+                "code_repaired",
+                "warning",
+                f"{where}: printed code {row.code} ({row.name}) is cut short; repaired to "
+                f"{repaired} from the {'same document' if origin == 'document' else 'national classification'}",
+                row.line,
+            )
+        )
         return repaired
-    findings.append(Finding(doc.document_id, "code_unrepairable", "error",
-                            f"{where}: printed code {row.code} ({row.name}) is not a full functional code and "
-                            "cannot be repaired", row.line))
+    findings.append(
+        Finding(
+            doc.document_id,
+            "code_unrepairable",
+            "error",
+            f"{where}: printed code {row.code} ({row.name}) is not a full functional code and cannot be repaired",
+            row.line,
+        )
+    )
     return None
 
 
@@ -602,17 +740,40 @@ def parse_vertical_summary(doc: SourceDocument, block: TableBlock) -> tuple[list
             cover.append(coverage(doc, block, number, "total", f"{label} {figure or ''}"))
         elif groups and not label.startswith("其中"):
             groups[-1][2].append(amount)
-            cover.append(coverage(doc, block, number, "note", f"{label} {figure or ''} (checked against its 小计; "
-                                                              "income facts come from 收支总表)"))
+            cover.append(
+                coverage(
+                    doc,
+                    block,
+                    number,
+                    "note",
+                    f"{label} {figure or ''} (checked against its 小计; income facts come from 收支总表)",
+                )
+            )
         else:
             cover.append(coverage(doc, block, number, "note", f"{label} {figure or ''}"))
     for number, subtotal, items in groups:
-        found = mismatch_finding(doc, block, "income_detail_mismatch", "小计 vs the items of its group",
-                                 subtotal, sum(items, Decimal(0)), unit, number)
+        found = mismatch_finding(
+            doc,
+            block,
+            "income_detail_mismatch",
+            "小计 vs the items of its group",
+            subtotal,
+            sum(items, Decimal(0)),
+            unit,
+            number,
+        )
         findings.extend([found] if found else [])
     if grand is not None and groups:
-        found = mismatch_finding(doc, block, "income_table_total_mismatch", "收入总计 vs the sum of the 小计 rows",
-                                 grand[1], sum((g[1] for g in groups), Decimal(0)), unit, grand[0])
+        found = mismatch_finding(
+            doc,
+            block,
+            "income_table_total_mismatch",
+            "收入总计 vs the sum of the 小计 rows",
+            grand[1],
+            sum((g[1] for g in groups), Decimal(0)),
+            unit,
+            grand[0],
+        )
         findings.extend([found] if found else [])
     cover.extend(coverage(doc, block, n, "note", squash(t)[:60]) for n, t in note_lines(doc, block))
     return [], cover, findings
@@ -647,21 +808,38 @@ def parse_income_summary(
         values = [to_wan(v, unit) for v in amounts_of(row.values)]
         placed, exact = (values, True) if row.positional else place(values, len(columns), _holds(columns, tolerance))
         if placed is None or not (row.code or row.name):
-            reason = ("more figures than the header has columns" if placed is None
-                      else "figures without a unit, code or 合计 name")
+            reason = (
+                "more figures than the header has columns"
+                if placed is None
+                else "figures without a unit, code or 合计 name"
+            )
             cover.extend(coverage(doc, block, n, "finding", reason) for n in row.lines)
-            findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                    f"{doc.file_name}:{row.line} {block.label} {block.title}: {reason}: "
-                                    f"{row.code or ''} {row.name} {' '.join(v or '' for v in row.values)}", row.line))
+            findings.append(
+                Finding(
+                    doc.document_id,
+                    "unreadable_line",
+                    "error",
+                    f"{doc.file_name}:{row.line} {block.label} {block.title}: {reason}: "
+                    f"{row.code or ''} {row.name} {' '.join(v or '' for v in row.values)}",
+                    row.line,
+                )
+            )
             continue
         guessed += not exact
         subject = _subject(doc, block, row, known, findings) if by_function else None
         placed_rows.append((row, placed, subject))
     if guessed:
-        findings.append(Finding(doc.document_id, "blank_cells_placed", "info",
-                                f"{doc.file_name}:{block.start_line} {block.label} {block.title}: {guessed} rows print "
-                                f"fewer figures than the {len(columns)} columns (blank cells not printed); figures "
-                                "placed in the leftmost columns for which the row's own sums hold", block.start_line))
+        findings.append(
+            Finding(
+                doc.document_id,
+                "blank_cells_placed",
+                "info",
+                f"{doc.file_name}:{block.start_line} {block.label} {block.title}: {guessed} rows print "
+                f"fewer figures than the {len(columns)} columns (blank cells not printed); figures "
+                "placed in the leftmost columns for which the row's own sums hold",
+                block.start_line,
+            )
+        )
     lines, row_cover = _summary_lines(doc, block, unit, columns, placed_rows, by_function)
     cover.extend(row_cover)
     findings.extend(_summary_checks(doc, block, unit, columns, placed_rows, by_function))
@@ -677,20 +855,36 @@ def _summary_lines(doc, block, unit, columns, placed_rows, by_function):
     for index, (row, values, subject) in enumerate(placed_rows):
         kind = "total" if row.code is None else ("subject" if by_function else "unit")
         for column, value in zip(columns, values):
-            lines.append(IncomeLine(
-                doc.document_id, column.source, column.printed, value, unit, block.label, row.line,
-                table_kind=block.kind,
-                unit_code=row.code if kind == "unit" else None,
-                unit_name=row.name if kind == "unit" else None,
-                subject_code=subject, row_kind=kind,
-                subject_name=row.name if kind == "subject" else None,
-                printed_code=row.code if kind == "subject" else None,
-            ))
+            lines.append(
+                IncomeLine(
+                    doc.document_id,
+                    column.source,
+                    column.printed,
+                    value,
+                    unit,
+                    block.label,
+                    row.line,
+                    table_kind=block.kind,
+                    unit_code=row.code if kind == "unit" else None,
+                    unit_name=row.name if kind == "unit" else None,
+                    subject_code=subject,
+                    row_kind=kind,
+                    subject_name=row.name if kind == "subject" else None,
+                    printed_code=row.code if kind == "subject" else None,
+                )
+            )
         outcome = "total" if kind == "total" else ("parent" if index in has_children else "fact")
         label = f"{row.code or ''} {row.name}".strip()
-        cover.extend(coverage(doc, block, n, outcome, f"income row {label}" + ("" if n == row.line else
-                                                                              f" (continued from line {row.line})"))
-                     for n in row.lines)
+        cover.extend(
+            coverage(
+                doc,
+                block,
+                n,
+                outcome,
+                f"income row {label}" + ("" if n == row.line else f" (continued from line {row.line})"),
+            )
+            for n in row.lines
+        )
     return lines, cover
 
 
@@ -699,8 +893,18 @@ def _summary_checks(doc, block, unit, columns, placed_rows, by_function) -> list
     found: list[Finding | None] = []
     for row, values, _ in placed_rows:
         for what, printed, computed in row_identities(columns, values):
-            found.append(mismatch_finding(doc, block, "income_row_sum_mismatch", f"{row.code or ''} {row.name}: {what}",
-                                          printed, computed, unit, row.line))
+            found.append(
+                mismatch_finding(
+                    doc,
+                    block,
+                    "income_row_sum_mismatch",
+                    f"{row.code or ''} {row.name}: {what}",
+                    printed,
+                    computed,
+                    unit,
+                    row.line,
+                )
+            )
     parent_of = parents([row.code for row, _, _ in placed_rows])
     check = "income_parent_vs_children" if by_function else "income_unit_total_mismatch"
     groups: dict[int | None, list[int]] = {}
@@ -715,6 +919,16 @@ def _summary_checks(doc, block, unit, columns, placed_rows, by_function) -> list
             what = "合计 row vs the sum of the top rows" if parent is None else f"{row.code} {row.name} vs its sub-rows"
             for position, column in enumerate(columns):
                 computed = sum((placed_rows[c][1][position] for c in children), Decimal(0))
-                found.append(mismatch_finding(doc, block, check if parent is not None else "income_table_total_mismatch",
-                                              f"{what} ({column.printed})", values[position], computed, unit, row.line))
+                found.append(
+                    mismatch_finding(
+                        doc,
+                        block,
+                        check if parent is not None else "income_table_total_mismatch",
+                        f"{what} ({column.printed})",
+                        values[position],
+                        computed,
+                        unit,
+                        row.line,
+                    )
+                )
     return [f for f in found if f]

@@ -12,6 +12,7 @@ The text is read as one stream: PDF and text lines wrap mid-word (``181.66 万``
 lines of a paragraph are joined and the spaces the PDF puts between characters are dropped; every
 character keeps its line, so a claim keeps the line it is printed on and its sentence as printed.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,9 @@ _FLAT_WORD = re.compile(r"持平|一致|不变|相同|无变化")
 # A change word followed by a bare number (减少 9.52，): a change or rate printed without its unit.
 _UNITLESS_CHANGE = re.compile(rf"(?:{_INCREASE}|{_DECREASE}|持平|一致){_NUMBER}(?![\d.,%％万元])")
 # The year compared with: 比2023年预算 | 较2020年预算 | 与上年相比 | 比上年决算数
-_COMPARISON = re.compile(r"(?:比|较|与|同)(?P<year>上年度?|上一年度?|(?P<digits>\d{4})年度?)(?:预算|决算)?(?:执行)?数?(?:相比|比较)?")
+_COMPARISON = re.compile(
+    r"(?:比|较|与|同)(?P<year>上年度?|上一年度?|(?P<digits>\d{4})年度?)(?:预算|决算)?(?:执行)?数?(?:相比|比较)?"
+)
 # A figure of the prior year, named as such (（上年收入总计10202.8万元, 较上年55.14万元).
 _PRIOR_YEAR = re.compile(r"^[（(]?(?:较|比|与)?上一?年度?(?!结转|结余)")
 # Text after which a sentence explains rather than states (主要原因是基本支出增加…, 主要用于…).
@@ -97,11 +100,15 @@ _SCOPES = (
     ("fiscal_appropriation", re.compile(r"财政拨款")),
 )
 # A subject that names nothing but "this year's budget" (本年预算895.62万元): the section says what.
-_GENERIC_SUBJECT = re.compile(r"^(?:\d{4}年度?)?(?:部门|单位|本部门|本单位)?(?:本年)?(?:预算|预算数|预算控制数|控制数|安排)?(?:为|是)?$")
+_GENERIC_SUBJECT = re.compile(
+    r"^(?:\d{4}年度?)?(?:部门|单位|本部门|本单位)?(?:本年)?(?:预算|预算数|预算控制数|控制数|安排)?(?:为|是)?$"
+)
 # A total income or expenditure says so (部门支出预算, 本年收入合计, 财政拨款收入); 工资福利支出 does not.
 _AGGREGATE = re.compile(r"预算|决算|总|合计|本年|财政拨款")
 # ... and ends on its income or expenditure word (住院医疗总费用 is not a 收入 however 低收入 it says).
-_AGGREGATE_END = re.compile(r"(?:收入|支出)(?:预算|决算)?(?:数|总计|合计|总额)?$|(?:预算|决算)(?:收入|支出)(?:总计|合计)?$")
+_AGGREGATE_END = re.compile(
+    r"(?:收入|支出)(?:预算|决算)?(?:数|总计|合计|总额)?$|(?:预算|决算)(?:收入|支出)(?:总计|合计)?$"
+)
 # Parts of the income, not its total (其他资金收入, 事业收入, 上级补助收入, 附属单位上缴收入).
 _PART_OF_TOTAL = re.compile(r"其他|事业|经营收入|上级补助|附属|上缴|下级")
 # A function class is named exactly (社会保障和就业支出); 其他社会保障和就业支出 is a 项, not the class.
@@ -207,8 +214,10 @@ def table_lines(doc: SourceDocument, blocks) -> set[int]:
             # span took in (a table listed in a contents page runs to the next one, over the 说明).
             inside.update(n for n, text in doc.numbered(block.start_line, block.end_line) if not _sentence_line(text))
             continue
-        end = next((n for n, text in doc.numbered(block.start_line + 1, block.end_line) if _PART.match(text)),
-                   block.end_line + 1)
+        end = next(
+            (n for n, text in doc.numbered(block.start_line + 1, block.end_line) if _PART.match(text)),
+            block.end_line + 1,
+        )
         inside.update(range(block.start_line, end))
     return inside
 
@@ -421,13 +430,13 @@ class _Reader:
         """Inside an explanation (主要原因是…, 主要用于…), which runs to the next ； or the sentence end."""
         text = self.stream.text
         for found in _EXPLANATION.finditer(text, start, offset):
-            if not re.search(r"[；;]", text[found.end():offset]):
+            if not re.search(r"[；;]", text[found.end() : offset]):
                 return True
         return False
 
     def _compared(self, offset: int) -> bool:
         """持平/一致 said of a figure (与上年预算持平), not of a wording (与规定一致)."""
-        return bool(_COMPARISON.search(self.stream.text[max(0, offset - 16):offset]))
+        return bool(_COMPARISON.search(self.stream.text[max(0, offset - 16) : offset]))
 
     def _flat(self, match: re.Match) -> None:
         claim = self.current
@@ -436,11 +445,11 @@ class _Reader:
         claim.change_direction = "flat"
         claim.change_word = match.group(0)
         claim.sentence_end = max(claim.sentence_end, self._sentence_end_after(match.end()))
-        self._comparison(claim, self.stream.text[max(0, match.start() - 16):match.start()])
+        self._comparison(claim, self.stream.text[max(0, match.start() - 16) : match.start()])
 
     def _money(self, match: re.Match, prefix: str, start: int, end: int) -> None:
         text = self.stream.text
-        after = text[match.end():match.end() + 6]
+        after = text[match.end() : match.end() + 6]
         if _THRESHOLD_AFTER.match(after):
             return
         unit = "万元" if match.group("unit").startswith("万") else "元"
@@ -457,14 +466,14 @@ class _Reader:
         subject = classify_subject(prefix, section, self.stream.heading_at(match.start()))
         heading = self.stream.heading_at(match.start())
         if subject.split(".")[-1] in _SCOPED_ITEMS and (
-                _ITEM_SENTENCE.search(text, start, match.start()) or _ITEM_SENTENCE.search(heading)):
+            _ITEM_SENTENCE.search(text, start, match.start()) or _ITEM_SENTENCE.search(heading)
+        ):
             subject = "other"
         if not subject_text and subject == "other":
             self.unreadable.append((match.start(), f"an amount with no subject: {match.group(0)}"))
             return
-        claim = _Claim(subject, subject_text, match.group("number"), unit, self.stream.lines[match.start()],
-                       start, end)
-        claim.in_list = text[match.start() - len(prefix) - 1:match.start() - len(prefix)] == "、"
+        claim = _Claim(subject, subject_text, match.group("number"), unit, self.stream.lines[match.start()], start, end)
+        claim.in_list = text[match.start() - len(prefix) - 1 : match.start() - len(prefix)] == "、"
         self.claims.append(claim)
         self.current = claim
 
@@ -515,7 +524,9 @@ class _Reader:
         change = _CHANGE_WORD.search(prefix)
         if "占" in prefix:
             if claim is None or claim.share_printed is not None:
-                self.unreadable.append((match.start(), f"a share with no amount to belong to: {prefix}{match.group(0)}"))
+                self.unreadable.append(
+                    (match.start(), f"a share with no amount to belong to: {prefix}{match.group(0)}")
+                )
                 return
             claim.share_printed = match.group("number")
             claim.share_base = base if base is not claim else self._named_base(prefix, claim)
@@ -533,7 +544,7 @@ class _Reader:
 
     def _named_base(self, prefix: str, claim: _Claim) -> _Claim | None:
         """The total a share names (占本年支出合计的99.94%): the last claim stated of that subject."""
-        named = classify_subject(prefix[prefix.index("占") + 1:].rstrip("的"))
+        named = classify_subject(prefix[prefix.index("占") + 1 :].rstrip("的"))
         if named == "other":
             return None
         return next((c for c in reversed(self.claims) if c.subject == named and c is not claim), None)
@@ -610,6 +621,13 @@ def parse_narrative(doc: SourceDocument, blocks) -> tuple[list[NarrativeClaim], 
         line = stream.lines[offset]
         page = doc.page_of(line)
         where = f"{doc.file_name}:{line}" + (f" (page {page})" if page else "")
-        findings.append(Finding(doc.document_id, "claim_unreadable", "info",
-                                f"{where}: looks like a narrative claim but cannot be read ({why}); not checked", line))
+        findings.append(
+            Finding(
+                doc.document_id,
+                "claim_unreadable",
+                "info",
+                f"{where}: looks like a narrative claim but cannot be read ({why}); not checked",
+                line,
+            )
+        )
     return rows, findings

@@ -5,6 +5,7 @@ report as recognised-but-not-modelled, so none of their figures is an unaccounte
 机关运行经费 table, a code/name/amount list, is also checked: its 合计 against its top rows and
 every code against its sub-codes.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -17,15 +18,22 @@ from ..source import SourceDocument
 from ..tables import TableBlock
 
 NOT_MODELLED_KINDS = ("operating_costs", "procurement", "purchased_services", "asset_allocation")
-_NAMES = {"operating_costs": "机关运行经费", "procurement": "政府采购", "purchased_services": "政府购买服务",
-          "asset_allocation": "资产配置"}
+_NAMES = {
+    "operating_costs": "机关运行经费",
+    "procurement": "政府采购",
+    "purchased_services": "政府购买服务",
+    "asset_allocation": "资产配置",
+}
 
 
 def parse_not_modelled(doc: SourceDocument, block: TableBlock) -> tuple[list, list[CoverageLine], list[Finding]]:
     """No rows; a note for each line after the header, and the checks a code list allows."""
     what = f"recognised, not modelled ({_NAMES[block.kind]})"
-    cover = [coverage(doc, block, number, "note", f"{what}: {squash(text)[:50]}")
-             for number, text in doc.numbered(block.header_end_line + 1, block.end_line) if text.strip()]
+    cover = [
+        coverage(doc, block, number, "note", f"{what}: {squash(text)[:50]}")
+        for number, text in doc.numbered(block.header_end_line + 1, block.end_line)
+        if text.strip()
+    ]
     findings = check_code_list(doc, block) if block.kind == "operating_costs" else []
     return [], cover, findings
 
@@ -48,6 +56,16 @@ def check_code_list(doc: SourceDocument, block: TableBlock) -> list[Finding]:
             children = [i for i, p in enumerate(parent_of) if p == head]
             what = f"{rows[head].code} {rows[head].name} vs its sub-codes"
         if children:
-            found.append(mismatch_finding(doc, block, "operating_costs_sum_mismatch", what, figures[head],
-                                          sum((figures[i] for i in children), Decimal(0)), unit, rows[head].line))
+            found.append(
+                mismatch_finding(
+                    doc,
+                    block,
+                    "operating_costs_sum_mismatch",
+                    what,
+                    figures[head],
+                    sum((figures[i] for i in children), Decimal(0)),
+                    unit,
+                    rows[head].line,
+                )
+            )
     return [f for f in found if f]

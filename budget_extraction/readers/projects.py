@@ -7,15 +7,13 @@ subtotals. Three layouts are read: tab cells, one row per line with spaces,
 and PDF text where one row's cells are spread over many lines (there a row
 is closed when it has as many figures as the header has amount columns).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Optional
 
-from ..model import CoverageLine, Finding, ProjectLine
-from ..numbers import is_blank_cell, parse_amount, to_wan
 from ..lines import (
     Token,
     coverage,
@@ -28,6 +26,8 @@ from ..lines import (
     tokenize,
     unit_of,
 )
+from ..model import CoverageLine, Finding, ProjectLine
+from ..numbers import is_blank_cell, parse_amount, to_wan
 from ..source import SourceDocument
 from ..tables import TableBlock
 
@@ -60,7 +60,7 @@ def amount_columns(header: str) -> list[str]:
     group_index = 0
     for kind, start in words:
         if kind == "group":
-            columns.extend(children[group_index * per_group:(group_index + 1) * per_group])
+            columns.extend(children[group_index * per_group : (group_index + 1) * per_group])
             group_index += 1
         elif kind in ("gpb", "gf", "sc") and start > first_group:
             continue
@@ -76,8 +76,8 @@ class Row:
     line: int
     code_parts: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-    unit_cell: Optional[str] = None
-    values: list[Optional[str]] = field(default_factory=list)
+    unit_cell: str | None = None
+    values: list[str | None] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     order: list[str] = field(default_factory=list)  # token kinds in reading order: c(ode) t(ext) a(mount)
 
@@ -116,7 +116,7 @@ def _tab_rows(doc, block, lines, width) -> list[Row]:
     rows: list[Row] = []
     for number, text in lines:
         parts = text.split("\t")
-        values = [squash(v) or None for v in parts[first_amount:first_amount + width]]
+        values = [squash(v) or None for v in parts[first_amount : first_amount + width]]
         values += [None] * (width - len(values))
         texts = [squash(p) for i, p in enumerate(parts[:first_amount]) if i not in (code_col, unit_col)]
         code = squash(parts[code_col]) if code_col is not None and code_col < len(parts) else ""
@@ -148,7 +148,7 @@ def _stream_rows(lines, width) -> tuple[list[Row], list[Token]]:
     tokens = repair_split_numbers(tokens)
     whole = not any(t.kind == "amount" and "." in t.text for t in tokens)
     rows: list[Row] = []
-    current: Optional[Row] = None
+    current: Row | None = None
     for token in tokens:
         if current is None:
             current = Row(token.line)
@@ -176,7 +176,9 @@ def _rejoin_codes(rows: list[Row]) -> None:
             after.order.pop(0)
 
 
-_UNIT_NAME_END = re.compile(r"(?:局|院|中心|所|站|委员会|办公室|学校|小学|中学|幼儿园|馆|队|处|厅|社|部|委|办|会|校)(?:本级)?$")
+_UNIT_NAME_END = re.compile(
+    r"(?:局|院|中心|所|站|委员会|办公室|学校|小学|中学|幼儿园|馆|队|处|厅|社|部|委|办|会|校)(?:本级)?$"
+)
 
 
 def _take_unit_cell(row: Row) -> None:
@@ -209,7 +211,7 @@ def remove_unit(text: str, unit: str) -> str:
     return "".join(c for i, c in enumerate(text) if i not in drop)
 
 
-def _decimal(value: Optional[str], unit: str) -> Decimal:
+def _decimal(value: str | None, unit: str) -> Decimal:
     amount = parse_amount(value) if value else None
     return to_wan(amount if amount is not None else Decimal(0), unit)
 
@@ -234,9 +236,16 @@ def parse_projects(
     findings: list[Finding] = []
     if not columns:
         if lines:
-            findings.append(Finding(doc.document_id, "unreadable_table", "error",
-                                    f"{doc.file_name}:{block.start_line} {block.label} {block.title}: "
-                                    "no amount columns recognised in the header", block.start_line))
+            findings.append(
+                Finding(
+                    doc.document_id,
+                    "unreadable_table",
+                    "error",
+                    f"{doc.file_name}:{block.start_line} {block.label} {block.title}: "
+                    "no amount columns recognised in the header",
+                    block.start_line,
+                )
+            )
             cover.extend(coverage(doc, block, n, "finding", "no amount columns") for n, _ in lines)
         return [], cover, findings
     width = len(columns)
@@ -249,14 +258,28 @@ def parse_projects(
                 _take_unit_cell(row)
     for number in sorted({t.line for t in leftover}):
         cover.append(coverage(doc, block, number, "finding", "figures that do not fill a whole row"))
-        findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                f"{doc.file_name}:{number} {block.label} {block.title}: project-table line whose "
-                                f"figures do not fill a row of {width} amount columns", number))
+        findings.append(
+            Finding(
+                doc.document_id,
+                "unreadable_line",
+                "error",
+                f"{doc.file_name}:{number} {block.label} {block.title}: project-table line whose "
+                f"figures do not fill a row of {width} amount columns",
+                number,
+            )
+        )
     projects, printed_total, total_line = _classify(doc, block, rows, columns, unit, cover, findings)
     if printed_total is not None:
-        found = mismatch_finding(doc, block, "project_total_mismatch", "项目支出表 合计 vs sum of the projects",
-                                 printed_total, sum((p.amount_total for p in projects), Decimal(0)), unit,
-                                 total_line)
+        found = mismatch_finding(
+            doc,
+            block,
+            "project_total_mismatch",
+            "项目支出表 合计 vs sum of the projects",
+            printed_total,
+            sum((p.amount_total for p in projects), Decimal(0)),
+            unit,
+            total_line,
+        )
         findings.extend([found] if found else [])
     return projects, cover, findings
 
@@ -265,9 +288,9 @@ def _classify(doc, block, rows, columns, unit, cover, findings):
     """Tell projects from totals and parents; build the ProjectLines."""
     coded_projects = any(re.search(r"[A-Z]", r.code) for r in rows)
     projects: list[ProjectLine] = []
-    printed_total: Optional[Decimal] = None
-    total_line: Optional[int] = None
-    current_unit: Optional[str] = None
+    printed_total: Decimal | None = None
+    total_line: int | None = None
+    current_unit: str | None = None
     unit_rows: list[tuple[Row, Decimal, list[ProjectLine]]] = []  # 6-digit unit subtotal rows and their projects
     for row in rows:
         funds = _funds(row, columns, unit)
@@ -291,25 +314,59 @@ def _classify(doc, block, rows, columns, unit, cover, findings):
         name = text if row.unit_cell or not unit_name else remove_unit(text, unit_name)
         kind = letter.group(0) if letter and letter.group(0) in "RYT" else None
         if code and _code_incomplete(code):
-            findings.append(Finding(doc.document_id, "project_code_incomplete", "warning",
-                                    f"{doc.file_name}:{row.line} {block.label}: project code {code!r} is not a "
-                                    "whole code as printed", row.line))
-        projects.append(ProjectLine(
-            doc.document_id, code or None, name, unit_name, kind, funds["total"], funds["gpb"], funds["gf"],
-            funds["sc"], funds["other"], unit, block.label, row.line,
-        ))
+            findings.append(
+                Finding(
+                    doc.document_id,
+                    "project_code_incomplete",
+                    "warning",
+                    f"{doc.file_name}:{row.line} {block.label}: project code {code!r} is not a whole code as printed",
+                    row.line,
+                )
+            )
+        projects.append(
+            ProjectLine(
+                doc.document_id,
+                code or None,
+                name,
+                unit_name,
+                kind,
+                funds["total"],
+                funds["gpb"],
+                funds["gf"],
+                funds["sc"],
+                funds["other"],
+                unit,
+                block.label,
+                row.line,
+            )
+        )
         if unit_rows:
             unit_rows[-1][2].append(projects[-1])
         cover.append(coverage(doc, block, row.line, "fact", f"project {code} {name}".strip()))
         cover.extend(coverage(doc, block, n, "fact", f"continued from line {row.line}") for n in extra)
         parts = funds["gpb"] + funds["gf"] + funds["sc"] + funds["other"]
         if "total" in columns and len(columns) > 1:
-            found = mismatch_finding(doc, block, "project_row_sum_mismatch", f"project {code} {name} 合计 vs its "
-                                     "fund sources", funds["total"], parts, unit, row.line)
+            found = mismatch_finding(
+                doc,
+                block,
+                "project_row_sum_mismatch",
+                f"project {code} {name} 合计 vs its fund sources",
+                funds["total"],
+                parts,
+                unit,
+                row.line,
+            )
             findings.extend([found] if found else [])
     for row, printed, members in unit_rows:
-        found = mismatch_finding(doc, block, "project_unit_total_mismatch", f"unit {row.code} {row.text} vs the sum "
-                                 "of its projects", printed, sum((p.amount_total for p in members), Decimal(0)),
-                                 unit, row.line)
+        found = mismatch_finding(
+            doc,
+            block,
+            "project_unit_total_mismatch",
+            f"unit {row.code} {row.text} vs the sum of its projects",
+            printed,
+            sum((p.amount_total for p in members), Decimal(0)),
+            unit,
+            row.line,
+        )
         findings.extend([found] if found else [])
     return projects, printed_total, total_line

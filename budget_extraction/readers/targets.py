@@ -6,17 +6,18 @@ A target that is not a single comparison with one number (``有所减轻``,
 ``97%≤预算执行率≤100%``) is qualitative: (None, None, None), never a guess.
 The function is pure and table-free so that every layout shares it.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 
 class Target(NamedTuple):
-    op: Optional[str]  # '>=', '<=', '>', '<', '=' or None when qualitative
-    value: Optional[float]
-    unit: Optional[str]
+    op: str | None  # '>=', '<=', '>', '<', '=' or None when qualitative
+    value: float | None
+    unit: str | None
 
 
 QUALITATIVE = Target(None, None, None)
@@ -81,21 +82,21 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _split_prefix(text: str) -> tuple[Optional[str], str]:
+def _split_prefix(text: str) -> tuple[str | None, str]:
     for word, op in _PREFIX_OPS:
         if text.startswith(word):
-            return op, text[len(word):]
+            return op, text[len(word) :]
     return None, text
 
 
-def _split_suffix(text: str) -> tuple[Optional[str], str]:
+def _split_suffix(text: str) -> tuple[str | None, str]:
     for word, op in _SUFFIX_OPS:
         if text.endswith(word) and len(text) > len(word):
             return op, text[: -len(word)]
     return None, text
 
 
-def parse_target(text: Optional[str]) -> Target:
+def parse_target(text: str | None) -> Target:
     """Operator, number and unit of a printed target; qualitative targets give (None, None, None).
 
     A bare number means equality (``100%`` -> '='). Exactly one number may be
@@ -115,7 +116,7 @@ def parse_target(text: Optional[str]) -> Target:
     if not match:
         return QUALITATIVE
     number = float(match.group(0).replace(",", ""))
-    unit = body[match.end():]
+    unit = body[match.end() :]
     if unit and not _UNIT.match(unit):
         return QUALITATIVE
     if unit and unit.startswith("年") and number.is_integer() and 1900 <= number <= 2100:

@@ -5,6 +5,7 @@ data row holds the figures, in 决算 twice: 预算数 then 决算数) and a ver
 one (one row per item). Columns are told by their header words, the unit is
 this table's own (a 三公 table may print 万元 beside tables in 元).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -52,17 +53,25 @@ def block_leaves(header: str) -> list[str]:
     line of the header they were printed on.
     """
     top: list[tuple[int, str]] = []
-    for item, pattern in (("total", r"合计"), ("outbound", r"出国"), ("vehicle_group", _VEHICLE_GROUP.pattern),
-                          ("reception", r"接待")):
+    for item, pattern in (
+        ("total", r"合计"),
+        ("outbound", r"出国"),
+        ("vehicle_group", _VEHICLE_GROUP.pattern),
+        ("reception", r"接待"),
+    ):
         match = re.search(pattern, header)
         if match:
             top.append((match.start(), item))
     top.sort()
     group = _VEHICLE_GROUP.search(header)
-    after = _VEHICLE_GROUP.sub("", header[group.end():]) if group else ""
+    after = _VEHICLE_GROUP.sub("", header[group.end() :]) if group else ""
     subs = sorted(
         (match.start(), item)
-        for item, pattern in (("vehicle", r"小计"), ("vehicle_purchase", r"购置费?"), ("vehicle_operation", r"运行(?:维护)?费?"))
+        for item, pattern in (
+            ("vehicle", r"小计"),
+            ("vehicle_purchase", r"购置费?"),
+            ("vehicle_operation", r"运行(?:维护)?费?"),
+        )
         for match in [re.search(pattern, after)]
         if match
     )
@@ -83,9 +92,11 @@ _EXTENSIONS = (("meeting", "会议"), ("training", "培训"), ("operating_costs"
 _NOT_LOADED = ("grand_total", "operating_costs")
 # The parts of one printed sum (三公 = 出国 + 车 (购置 + 运行) + 接待; 合计 = 三公 + 会议费 + 培训费).
 # (parts, and the parts of a part): a part unplaced unloads the sum's other parts too.
-_SUMMED_TOGETHER = ((("outbound", "vehicle", "reception"), ("vehicle_purchase", "vehicle_operation")),
-                    (("vehicle_purchase", "vehicle_operation"), ()),
-                    (("meeting", "training"), ()))
+_SUMMED_TOGETHER = (
+    (("outbound", "vehicle", "reception"), ("vehicle_purchase", "vehicle_operation")),
+    (("vehicle_purchase", "vehicle_operation"), ()),
+    (("meeting", "training"), ()),
+)
 
 
 def template_columns(header: str) -> list[str] | None:
@@ -108,14 +119,17 @@ def column_orders(columns: list[str]) -> list[list[str]]:
     if not vehicle:
         return [columns]
     start = columns.index(vehicle[0])
-    swapped = columns[:start] + ["reception"] + vehicle + [c for c in columns[start + len(vehicle):] if c != "reception"]
+    swapped = (
+        columns[:start] + ["reception"] + vehicle + [c for c in columns[start + len(vehicle) :] if c != "reception"]
+    )
     return [columns, swapped]
 
 
 def header_blocks(header: str) -> list[str | None]:
     """The column blocks of the table: ["budget", "final"] when both 预算数 and 决算数 head it."""
-    marks = sorted((m.start(), "final" if m.group(0) == "决算数" else "budget")
-                   for m in re.finditer(r"预算数|决算数", header))
+    marks = sorted(
+        (m.start(), "final" if m.group(0) == "决算数" else "budget") for m in re.finditer(r"预算数|决算数", header)
+    )
     if len(marks) >= 2 and {m for _, m in marks} == {"budget", "final"}:
         return [m for _, m in marks]
     return [None]
@@ -135,8 +149,10 @@ def _row_values(text: str, line: int, width: int) -> list[str | None] | None:
         values = [squash(c) or None for c in cells]
         values += [None] * (width - len(values))
         return values if len(values) == width else None
-    tokens = [t if not is_blank_cell(t.text) else replace(t, kind="int", text="0")  # ``-`` prints a zero
-              for t in repair_split_numbers(tokenize(text, line))]
+    tokens = [
+        t if not is_blank_cell(t.text) else replace(t, kind="int", text="0")  # ``-`` prints a zero
+        for t in repair_split_numbers(tokenize(text, line))
+    ]
     values = [t.text for t in tokens if t.kind in ("amount", "int")]
     if len(values) != len(tokens) or len(values) != width:
         return None
@@ -187,9 +203,15 @@ def parse_three_public(
         if values is None or not leaves:
             reason = f"三公 data row does not give one figure per column ({width} columns from the header)"
             cover.append(coverage(doc, block, number, "finding", reason))
-            findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                    f"{doc.file_name}:{number} {block.label} {block.title}: {reason}: {text.strip()!r}",
-                                    number))
+            findings.append(
+                Finding(
+                    doc.document_id,
+                    "unreadable_line",
+                    "error",
+                    f"{doc.file_name}:{number} {block.label} {block.title}: {reason}: {text.strip()!r}",
+                    number,
+                )
+            )
             continue
         for index, value in enumerate(values):
             stage = stages[index // len(leaves)]
@@ -197,11 +219,26 @@ def parse_three_public(
             if amount is None:
                 reason = f"三公 cell {value!r} is not a figure"
                 cover.append(coverage(doc, block, number, "finding", reason))
-                findings.append(Finding(doc.document_id, "unreadable_line", "error",
-                                        f"{doc.file_name}:{number} {block.label} {block.title}: {reason}", number))
+                findings.append(
+                    Finding(
+                        doc.document_id,
+                        "unreadable_line",
+                        "error",
+                        f"{doc.file_name}:{number} {block.label} {block.title}: {reason}",
+                        number,
+                    )
+                )
                 continue
-            rows.append(ThreePublicLine(doc.document_id, _item_name(stage, doc_stage, leaves[index % len(leaves)]),
-                                        to_wan(amount, unit), unit, block.label, number))
+            rows.append(
+                ThreePublicLine(
+                    doc.document_id,
+                    _item_name(stage, doc_stage, leaves[index % len(leaves)]),
+                    to_wan(amount, unit),
+                    unit,
+                    block.label,
+                    number,
+                )
+            )
         cover.append(coverage(doc, block, number, "fact", f"三公 figures ({len(values)} columns)"))
     findings.extend(check_three_public(doc, block, rows, unit))
     return rows, cover, findings
@@ -209,14 +246,21 @@ def parse_three_public(
 
 def _extended_holds(columns: list[str], tolerance: Decimal):
     """The row's own sums: 合计 = 三公 + 会议费 + 培训费, 三公 = 出国 + 车 + 接待, 车 = 购置 + 运行."""
+
     def holds(values: list[Decimal]) -> bool:
         get = dict(zip(columns, values)).get
         zero = Decimal(0)
-        sums = [("total", ("outbound", "vehicle", "reception")),
-                ("vehicle", ("vehicle_purchase", "vehicle_operation")),
-                ("grand_total", ("total", "meeting", "training"))]
-        return all(abs(get(head, zero) - sum((get(p, zero) for p in parts), zero)) <= tolerance
-                   for head, parts in sums if head in columns and any(p in columns for p in parts))
+        sums = [
+            ("total", ("outbound", "vehicle", "reception")),
+            ("vehicle", ("vehicle_purchase", "vehicle_operation")),
+            ("grand_total", ("total", "meeting", "training")),
+        ]
+        return all(
+            abs(get(head, zero) - sum((get(p, zero) for p in parts), zero)) <= tolerance
+            for head, parts in sums
+            if head in columns and any(p in columns for p in parts)
+        )
+
     return holds
 
 
@@ -245,13 +289,19 @@ def _extended_row(doc, block, number, text, unit, columns):
     if values is not None and all(a is not None for a in amounts) and len(amounts) <= len(columns):
         for order in column_orders(columns):
             holds = _extended_holds(order, tolerance_wan(unit))
-            valid.extend(dict(zip(order, placed))
-                         for placed in _placements([to_wan(a, unit) for a in amounts], order, holds))
+            valid.extend(
+                dict(zip(order, placed)) for placed in _placements([to_wan(a, unit) for a in amounts], order, holds)
+            )
     if not valid:
-        reason = (f"三公 row of figures fits none of the {len(columns)} columns ({', '.join(columns)}) "
-                  "with its own sums holding")
-        return [], [coverage(doc, block, number, "finding", reason)], [Finding(
-            doc.document_id, "unreadable_line", "error", f"{where}: {reason}: {text.strip()!r}", number)]
+        reason = (
+            f"三公 row of figures fits none of the {len(columns)} columns ({', '.join(columns)}) "
+            "with its own sums holding"
+        )
+        return (
+            [],
+            [coverage(doc, block, number, "finding", reason)],
+            [Finding(doc.document_id, "unreadable_line", "error", f"{where}: {reason}: {text.strip()!r}", number)],
+        )
     settled = {item: valid[0][item] for item in columns if all(p[item] == valid[0][item] for p in valid)}
     findings = []
     unsettled = [item for item in columns if item not in settled]
@@ -262,11 +312,21 @@ def _extended_row(doc, block, number, text, unit, columns):
             settled = {item: value for item, value in settled.items() if item not in parts}
     if unsettled:
         options = "; ".join(", ".join(f"{c} {p[c]}" for c in unsettled) for p in valid)
-        findings.append(Finding(doc.document_id, "three_public_cell_ambiguous", "warning",
-                                f"{where}: blank cells not printed and the row's sums hold for more than one "
-                                f"placement ({options}); {', '.join(unsettled)} not loaded", number))
-    rows = [ThreePublicLine(doc.document_id, item, value, unit, block.label, number)
-            for item, value in settled.items() if item not in _NOT_LOADED]
+        findings.append(
+            Finding(
+                doc.document_id,
+                "three_public_cell_ambiguous",
+                "warning",
+                f"{where}: blank cells not printed and the row's sums hold for more than one "
+                f"placement ({options}); {', '.join(unsettled)} not loaded",
+                number,
+            )
+        )
+    rows = [
+        ThreePublicLine(doc.document_id, item, value, unit, block.label, number)
+        for item, value in settled.items()
+        if item not in _NOT_LOADED
+    ]
     detail = ", ".join(f"{item} {value}" for item, value in settled.items())
     return rows, [coverage(doc, block, number, "fact", f"三公 figures: {detail}"[:200])], findings
 
@@ -304,9 +364,8 @@ def _vertical_row(doc, block, number, text, unit, stages, doc_stage) -> list[Thr
     if item is None:
         return None
     label = text.split("\t")[0] if "\t" in text else None
-    rest = text[len(label):] if label is not None else text
-    figures = [t.text for t in tokenize(rest, number) if t.kind == "amount"
-               or (t.kind == "int" and label is not None)]
+    rest = text[len(label) :] if label is not None else text
+    figures = [t.text for t in tokenize(rest, number) if t.kind == "amount" or (t.kind == "int" and label is not None)]
     if label is None:  # space layout: drop an enumerator such as "1." or "(2)"; figures follow the name
         figures = _figures_after_name(tokenize(_ROW_PREFIX.sub("", text.strip()), number))
     if not figures:
@@ -314,8 +373,16 @@ def _vertical_row(doc, block, number, text, unit, stages, doc_stage) -> list[Thr
     out = []
     for index, stage in enumerate(stages):
         value = figures[index] if index < len(figures) else "0"
-        out.append(ThreePublicLine(doc.document_id, _item_name(stage, doc_stage, item),
-                                   to_wan(parse_amount(value), unit), unit, block.label, number))
+        out.append(
+            ThreePublicLine(
+                doc.document_id,
+                _item_name(stage, doc_stage, item),
+                to_wan(parse_amount(value), unit),
+                unit,
+                block.label,
+                number,
+            )
+        )
     return out
 
 
@@ -324,20 +391,35 @@ def check_three_public(doc, block, rows: list[ThreePublicLine], unit: str) -> li
     findings = []
     by_item = {r.item: r for r in rows}
     for suffix in ("", "_budget", "_final"):
+
         def get(name: str, suffix: str = suffix) -> ThreePublicLine | None:
             return by_item.get(name + suffix)
 
         total, vehicle = get("total"), get("vehicle")
         parts = [get(n) for n in ("outbound", "vehicle", "reception")]
         if total is not None and all(p is not None for p in parts):
-            found = mismatch_finding(doc, block, "three_public_total_mismatch", f"“三公”经费合计{suffix}",
-                                     total.amount, sum((p.amount for p in parts), Decimal(0)), unit,
-                                     total.source_line)
+            found = mismatch_finding(
+                doc,
+                block,
+                "three_public_total_mismatch",
+                f"“三公”经费合计{suffix}",
+                total.amount,
+                sum((p.amount for p in parts), Decimal(0)),
+                unit,
+                total.source_line,
+            )
             findings.extend([found] if found else [])
         subs = [get(n) for n in ("vehicle_purchase", "vehicle_operation")]
         if vehicle is not None and all(s is not None for s in subs):
-            found = mismatch_finding(doc, block, "three_public_vehicle_mismatch", f"公务用车购置及运行费{suffix}",
-                                     vehicle.amount, sum((s.amount for s in subs), Decimal(0)), unit,
-                                     vehicle.source_line)
+            found = mismatch_finding(
+                doc,
+                block,
+                "three_public_vehicle_mismatch",
+                f"公务用车购置及运行费{suffix}",
+                vehicle.amount,
+                sum((s.amount for s in subs), Decimal(0)),
+                unit,
+                vehicle.source_line,
+            )
             findings.extend([found] if found else [])
     return findings

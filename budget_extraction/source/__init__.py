@@ -3,6 +3,7 @@
 The one place that decides what a line is and which page it was printed on; every later step
 names a fact by (file, line) and, for a PDF, its page.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

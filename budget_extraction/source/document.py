@@ -3,6 +3,7 @@
 Every later step refers to facts by (file, line), so the line is the unit of provenance: the
 contract counts lines by ``\\n`` alone, never by ``str.splitlines()``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

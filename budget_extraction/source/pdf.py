@@ -6,6 +6,7 @@ two characters is a cell boundary (written as a tab, as the tab layouts of text 
 are), a narrow one a space. The lines then go through the same cleaning as text input, so
 every reader sees one kind of line whatever the source format.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -152,7 +153,11 @@ def page_rules(page: pdfium.PdfPage, turn: int = 0) -> PageRules:
     raw_page = page.raw
     bounds = [ctypes.c_float() for _ in range(4)]
     refs = [ctypes.byref(b) for b in bounds]
-    get_object, get_type, get_bounds = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds
+    get_object, get_type, get_bounds = (
+        pdfium_c.FPDFPage_GetObject,
+        pdfium_c.FPDFPageObj_GetType,
+        pdfium_c.FPDFPageObj_GetBounds,
+    )
     for index in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
         path = get_object(raw_page, index)
         if get_type(path) != pdfium_c.FPDF_PAGEOBJ_PATH or not get_bounds(path, *refs):
@@ -201,7 +206,7 @@ def reading_turn(printed: list[tuple]) -> int:
     the order the PDF prints them, tells which way the text runs.
     """
     votes = [0, 0, 0, 0]  # text running right, up, left, down
-    sample = printed[:TURN_SAMPLE + 1]
+    sample = printed[: TURN_SAMPLE + 1]
     for first, second in itertools.pairwise(sample):
         dx = (second[0] + second[2] - first[0] - first[2]) / 2
         dy = (second[1] + second[3] - first[1] - first[3]) / 2
@@ -242,7 +247,9 @@ def layout_lines(chars: list[PrintedChar], rules: PageRules = PageRules()) -> li
     rows: list[list[PrintedChar]] = []
     for char in sorted(chars, key=lambda c: -c.baseline):
         row = rows[-1] if rows else None
-        if row is not None and abs(row[0].baseline - char.baseline) <= SAME_LINE_FRACTION * max(row[0].height, char.height):
+        if row is not None and abs(row[0].baseline - char.baseline) <= SAME_LINE_FRACTION * max(
+            row[0].height, char.height
+        ):
             row.append(char)
         else:
             rows.append([char])
@@ -265,8 +272,9 @@ def _is_ruled(band: list[list[PrintedChar]], rules: PageRules) -> bool:
     left = min(row[0].left for row in band)
     right = max(row[-1].right for row in band)
     top, bottom = _middle(band[0]), _middle(band[-1])
-    return (any(rule.at > top and _crosses(rule, left, right) for rule in rules.horizontal)
-            and any(rule.at < bottom and _crosses(rule, left, right) for rule in rules.horizontal))
+    return any(rule.at > top and _crosses(rule, left, right) for rule in rules.horizontal) and any(
+        rule.at < bottom and _crosses(rule, left, right) for rule in rules.horizontal
+    )
 
 
 def _ruled_rows(rows: list[list[PrintedChar]], rules: PageRules) -> list[list[list[PrintedChar]]]:

@@ -3,6 +3,7 @@
 Lines are counted by ``\\n`` alone, never by ``str.splitlines()`` (PDF text holds form feeds
 and other separators that would shift every later line number).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +13,6 @@ import unicodedata
 from pathlib import Path
 
 from .document import BadInputError, SourceDocument
-
 
 # Characters PDF text carries that are not content. They are replaced in place so
 # that a line keeps its number and a cell boundary is not lost.

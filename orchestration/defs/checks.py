@@ -9,9 +9,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.resources import WarehouseResource
 from orchestration.quality.gate import Suite, SuiteResult, load_suites, run_gate
 from orchestration.warehouse import gate_dir, pause_point
-from orchestration.defs.resources import WarehouseResource
 
 
 def record(candidate: Path, result: SuiteResult) -> None:
@@ -35,8 +35,11 @@ def _check_for(suite: Suite) -> dg.AssetChecksDefinition:
             passed=result.success,
             severity=dg.AssetCheckSeverity.ERROR,
             description=result.summary(),
-            metadata={"expectations": result.evaluated, "failures": dg.MetadataValue.json(result.failures),
-                      **({"error": result.error} if result.error else {})},
+            metadata={
+                "expectations": result.evaluated,
+                "failures": dg.MetadataValue.json(result.failures),
+                **({"error": result.error} if result.error else {}),
+            },
         )
 
     return _check

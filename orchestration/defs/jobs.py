@@ -4,6 +4,7 @@ Its partitions choose only which documents are extracted again: the nightly sche
 all (one run over the whole range), the raw/ sensor the one document whose file changed. The
 raw layer, the marts and the gate always cover the whole corpus.
 """
+
 import dagster as dg
 
 rebuild_warehouse_job = dg.define_asset_job(

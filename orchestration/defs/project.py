@@ -1,4 +1,5 @@
 """The dbt project the marts are built from, and its manifest (Dagster reads the dbt assets from it)."""
+
 from __future__ import annotations
 
 import sys
@@ -27,8 +28,11 @@ def manifest_is_stale() -> bool:
     manifest = dbt_project.manifest_path
     if not manifest.exists():
         return True
-    sources = (p for p in DBT_PROJECT_DIR.rglob("*")
-               if p.suffix in PROJECT_SUFFIXES and not {"target", "logs"} & set(p.relative_to(DBT_PROJECT_DIR).parts))
+    sources = (
+        p
+        for p in DBT_PROJECT_DIR.rglob("*")
+        if p.suffix in PROJECT_SUFFIXES and not {"target", "logs"} & set(p.relative_to(DBT_PROJECT_DIR).parts)
+    )
     return any(p.stat().st_mtime > manifest.stat().st_mtime for p in sources)
 
 

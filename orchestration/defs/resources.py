@@ -4,6 +4,7 @@ Two environment variables configure a deployment: BUDGET_RAW_DIR (the raw docume
 BUDGET_WAREHOUSE (the published warehouse; its candidate, gate results and extraction store
 are derived from it). Either, when unset, falls back to the repository's raw/ and warehouse/.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.project import dbt_executable, dbt_project
 from orchestration.store import ExtractedStore
 from orchestration.warehouse import (
     DEFAULT_RAW_DIR,
@@ -22,7 +24,6 @@ from orchestration.warehouse import (
     candidate_path,
     store_root,
 )
-from orchestration.defs.project import dbt_executable, dbt_project
 
 DUCKDB_POOL = "duckdb_warehouse"  # every asset writing the DuckDB file runs in this one-slot pool
 DBT_WAREHOUSE_VAR = "warehouse_path"  # the dbt var naming the DuckDB file dbt builds (dbt_project/profiles.yml)
@@ -61,11 +62,14 @@ def from_env(name: str, default: Path) -> str:
 
 
 def warehouse_resource() -> WarehouseResource:
-    return WarehouseResource(raw_dir=from_env(RAW_DIR_ENV, DEFAULT_RAW_DIR),
-                             warehouse=from_env(WAREHOUSE_ENV, DEFAULT_WAREHOUSE))
+    return WarehouseResource(
+        raw_dir=from_env(RAW_DIR_ENV, DEFAULT_RAW_DIR), warehouse=from_env(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
+    )
 
 
-defs = dg.Definitions(resources={
-    "warehouse": warehouse_resource(),
-    "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-})
+defs = dg.Definitions(
+    resources={
+        "warehouse": warehouse_resource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    }
+)

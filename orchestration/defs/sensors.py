@@ -1,12 +1,13 @@
 """Watching raw/: a new or changed file runs its own partition; a vanished one is reported."""
+
 import json
 
 import dagster as dg
 
-from orchestration.documents import scan_raw_dir
 from orchestration.defs.jobs import rebuild_warehouse_job
 from orchestration.defs.partitions import document_partitions
 from orchestration.defs.resources import WarehouseResource
+from orchestration.documents import scan_raw_dir
 
 
 def _fingerprint(path) -> str:
@@ -38,5 +39,6 @@ def raw_documents_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
             # Nothing to extract, but the warehouse must drop the removed documents: refresh from any one partition.
             any_key = sorted(now)[0]
             requests.append(dg.RunRequest(run_key=f"removed:{','.join(removed)}", partition_key=any_key))
-    return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=partition_requests,
-                           cursor=json.dumps(now, sort_keys=True))
+    return dg.SensorResult(
+        run_requests=requests, dynamic_partitions_requests=partition_requests, cursor=json.dumps(now, sort_keys=True)
+    )

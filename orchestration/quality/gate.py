@@ -6,6 +6,7 @@ produces the dataframe to validate (``query``). GE 1.x cannot validate
 DuckDB tables through SQLAlchemy, so the query runs in DuckDB and GE
 validates the resulting pandas dataframe.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,9 @@ class SuiteResult:
             return f"{self.suite}: could not run: {self.error}"
         if self.success:
             return f"{self.suite}: {self.evaluated} expectations passed"
-        parts = [f"{f['type']}({f['column']}): {f['unexpected_count']} unexpected, e.g. {f['sample']}" for f in self.failures]
+        parts = [
+            f"{f['type']}({f['column']}): {f['unexpected_count']} unexpected, e.g. {f['sample']}" for f in self.failures
+        ]
         return f"{self.suite}: {len(self.failures)} of {self.evaluated} failed: " + "; ".join(parts)
 
     def to_json(self) -> str:
@@ -60,7 +63,9 @@ def load_suites(folder: Path = SUITES_DIR) -> list[Suite]:
         meta = spec.get("meta", {})
         if "asset" not in meta or "query" not in meta:
             raise ValueError(f"{path}: a suite needs meta.asset and meta.query")
-        suites.append(Suite(spec["name"], meta["asset"], meta["query"], meta.get("description", ""), spec["expectations"]))
+        suites.append(
+            Suite(spec["name"], meta["asset"], meta["query"], meta.get("description", ""), spec["expectations"])
+        )
     return suites
 
 
@@ -102,8 +107,9 @@ def _ge_suite(suite: Suite):
         pass
     ge_suite = gx.ExpectationSuite(name=suite.name)
     for spec in suite.expectations:
-        ge_suite.add_expectation_configuration(ExpectationConfiguration(type=spec["type"], kwargs=spec["kwargs"],
-                                                                        meta=spec.get("meta", {})))
+        ge_suite.add_expectation_configuration(
+            ExpectationConfiguration(type=spec["type"], kwargs=spec["kwargs"], meta=spec.get("meta", {}))
+        )
     return context.suites.add(ge_suite)
 
 
@@ -120,12 +126,14 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
             continue
         config = result.expectation_config
         details = result.result or {}
-        failures.append({
-            "type": config.type,
-            "column": config.kwargs.get("column") or config.kwargs.get("column_list"),
-            "unexpected_count": details.get("unexpected_count", details.get("observed_value")),
-            "sample": (details.get("partial_unexpected_list") or [])[:5],
-        })
+        failures.append(
+            {
+                "type": config.type,
+                "column": config.kwargs.get("column") or config.kwargs.get("column_list"),
+                "unexpected_count": details.get("unexpected_count", details.get("observed_value")),
+                "sample": (details.get("partial_unexpected_list") or [])[:5],
+            }
+        )
     return SuiteResult(suite.name, suite.asset, bool(validation.success), len(validation.results), failures)
 
 

@@ -1,4 +1,5 @@
 """Shared helpers for the income / 三公 / project tests: seeds, blocks, re-rendered layouts."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,10 @@ def block_of(doc, kind: str) -> TableBlock:
 
 def _to_yuan(text: str) -> str:
     """Every decimal amount ×10000, printed without separators (as 元 documents do)."""
+
     def scale(match: re.Match) -> str:
         return f"{Decimal(match.group(0).replace(',', '')) * 10000:.2f}"
+
     return re.sub(r"\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2}", scale, text)
 
 
@@ -36,14 +39,16 @@ def rerender(doc, block: TableBlock, *, spaces: bool = False, yuan: bool = False
     wrap maps a text fragment to the fragments it is broken into, each on its own line.
     Returns (document, block) with the block's header kept as the header.
     """
-    header = list(doc.lines[block.start_line - 1:block.header_end_line])
-    data = list(doc.lines[block.header_end_line:block.end_line])
+    header = list(doc.lines[block.start_line - 1 : block.header_end_line])
+    data = list(doc.lines[block.header_end_line : block.end_line])
+
     def fix(line: str) -> str:
         if spaces:
             line = re.sub(r"\t+", " ", line).strip()
         if yuan:
             line = _to_yuan(line).replace("万元", "元")
         return line
+
     header = [fix(line) for line in header]
     out: list[str] = []
     for line in data:
@@ -54,8 +59,13 @@ def rerender(doc, block: TableBlock, *, spaces: bool = False, yuan: bool = False
         out.extend(line.split("\n"))
     text = "\n".join(header + out)
     new_doc = source_from_text(text, "rerendered.txt")
-    new_block = replace(block, start_line=1, header_end_line=len(header), end_line=len(header) + len(out),
-                        unit="元" if yuan else block.unit)
+    new_block = replace(
+        block,
+        start_line=1,
+        header_end_line=len(header),
+        end_line=len(header) + len(out),
+        unit="元" if yuan else block.unit,
+    )
     return new_doc, new_block
 
 

@@ -1,4 +1,5 @@
 """Classification codes: levels, parents, joins, national names and repairs."""
+
 import pytest
 
 from budget_extraction import codes as C
@@ -79,6 +80,8 @@ def test_repair_must_keep_the_printed_prefix():
     assert C.repair_code("210110", "行政运行", C.FUNCTIONAL, known) == (None, None)
 
 
-@pytest.mark.parametrize("name, code", [("一、一般公共服务支出", "201"), ("（八）卫生健康支出", "210"), ("221住房保障支出", "221")])
+@pytest.mark.parametrize(
+    "name, code", [("一、一般公共服务支出", "201"), ("（八）卫生健康支出", "210"), ("221住房保障支出", "221")]
+)
 def test_class_for_name(name, code):
     assert C.class_for_name(name) == code

@@ -1,5 +1,6 @@
 """The 收支总表, 收入总表, 财政拨款收支总表, 三公 and 机关运行经费 tables of other regions' layouts:
 hand-written tables in the new layouts, and the real corpus PDFs (figures read from the PDF by hand)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -63,6 +64,7 @@ def test_fiscal_appropriation_that_is_not_the_sum_of_its_parts_is_an_error():
 def test_a_page_number_between_the_rows_of_a_continued_table_is_not_a_figure():
     from budget_extraction.lines import is_page_number
     from budget_extraction.source.document import SourceDocument
+
     lines = ("收支预算总表", "十七、国土海洋气象等支", "13", "出", "合计\t1.00")
     doc = SourceDocument("d", "t.pdf", "0", "pdf", lines, (1, 1, 1, 2, 2), (), 2, "pdf")
     assert is_page_number(doc, 3) and not is_page_number(doc, 5)
@@ -82,8 +84,12 @@ def test_jiangsu_three_sided_summary_from_the_pdf():
     # 公开01表: 一、财政拨款 21,940.96; 1.一般公共预算 21,940.96; 三、其他资金 14.39; 四、公共安全支出 16,458.75;
     # 当年收入小计 21,955.35 (万元), read by hand from the PDF.
     income = {(r.income_source, r.amount) for r in rows if isinstance(r, IncomeLine)}
-    assert {("fiscal_appropriation", Decimal("21940.96")), ("general_public_budget", Decimal("21940.96")),
-            ("other", Decimal("14.39")), ("total", Decimal("21955.35"))} <= income
+    assert {
+        ("fiscal_appropriation", Decimal("21940.96")),
+        ("general_public_budget", Decimal("21940.96")),
+        ("other", Decimal("14.39")),
+        ("total", Decimal("21955.35")),
+    } <= income
     assert ("204", Decimal("16458.75")) in {(r.subject_code, r.amount) for r in rows if not isinstance(r, IncomeLine)}
     assert [f for f in findings if f.severity == "error"] == []
 
@@ -107,6 +113,7 @@ _BY_FUNCTION = """\
 
 def test_income_summary_by_function_with_split_codes_and_vanished_blank_cells():
     from budget_extraction.readers.income import parse_income_summary
+
     doc = source_from_text(_BY_FUNCTION, "t.txt")
     block = find_tables(doc)[0]
     assert block.kind == "income_summary"
@@ -120,6 +127,7 @@ def test_income_summary_by_function_with_split_codes_and_vanished_blank_cells():
 
 def _three_public(text: str):
     from budget_extraction.readers.three_public import parse_three_public
+
     doc = source_from_text(text, "t.txt")
     block = find_tables(doc)[0]
     assert block.kind == "three_public"
@@ -133,10 +141,17 @@ def test_three_public_with_meeting_and_training_columns_and_an_ambiguous_vehicle
         "“三公”经费、会议费、培训费支出预算表\n单位：万元\n“三公”经费\n"
         "合计\t因公出国\t公务用车购置及运行维护费\t公务接\t会议费\t培训费\n"
         "小计\t（境）费\t小计\t公务用车购置费\t公务用车运行维护费\t待费\n"
-        "2,599.37\t670.12\t180.00\t304.40\t304.40\t185.72\t228.00\t1,701.25\n")
+        "2,599.37\t670.12\t180.00\t304.40\t304.40\t185.72\t228.00\t1,701.25\n"
+    )
     items = {r.item: r.amount for r in rows}
-    assert items == {"total": Decimal("670.12"), "outbound": Decimal("180.00"), "vehicle": Decimal("304.40"),
-                     "reception": Decimal("185.72"), "meeting": Decimal("228.00"), "training": Decimal("1701.25")}
+    assert items == {
+        "total": Decimal("670.12"),
+        "outbound": Decimal("180.00"),
+        "vehicle": Decimal("304.40"),
+        "reception": Decimal("185.72"),
+        "meeting": Decimal("228.00"),
+        "training": Decimal("1701.25"),
+    }
     assert [f.check for f in findings if f.severity != "info"] == ["three_public_cell_ambiguous"]
 
 
@@ -145,7 +160,8 @@ def test_three_public_with_an_operating_costs_column_and_prose_under_it():
     rows, cover, findings = _three_public(
         "2025年部门“三公”经费和机关运行经费预算表\n编制部门：某部门\t单位:万元\n“三公”经费预算数\n机关运行经费预算\n"
         "公务用车购置及运行费\n数\n合计\t因公出国(境)费\t公务接待费\n小计\t购置费\t运行费\n"
-        "867.50\t839.00\t28.50\t213.28\n其他相关情况说明\n（一）因公出国（境）费839万元，与2024年预算持平。\n")
+        "867.50\t839.00\t28.50\t213.28\n其他相关情况说明\n（一）因公出国（境）费839万元，与2024年预算持平。\n"
+    )
     items = {r.item: r.amount for r in rows}
     assert items["total"] == Decimal("867.50") and items["outbound"] == Decimal("839.00")
     assert items["reception"] == Decimal("28.50") and items["vehicle"] == 0
@@ -173,6 +189,7 @@ _VERTICAL_INCOME = """\
 
 def test_a_vertical_income_summary_checks_each_group_and_the_total():
     from budget_extraction.readers.income import parse_income_summary
+
     doc = source_from_text(_VERTICAL_INCOME, "t.txt")
     block = find_tables(doc)[0]
     rows, cover, findings = parse_income_summary(doc, block)
@@ -188,6 +205,7 @@ def test_a_vertical_income_summary_checks_each_group_and_the_total():
 def test_corpus_income_and_three_public_tables_read_without_unreadable_lines(name):
     import budget_extraction
     from budget_extraction import extract_document
+
     doc = read_source(CORPUS / name)
     mine = {"income_expenditure_summary", "income_summary", "fiscal_appropriation_summary", "three_public"}
     blocks = [b for b in find_tables(doc) if b.kind in mine]
@@ -197,33 +215,48 @@ def test_corpus_income_and_three_public_tables_read_without_unreadable_lines(nam
         extraction = extract_document(doc)
     finally:
         budget_extraction._require_identity = original
-    inside = [f for f in extraction.findings if f.severity == "error" and f.check in ("unreadable_line", "unaccounted_line",
-              "unreadable_table") and any(b.start_line <= (f.source_line or 0) <= b.end_line for b in blocks)]
+    inside = [
+        f
+        for f in extraction.findings
+        if f.severity == "error"
+        and f.check in ("unreadable_line", "unaccounted_line", "unreadable_table")
+        and any(b.start_line <= (f.source_line or 0) <= b.end_line for b in blocks)
+    ]
     assert inside == []
 
 
 @needs_corpus
 def test_shanghai_three_public_with_operating_costs_from_the_pdf():
     from budget_extraction.readers.three_public import parse_three_public
+
     doc = read_source(CORPUS / "putuo_wanli_2025_dept_budget.pdf")
     block = next(b for b in find_tables(doc) if b.kind == "three_public")
     rows, _, findings = parse_three_public(doc, block, "budget")
     # Printed row: 37.91 0 1.35 36.56 15 21.56 464.64 (万元); the note under it: 公务接待费1.35万元, 购置费15万元.
     items = {r.item: r.amount for r in rows}
-    assert items == {"total": Decimal("37.91"), "outbound": Decimal(0), "reception": Decimal("1.35"),
-                     "vehicle": Decimal("36.56"), "vehicle_purchase": Decimal(15),
-                     "vehicle_operation": Decimal("21.56")}
+    assert items == {
+        "total": Decimal("37.91"),
+        "outbound": Decimal(0),
+        "reception": Decimal("1.35"),
+        "vehicle": Decimal("36.56"),
+        "vehicle_purchase": Decimal(15),
+        "vehicle_operation": Decimal("21.56"),
+    }
     assert [f for f in findings if f.severity == "error"] == []
 
 
 def test_empty_notes_of_other_regions():
     from budget_extraction.tables import is_empty_note
+
     assert is_empty_note("此表为空") and is_empty_note("本表无数据") and is_empty_note("注:本部门无…，故本表为空表。")
 
 
 def test_a_caption_wrapped_onto_the_next_line_names_its_table():
-    doc = source_from_text("公开 09 表：一般公共预算“三公”经费、会议费、培训费\n支出预算表\n单位：万元\n合计\t会议费\t培训费\n"
-                           "3.00\t1.00\t2.00\n公开 12 表：政府采购支出预算表\n单位：万元\n项目名称\t金额\n办公设备\t5.00\n", "t.txt")
+    doc = source_from_text(
+        "公开 09 表：一般公共预算“三公”经费、会议费、培训费\n支出预算表\n单位：万元\n合计\t会议费\t培训费\n"
+        "3.00\t1.00\t2.00\n公开 12 表：政府采购支出预算表\n单位：万元\n项目名称\t金额\n办公设备\t5.00\n",
+        "t.txt",
+    )
     blocks = find_tables(doc)
     assert [b.kind for b in blocks] == ["three_public", "procurement"]
     assert blocks[0].title == "一般公共预算“三公”经费、会议费、培训费支出预算表"
@@ -242,6 +275,7 @@ _OPERATING_COSTS = """\
 
 def test_operating_costs_is_recognised_checked_and_accounted_but_not_modelled():
     from budget_extraction.readers.not_modelled import parse_not_modelled
+
     doc = source_from_text(_OPERATING_COSTS, "t.txt")
     block = find_tables(doc)[0]
     assert block.kind == "operating_costs"

@@ -1,4 +1,5 @@
 """Expenditure tables of the five real seeds: rows, arithmetic, repairs, coverage."""
+
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -28,7 +29,8 @@ def by_table(lines: Iterable[ExpenditureLine]) -> dict[str, list[ExpenditureLine
 def leaves(rows: list[ExpenditureLine]) -> list[ExpenditureLine]:
     codes = [r.subject_code for r in rows if r.subject_code]
     return [
-        r for r in rows
+        r
+        for r in rows
         if r.subject_code and not any(c != r.subject_code and c.startswith(r.subject_code) for c in codes)
     ]
 
@@ -56,11 +58,15 @@ def parents_vs_children(rows: list[ExpenditureLine]) -> list[str]:
     for parent in subjects:
         code = parent.subject_code
         kids = [
-            r for r in subjects
-            if r.subject_code != code and r.subject_code.startswith(code)
+            r
+            for r in subjects
+            if r.subject_code != code
+            and r.subject_code.startswith(code)
             and not any(
-                o.subject_code != code and o.subject_code != r.subject_code
-                and r.subject_code.startswith(o.subject_code) and o.subject_code.startswith(code)
+                o.subject_code != code
+                and o.subject_code != r.subject_code
+                and r.subject_code.startswith(o.subject_code)
+                and o.subject_code.startswith(code)
                 for o in subjects
             )
         ]
@@ -140,7 +146,9 @@ def test_003_grouped_economic_table_has_partial_totals_only(extracted):
     rows = by_table(lines)["公开 06 表"]
     total = next(r for r in rows if r.row_kind == "total")
     assert (total.amount_total, total.amount_personnel, total.amount_public) == (
-        None, Decimal("1498.00"), Decimal("160.84"),
+        None,
+        Decimal("1498.00"),
+        Decimal("160.84"),
     )
     got = {r.subject_code: r for r in rows if r.subject_code}
     assert got["301"].amount_personnel == Decimal("1473.63") and got["301"].amount_public == 0

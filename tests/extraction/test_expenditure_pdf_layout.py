@@ -1,5 +1,6 @@
 """Expenditure tables in the layout read from PDFs (a tab is a gap, blank cells vanish), by rule
 on small hand-written tables, then on the real corpus PDFs with figures read from them by hand."""
+
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -62,10 +63,16 @@ def test_yuan_rows_without_blank_cells_are_placed_by_their_parent():
     assert set(rows) == {"total", "201", "20103", "2010301", "2010302"}
     running = rows["2010301"]
     assert (running.amount_total, running.amount_basic, running.amount_project) == (
-        Decimal(100), Decimal(100), Decimal(0))
+        Decimal(100),
+        Decimal(100),
+        Decimal(0),
+    )
     affairs = rows["2010302"]
     assert (affairs.amount_total, affairs.amount_basic, affairs.amount_project) == (
-        Decimal(50), Decimal(0), Decimal(50))
+        Decimal(50),
+        Decimal(0),
+        Decimal(50),
+    )
     assert rows["2010302"].subject_name == "一般行政管理事务"
     assert rows["total"].amount_total == Decimal(150)
 
@@ -139,26 +146,32 @@ def test_fiscal_appropriation_table_that_does_not_add_up_is_reported():
 
 
 def test_table_of_contents_item_glued_to_its_year_is_no_table():
-    doc = source_from_text(text_of(
-        "目录",
-        "8．2025年部门一般公共预算基本支出部门预算经济分类预算表",
-        "9.2025年部门“三公”经费和机关运行经费预算表",
-        "六、其他相关情况说明",
-        "某单位主要职能",
-        "某单位是协助区政府领导处理区政府日常工作的工作部门，为正处级，主要职能包括组织起草文件和审核事项。",
-        "1. “卫生健康支出-行政事业单位医疗-行政单位医疗”科目78.29万元，主要用于行政单位基本医疗保险缴费经费。",
-    ), "999_toc.txt")
+    doc = source_from_text(
+        text_of(
+            "目录",
+            "8．2025年部门一般公共预算基本支出部门预算经济分类预算表",
+            "9.2025年部门“三公”经费和机关运行经费预算表",
+            "六、其他相关情况说明",
+            "某单位主要职能",
+            "某单位是协助区政府领导处理区政府日常工作的工作部门，为正处级，主要职能包括组织起草文件和审核事项。",
+            "1. “卫生健康支出-行政事业单位医疗-行政单位医疗”科目78.29万元，主要用于行政单位基本医疗保险缴费经费。",
+        ),
+        "999_toc.txt",
+    )
     assert find_tables(doc) == []
 
 
 def test_a_caption_whose_title_wraps_before_its_biao_is_that_table():
-    doc = source_from_text(text_of(
-        "公开 09 表：一般公共预算“三公”经费、会议费、培训费",
-        "支出预算表",
-        "部门：\t某单位\t单位：万元",
-        "合计\t因公出国（境）费\t公务接待费\t会议费\t培训费",
-        "1,384.74\t484.30\t100.00\t200.44\t700.00",
-    ), "999_caption.txt")
+    doc = source_from_text(
+        text_of(
+            "公开 09 表：一般公共预算“三公”经费、会议费、培训费",
+            "支出预算表",
+            "部门：\t某单位\t单位：万元",
+            "合计\t因公出国（境）费\t公务接待费\t会议费\t培训费",
+            "1,384.74\t484.30\t100.00\t200.44\t700.00",
+        ),
+        "999_caption.txt",
+    )
     assert [b.kind for b in find_tables(doc)] == ["three_public"]
 
 
@@ -174,7 +187,10 @@ def test_shanghai_yuan_functional_table_read_exactly():
     rows = corpus_rows("putuo_bgs_2025_dept_budget.pdf", "general_public_functional")
     # 201 03 01 行政运行 12,029,501.84 | 11,919,501.84 | 110,000.00 元
     assert (rows["2010301"].amount_total, rows["2010301"].amount_basic, rows["2010301"].amount_project) == (
-        Decimal("1202.950184"), Decimal("1191.950184"), Decimal("11.0000"))
+        Decimal("1202.950184"),
+        Decimal("1191.950184"),
+        Decimal("11.0000"),
+    )
     # 201 03 02 一般行政管理事务 46,140,000.00 printed twice: 合计 and 项目支出 (基本支出 blank)
     assert (rows["2010302"].amount_basic, rows["2010302"].amount_project) == (Decimal(0), Decimal("4614.0000"))
     # 210 11 02 事业单位医疗 314,218.15, on the page after the titles are printed again
@@ -188,7 +204,9 @@ def test_shanghai_yuan_economic_table_personnel_and_public():
     # 302 商品和服务支出 1,932,777.54 (公用经费); 合计 24,606,775.35 = 22,473,997.81 + 2,132,777.54 元
     assert (rows["302"].amount_personnel, rows["302"].amount_public) == (Decimal(0), Decimal("193.277754"))
     assert (rows["total"].amount_personnel, rows["total"].amount_public) == (
-        Decimal("2247.399781"), Decimal("213.277754"))
+        Decimal("2247.399781"),
+        Decimal("213.277754"),
+    )
 
 
 @needs_corpus
@@ -215,17 +233,20 @@ def test_jiangsu_totals_only_summary_and_fiscal_appropriation_tables():
 
 
 def test_a_name_wrapped_around_its_row_stays_with_it():
-    doc = source_from_text(text_of(
-        "八、一般公共预算基本支出预算表",
-        "单位：万元",
-        "科目编码\t科目名称\t金额",
-        "合计\t1,490.25",
-        "301\t工资福利支出\t1,490.25",
-        "机关事业单位基本养老保险",
-        "30108\t1,064.46",
-        "缴费",
-        "30109\t职业年金缴费\t425.79",
-    ), "999_wrap.txt")
+    doc = source_from_text(
+        text_of(
+            "八、一般公共预算基本支出预算表",
+            "单位：万元",
+            "科目编码\t科目名称\t金额",
+            "合计\t1,490.25",
+            "301\t工资福利支出\t1,490.25",
+            "机关事业单位基本养老保险",
+            "30108\t1,064.46",
+            "缴费",
+            "30109\t职业年金缴费\t425.79",
+        ),
+        "999_wrap.txt",
+    )
     rows = rows_of(doc, "general_public_basic_economic")
     assert rows["30108"].subject_name == "机关事业单位基本养老保险缴费"
     assert rows["30109"].subject_name == "职业年金缴费"
@@ -235,20 +256,26 @@ def test_a_name_wrapped_around_its_row_stays_with_it():
 @needs_corpus
 def test_jiangsu_name_wrapped_above_and_below_its_code_row():
     rows = corpus_rows("jiangsu_jcy_2019_dept_budget.pdf", "general_public_basic_economic")
-    assert (rows["30108"].subject_name, rows["30108"].amount_total) == ("机关事业单位基本养老保险缴费", Decimal("1064.46"))
+    assert (rows["30108"].subject_name, rows["30108"].amount_total) == (
+        "机关事业单位基本养老保险缴费",
+        Decimal("1064.46"),
+    )
     assert rows["30109"].subject_name == "职业年金缴费"
 
 
 def test_a_code_repeated_at_the_end_of_its_row_is_not_a_figure():
-    doc = source_from_text(text_of(
-        "2025年部门一般公共预算支出功能分类预算表",
-        "编制部门：某区某单位\t单位：元",
-        "功能分类科目名称\t合计\t基本支出\t项目支出",
-        "204 公共安全支出 150,000 150,000 204",
-        "204 06 司法 150,000 150,000 204 06",
-        "204 06 07 公共法律服务 150,000 150,000 204 06 07",
-        "合计 150,000 0 150,000",
-    ), "999_repeat.txt")
+    doc = source_from_text(
+        text_of(
+            "2025年部门一般公共预算支出功能分类预算表",
+            "编制部门：某区某单位\t单位：元",
+            "功能分类科目名称\t合计\t基本支出\t项目支出",
+            "204 公共安全支出 150,000 150,000 204",
+            "204 06 司法 150,000 150,000 204 06",
+            "204 06 07 公共法律服务 150,000 150,000 204 06 07",
+            "合计 150,000 0 150,000",
+        ),
+        "999_repeat.txt",
+    )
     rows = rows_of(doc, "general_public_functional")
     assert (rows["2040607"].amount_total, rows["2040607"].amount_project) == (Decimal(15), Decimal(15))
     assert rows["2040607"].subject_name == "公共法律服务"

@@ -1,4 +1,5 @@
 """The whole extraction of one document: identity, scope inference, refusal of cut or foreign text."""
+
 import pytest
 
 from budget_extraction import BadInputError, extract_document, read_source, source_from_text

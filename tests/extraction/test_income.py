@@ -1,12 +1,13 @@
 """收支总表 / 财政拨款收支总表: income items and class (类) totals, checked against the seeds as printed."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
 
-from budget_extraction.readers.income import parse_fiscal_appropriation, parse_income
 from budget_extraction.model import ClassTotalLine, IncomeLine
+from budget_extraction.readers.income import parse_fiscal_appropriation, parse_income
 
 from ._other_tables_support import block_of, rerender, seed
 
@@ -15,11 +16,39 @@ D = Decimal
 # Read off the printed tables (file:line of the 收支总表 rows in the seeds).
 SEEDS = {
     # prefix: (general_public_budget, 本年收入合计, carryover, 收入总计, non-zero classes, number of classes printed)
-    "000": (D("1442.99"), D("1442.99"), D("0"), D("1442.99"), {"208": D("23.01"), "210": D("1395.47"), "221": D("24.52")}, 25),
-    "001": (D("9812.41"), D("9812.41"), D("4.67"), D("9817.07"), {"208": D("140.61"), "210": D("9617.78"), "221": D("58.68")}, 24),
+    "000": (
+        D("1442.99"),
+        D("1442.99"),
+        D("0"),
+        D("1442.99"),
+        {"208": D("23.01"), "210": D("1395.47"), "221": D("24.52")},
+        25,
+    ),
+    "001": (
+        D("9812.41"),
+        D("9812.41"),
+        D("4.67"),
+        D("9817.07"),
+        {"208": D("140.61"), "210": D("9617.78"), "221": D("58.68")},
+        24,
+    ),
     "002": (D("294.64"), D("294.64"), D("0"), None, {"208": D("9.33"), "210": D("263.72"), "221": D("21.59")}, 27),
-    "003": (D("1969.42"), D("1969.44"), D("0"), D("1969.44"), {"208": D("356.09"), "210": D("1469.22"), "221": D("144.11")}, 26),
-    "004": (D("895.62"), D("895.62"), D("0"), D("895.62"), {"208": D("24.28"), "210": D("847.88"), "213": D("5.00"), "221": D("18.46")}, 24),
+    "003": (
+        D("1969.42"),
+        D("1969.44"),
+        D("0"),
+        D("1969.44"),
+        {"208": D("356.09"), "210": D("1469.22"), "221": D("144.11")},
+        26,
+    ),
+    "004": (
+        D("895.62"),
+        D("895.62"),
+        D("0"),
+        D("895.62"),
+        {"208": D("24.28"), "210": D("847.88"), "213": D("5.00"), "221": D("18.46")},
+        24,
+    ),
 }
 
 
@@ -66,7 +95,9 @@ def test_final_account_other_income_and_rounding_is_info():
 def test_income_details_are_kept_apart_from_their_source():
     doc = seed("004")
     rows, _, _ = parse_income(doc, block_of(doc, "income_expenditure_summary"))
-    details = [(r.item_name, r.amount) for r in rows if isinstance(r, IncomeLine) and r.income_source.endswith("_detail")]
+    details = [
+        (r.item_name, r.amount) for r in rows if isinstance(r, IncomeLine) and r.income_source.endswith("_detail")
+    ]
     assert ("经费拨款（补助）", D("895.62")) in details
     main = [r for r in rows if isinstance(r, IncomeLine) and r.income_source == "general_public_budget"]
     assert len(main) == 1
@@ -93,13 +124,21 @@ def test_every_line_with_amounts_is_accounted_for():
             assert number in covered, number
 
 
-@pytest.mark.parametrize("options", [
-    {"spaces": True},
-    {"yuan": True},
-    {"spaces": True, "yuan": True},
-    {"spaces": True, "wrap": {"八、卫生健康支出 1,395.47": ["八、卫生健康", "支出", "1,395.47"],
-                              "十三、资源勘探工业信息等支出 0.00": ["十三、资源勘探工业信息", "等支出 0.00"]}},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"spaces": True},
+        {"yuan": True},
+        {"spaces": True, "yuan": True},
+        {
+            "spaces": True,
+            "wrap": {
+                "八、卫生健康支出 1,395.47": ["八、卫生健康", "支出", "1,395.47"],
+                "十三、资源勘探工业信息等支出 0.00": ["十三、资源勘探工业信息", "等支出 0.00"],
+            },
+        },
+    ],
+)
 def test_rerendered_layouts_give_the_same_facts(options):
     doc = seed("000")
     expected = _facts(doc, block_of(doc, "income_expenditure_summary"))[:3]
@@ -131,18 +170,40 @@ from budget_extraction.readers.income import income_columns, parse_income_summar
 
 # Read off the printed 收入总表 rows: (row code or 合计, income_source) -> amount (万元).
 SUMMARY = {
-    "000": {(None, "total"): D("1442.99"), (None, "current_year_total"): D("1442.99"),
-            (None, "general_public_budget"): D("1442.99"), (None, "carryover"): D("0"),
-            ("202", "total"): D("1442.99"), ("202001", "general_public_budget"): D("1225.01"),
-            ("202002", "general_public_budget"): D("217.98"), ("202002", "carryover_unit_funds"): D("0")},
-    "002": {(None, "total"): D("294.64"), (None, "general_public_budget"): D("294.64"),
-            ("2080505", "total"): D("9.33"), ("2101502", "general_public_budget"): D("112.98"),
-            ("2210203", "total"): D("2.57"), ("210", "business"): D("0")},
-    "003": {(None, "total"): D("1969.44"), (None, "fiscal_appropriation"): D("1969.42"), (None, "other"): D("0.03"),
-            ("210", "total"): D("1469.25"), ("2101501", "other"): D("0.03"), ("2101550", "total"): D("999.36"),
-            ("2080104", "fiscal_appropriation"): D("80.00"), ("2210202", "total"): D("22.41")},
-    "004": {(None, "total"): D("895.62"), ("040", "general_public_budget"): D("895.62"),
-            ("040001", "total"): D("895.62"), ("040001", "government_fund"): D("0")},
+    "000": {
+        (None, "total"): D("1442.99"),
+        (None, "current_year_total"): D("1442.99"),
+        (None, "general_public_budget"): D("1442.99"),
+        (None, "carryover"): D("0"),
+        ("202", "total"): D("1442.99"),
+        ("202001", "general_public_budget"): D("1225.01"),
+        ("202002", "general_public_budget"): D("217.98"),
+        ("202002", "carryover_unit_funds"): D("0"),
+    },
+    "002": {
+        (None, "total"): D("294.64"),
+        (None, "general_public_budget"): D("294.64"),
+        ("2080505", "total"): D("9.33"),
+        ("2101502", "general_public_budget"): D("112.98"),
+        ("2210203", "total"): D("2.57"),
+        ("210", "business"): D("0"),
+    },
+    "003": {
+        (None, "total"): D("1969.44"),
+        (None, "fiscal_appropriation"): D("1969.42"),
+        (None, "other"): D("0.03"),
+        ("210", "total"): D("1469.25"),
+        ("2101501", "other"): D("0.03"),
+        ("2101550", "total"): D("999.36"),
+        ("2080104", "fiscal_appropriation"): D("80.00"),
+        ("2210202", "total"): D("22.41"),
+    },
+    "004": {
+        (None, "total"): D("895.62"),
+        ("040", "general_public_budget"): D("895.62"),
+        ("040001", "total"): D("895.62"),
+        ("040001", "government_fund"): D("0"),
+    },
 }
 # (rows printed incl. 合计, columns, row kind of the coded rows)
 SUMMARY_SHAPE = {"000": (4, 17, "unit"), "002": (15, 9, "subject"), "003": (32, 7, "subject"), "004": (3, 17, "unit")}
@@ -173,13 +234,21 @@ def test_income_summary_rows_as_printed(prefix):
 def test_income_summary_columns_share_out_the_sub_titles_of_spanning_titles():
     """本年收入 and 上年结转结余 each take the run of sub-titles starting at their 小计 (004 prints the
     spanning titles in shifted cells: the words, not the cells, decide)."""
-    header = ("部门（单位）代码部门（单位）名称合计本年收入上年结转结余小计一般公共预算政府性基金预算国有资本经营预算"
-              "财政专户管理资金事业收入事业单位经营收入上级补助收入附属单位上缴收入其他收入小计一般公共预算"
-              "政府性基金预算国有资本经营预算财政专户管理资金单位资金")
+    header = (
+        "部门（单位）代码部门（单位）名称合计本年收入上年结转结余小计一般公共预算政府性基金预算国有资本经营预算"
+        "财政专户管理资金事业收入事业单位经营收入上级补助收入附属单位上缴收入其他收入小计一般公共预算"
+        "政府性基金预算国有资本经营预算财政专户管理资金单位资金"
+    )
     sources = [c.source for c in income_columns(header)]
     assert sources[:3] == ["total", "current_year_total", "general_public_budget"]
-    assert sources[11:] == ["carryover", "carryover_general_public_budget", "carryover_government_fund",
-                            "carryover_state_capital", "carryover_fiscal_special", "carryover_unit_funds"]
+    assert sources[11:] == [
+        "carryover",
+        "carryover_general_public_budget",
+        "carryover_government_fund",
+        "carryover_state_capital",
+        "carryover_fiscal_special",
+        "carryover_unit_funds",
+    ]
     doc = seed("004")
     assert [c.source for c in income_columns(summary_header(doc, block_of(doc, "income_summary")))] == sources
 
@@ -188,7 +257,11 @@ def test_final_account_by_function_repairs_cut_codes_and_keeps_the_printed_one()
     doc = seed("003")
     rows, _, _, findings = _summary(doc, block_of(doc, "income_summary"))
     line = next(r for r in rows if r.source_line == 169 and r.income_source == "total")
-    assert (line.printed_code, line.subject_code, line.subject_name) == ("208050", "2080505", "机关事业部门基本养老保险缴费支出")
+    assert (line.printed_code, line.subject_code, line.subject_name) == (
+        "208050",
+        "2080505",
+        "机关事业部门基本养老保险缴费支出",
+    )
     assert all(r.subject_code is None or len(r.subject_code) in (3, 5, 7) for r in rows)
     # 合计 1,969.44 vs 1,969.42 + 0.03: the document's own rounding, reported as info, never corrected.
     rounding = [f for f in findings if f.check == "income_row_sum_mismatch"]
@@ -210,9 +283,12 @@ def test_income_summary_rerendered_with_spaces_and_yuan_gives_the_same_facts():
 def test_income_summary_unit_subtotal_mismatch_is_an_error():
     doc = seed("000")
     block = block_of(doc, "income_summary")
-    text = "\n".join(doc.lines).replace("202002\t武汉市青山区医疗保障服务中心\t217.98\t217.98\t217.98",
-                                        "202002\t武汉市青山区医疗保障服务中心\t218.98\t218.98\t218.98")
+    text = "\n".join(doc.lines).replace(
+        "202002\t武汉市青山区医疗保障服务中心\t217.98\t217.98\t217.98",
+        "202002\t武汉市青山区医疗保障服务中心\t218.98\t218.98\t218.98",
+    )
     from budget_extraction.source import source_from_text
+
     planted = source_from_text(text, "planted.txt")
     _, _, _, findings = _summary(planted, block)
     errors = {f.check for f in findings if f.severity == "error"}
@@ -225,7 +301,11 @@ def test_split_fragments_are_covered_as_the_cell_they_complete():
     doc = seed("001")
     result = extract_document(doc)
     cover = {(c.table_kind, c.source_line): c for c in result.coverage_lines}
-    assert cover[("income_expenditure_summary", 293)].outcome == cover[("income_expenditure_summary", 290)].outcome == "fact"
+    assert (
+        cover[("income_expenditure_summary", 293)].outcome
+        == cover[("income_expenditure_summary", 290)].outcome
+        == "fact"
+    )
     assert cover[("fiscal_appropriation_summary", 593)].outcome == "fact"
     lost = [f for f in result.findings if f.check == "table_text_lost"]
     assert len(lost) == 1 and lost[0].severity == "warning"

@@ -1,4 +1,5 @@
 """Document identity read from the text, for the five seeds and for unseen variants."""
+
 import pytest
 
 from budget_extraction.metadata import document_metadata
@@ -23,7 +24,12 @@ def test_unseen_final_account_entity():
     doc = source_from_text("襄阳市樊城区教育局（本级）2023年度部门决算\n目录\n公开 01 表\n")
     meta = document_metadata(doc)
     assert (meta.department_name, meta.region, meta.fiscal_year, meta.stage, meta.scope) == (
-        "襄阳市樊城区教育局", "襄阳市樊城区", 2023, "final", "entity")
+        "襄阳市樊城区教育局",
+        "襄阳市樊城区",
+        2023,
+        "final",
+        "entity",
+    )
 
 
 def test_text_that_is_not_a_disclosure_has_no_identity():
@@ -31,11 +37,17 @@ def test_text_that_is_not_a_disclosure_has_no_identity():
     assert meta.fiscal_year is None and meta.stage is None
 
 
-@pytest.mark.parametrize("cover, expected", [
-    ("2024年武汉市江汉区教育局部门预算公开", ("武汉市江汉区教育局", "武汉市江汉区", 2024, "budget", None)),
-    ("宜昌市西陵区卫生健康局（汇总）2023年度部门决算", ("宜昌市西陵区卫生健康局", "宜昌市西陵区", 2023, "final", "consolidated")),
-    ("黄石市下陆区财政局本级 2025 年部门预算表", ("黄石市下陆区财政局", "黄石市下陆区", 2025, "budget", "entity")),
-])
+@pytest.mark.parametrize(
+    "cover, expected",
+    [
+        ("2024年武汉市江汉区教育局部门预算公开", ("武汉市江汉区教育局", "武汉市江汉区", 2024, "budget", None)),
+        (
+            "宜昌市西陵区卫生健康局（汇总）2023年度部门决算",
+            ("宜昌市西陵区卫生健康局", "宜昌市西陵区", 2023, "final", "consolidated"),
+        ),
+        ("黄石市下陆区财政局本级 2025 年部门预算表", ("黄石市下陆区财政局", "黄石市下陆区", 2025, "budget", "entity")),
+    ],
+)
 def test_unseen_cover_lines(cover, expected):
     meta = document_metadata(source_from_text(cover + "\n目录\n"))
     assert (meta.department_name, meta.region, meta.fiscal_year, meta.stage, meta.scope) == expected

@@ -5,6 +5,7 @@ runs of spaces (blank cells vanish, as in space-separated PDF text), with cells 
 over lines, codes split into columns, names above codes, amounts in 元 instead of 万元
 and thousands separators added or removed; the parsed facts must not change.
 """
+
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -43,7 +44,13 @@ def _facts(text: str) -> dict:
     _, lines, _, findings = extract_expenditure(source_from_text(text, "meta.txt"))
     assert not [f for f in findings if f.severity == "error"], findings
     return {
-        (r.row_kind, r.subject_code): (r.amount_total, r.amount_basic, r.amount_project, r.amount_personnel, r.amount_public)
+        (r.row_kind, r.subject_code): (
+            r.amount_total,
+            r.amount_basic,
+            r.amount_project,
+            r.amount_personnel,
+            r.amount_public,
+        )
         for r in lines
     }
 
@@ -86,7 +93,7 @@ def split_code(row: str) -> str:
     cells = _cells(row)
     code = cells[0]
     if code.isdigit() and len(code) in (5, 7):
-        cells[0] = " ".join([code[:3]] + [code[i:i + 2] for i in range(3, len(code), 2)])
+        cells[0] = " ".join([code[:3]] + [code[i : i + 2] for i in range(3, len(code), 2)])
     return "   ".join(c for c in cells if c)
 
 
@@ -183,11 +190,14 @@ def test_yuan_conversion_is_exact():
     assert total.amount_total == Decimal("1442.990001")
 
 
-@pytest.mark.parametrize("title, fund_scope", [
-    ("政府性基金预算支出表", "government_fund"),
-    ("国有资本经营预算支出表", "state_capital"),
-    ("一般公共预算财政拨款支出决算表", "general_public_budget"),
-])
+@pytest.mark.parametrize(
+    "title, fund_scope",
+    [
+        ("政府性基金预算支出表", "government_fund"),
+        ("国有资本经营预算支出表", "state_capital"),
+        ("一般公共预算财政拨款支出决算表", "general_public_budget"),
+    ],
+)
 def test_same_table_under_another_fund_title(title, fund_scope):
     """The seeds print their fund tables empty: a filled one, titled as such, gives the same facts in its fund scope."""
     block, header, rows = _table("000_df7f9757fe457667", "表 3")

@@ -1,4 +1,5 @@
 """Printed amounts: parsing, splitting, joining and exact unit conversion."""
+
 from decimal import Decimal
 
 import pytest

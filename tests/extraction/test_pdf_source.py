@@ -1,4 +1,5 @@
 """PDF input: the text layer of real published PDFs as lines of cells, with pages; bad PDFs refused by name."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,16 @@ def _char(left: float, text: str, baseline: float = 100.0, width: float = 10.0) 
 
 def test_characters_on_one_baseline_make_one_line_and_wide_gaps_make_cells():
     # "201" then, after a gap of two characters, "一般" — and a second row 14 points lower.
-    chars = [_char(0, "2"), _char(10, "0"), _char(20, "1"), _char(50, "一"), _char(60, "般"),
-             _char(0, "3", baseline=86), _char(10, "0", baseline=86), _char(20, "1", baseline=86.4)]
+    chars = [
+        _char(0, "2"),
+        _char(10, "0"),
+        _char(20, "1"),
+        _char(50, "一"),
+        _char(60, "般"),
+        _char(0, "3", baseline=86),
+        _char(10, "0", baseline=86),
+        _char(20, "1", baseline=86.4),
+    ]
     assert layout_lines(chars) == ["201\t一般", "301"]
 
 
@@ -48,8 +57,13 @@ _TABLE = PageRules(
 
 def test_a_cell_wrapped_within_its_ruled_row_is_one_cell_of_one_line():
     # Row 1: "1.一般公共预" / "算" wrapped in the name cell, its figure centred between the two baselines.
-    chars = (_word(0, "1.一般公共预", 128) + _word(110, "21.50", 120) + _word(0, "算", 112)
-             + _word(0, "合计", 80) + _word(110, "21.50", 80))
+    chars = (
+        _word(0, "1.一般公共预", 128)
+        + _word(110, "21.50", 120)
+        + _word(0, "算", 112)
+        + _word(0, "合计", 80)
+        + _word(110, "21.50", 80)
+    )
     assert layout_lines(chars, _TABLE) == ["1.一般公共预算\t21.50", "合计\t21.50"]
     # Without ruling lines the same characters stay three printed lines.
     assert layout_lines(chars)[:3] == ["1.一般公共预", "21.50", "算"]
@@ -117,8 +131,12 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 def _minimal_pdf(trailer_extra: bytes = b"", extra_objects: tuple[bytes, ...] = ()) -> bytes:
     """A one-page PDF built by hand (objects, cross-reference table, trailer)."""
-    objects = (b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", *extra_objects)
+    objects = (
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        *extra_objects,
+    )
     out, offsets = b"%PDF-1.4\n", []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))

@@ -1,4 +1,5 @@
 """项目支出表: projects, kinds, fund sources and totals, per seed and re-rendered."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -50,11 +51,19 @@ def test_000_rows_and_parents():
     projects, cover, _ = _parse(doc, block_of(doc, "project_expenditure"))
     first = projects[0]
     assert (first.project_code, first.project_name, first.unit_name) == (
-        "42010726202T000000100", "城乡医疗救助", "武汉市青山区医疗保障局本级")
+        "42010726202T000000100",
+        "城乡医疗救助",
+        "武汉市青山区医疗保障局本级",
+    )
     assert first.amount_total == D("890.00") and first.amount_general_public_budget == D("890.00")
     assert first.amount_other == D(0) and first.source_line == 399
     outcomes = {c.source_line: c.outcome for c in cover}
-    assert outcomes[395] == "total" and outcomes[396] == "parent" and outcomes[397] == "parent" and outcomes[398] == "parent"
+    assert (
+        outcomes[395] == "total"
+        and outcomes[396] == "parent"
+        and outcomes[397] == "parent"
+        and outcomes[398] == "parent"
+    )
 
 
 def test_001_pdf_rows_name_unit_and_carryover():
@@ -72,15 +81,21 @@ def test_001_pdf_rows_name_unit_and_carryover():
     r = by_code["42130322032Y000000121"]
     assert r.project_name == "在职人员公用" and r.amount_total == D("7.50")
     units = Counter(p.unit_name for p in projects)
-    assert units == {"曾都区医疗保障局本级": 20, "曾都区医疗保障服务中心": 26, "曾都区医疗保障基金核查中心": 15,
-                     "曾都区医疗保障信息中心": 14}
+    assert units == {
+        "曾都区医疗保障局本级": 20,
+        "曾都区医疗保障服务中心": 26,
+        "曾都区医疗保障基金核查中心": 15,
+        "曾都区医疗保障信息中心": 14,
+    }
     unit_checks = [f for f in findings if f.check == "project_unit_total_mismatch"]
     assert unit_checks and all(f.severity == "info" for f in unit_checks)  # within 0.02: 尾差
 
 
 def test_fund_columns_from_two_level_header():
-    header = ("项目编码项目名称项目单位合计本年拨款财政拨款结转结余财政专户管理资金单位资金"
-              "一般公共预算政府性基金预算国有资本经营预算一般公共预算政府性基金预算国有资本经营预算")
+    header = (
+        "项目编码项目名称项目单位合计本年拨款财政拨款结转结余财政专户管理资金单位资金"
+        "一般公共预算政府性基金预算国有资本经营预算一般公共预算政府性基金预算国有资本经营预算"
+    )
     assert amount_columns(header) == ["total", "gpb", "gf", "sc", "gpb", "gf", "sc", "other", "other"]
     assert amount_columns("项目名称合计一般公共预算政府性基金单位资金") == ["total", "gpb", "gf", "other"]
 
@@ -99,6 +114,7 @@ def test_rerendered_layouts_give_the_same_facts(prefix, options):
     if options.get("spaces") and prefix == "004":
         # blank cells vanish in a space layout; such documents print 0.00, so do the same
         from budget_extraction.source import source_from_text
+
         lines = list(doc.lines)
         for i in range(block.header_end_line, block.end_line):
             cells = lines[i].split("\t")
@@ -107,6 +123,7 @@ def test_rerendered_layouts_give_the_same_facts(prefix, options):
                 lines[i] = "\t".join(cells)
         doc = source_from_text("\n".join(lines), doc.file_name)
     got, _, findings = _parse(*rerender(doc, block, **options))
+
     def key(p):
         return p.project_code, p.project_kind, p.amount_total, p.amount_general_public_budget, p.amount_other
 
@@ -118,8 +135,9 @@ def test_wrapped_project_cell_in_tab_layout():
     doc = seed("000")
     block = block_of(doc, "project_expenditure")
     tail = "\t44.36" + "\t0.00" * 7
-    new_doc, new_block = rerender(doc, block, wrap={"\t医疗保障工作经费\t": ["\t医疗保障工作\t"],
-                                                    tail: [tail, "\t经费"]})
+    new_doc, new_block = rerender(
+        doc, block, wrap={"\t医疗保障工作经费\t": ["\t医疗保障工作\t"], tail: [tail, "\t经费"]}
+    )
     projects, _, findings = _parse(new_doc, new_block)
     assert len(projects) == 5
     names = [p.project_name for p in projects]

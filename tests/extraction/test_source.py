@@ -1,4 +1,5 @@
 """Reading raw files: line numbering, markup cleaning, and clear errors on bad input."""
+
 import pytest
 
 from budget_extraction.source import BadInputError, clean_line, read_source
@@ -13,14 +14,20 @@ def test_lines_are_counted_by_newline_alone(tmp_path):
     assert doc.line(3) == "第三行 同一行"
 
 
-@pytest.mark.parametrize("raw, cleaned", [
-    ("<b>合计</b>\t1,442.99", "合计\t1,442.99"),
-    ("## 第一部分 概况", "第一部分 概况"),
-    ("**十四、财政专项**", "十四、财政专项"),
-    ("参保率\t$\\geq 90\\%$", "参保率\t≥ 90%"),
-    ("01-持续性项目 <input checked=\"\" type=\"checkbox\"/> 02-新增 <input type=\"checkbox\"/>", "01-持续性项目 ☑ 02-新增 ☐"),
-    ("A&amp;B", "A&B"),
-])
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("<b>合计</b>\t1,442.99", "合计\t1,442.99"),
+        ("## 第一部分 概况", "第一部分 概况"),
+        ("**十四、财政专项**", "十四、财政专项"),
+        ("参保率\t$\\geq 90\\%$", "参保率\t≥ 90%"),
+        (
+            '01-持续性项目 <input checked="" type="checkbox"/> 02-新增 <input type="checkbox"/>',
+            "01-持续性项目 ☑ 02-新增 ☐",
+        ),
+        ("A&amp;B", "A&B"),
+    ],
+)
 def test_markup_is_removed(raw, cleaned):
     assert clean_line(raw) == cleaned
 

@@ -1,4 +1,5 @@
 """find_tables on the five real seeds and on small layouts written here."""
+
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,5 @@
 """Every printed form of a target the seeds (and neighbouring districts) use."""
+
 import pytest
 
 from budget_extraction.readers.targets import Target, parse_target

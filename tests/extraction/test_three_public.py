@@ -1,4 +1,5 @@
 """三公 table: items by header words, in each seed's printed layout and re-rendered."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -23,8 +24,14 @@ def test_pdf_text_with_glued_figures():
     # 001 prints "5.12 0.004.00 0.00 4.00 1.12": total, outbound, vehicle, purchase, operation, reception
     doc = seed("001")
     items, findings = _items(doc, block_of(doc, "three_public"))
-    assert items == {"total": D("5.12"), "outbound": D("0.00"), "vehicle": D("4.00"),
-                     "vehicle_purchase": D("0.00"), "vehicle_operation": D("4.00"), "reception": D("1.12")}
+    assert items == {
+        "total": D("5.12"),
+        "outbound": D("0.00"),
+        "vehicle": D("4.00"),
+        "vehicle_purchase": D("0.00"),
+        "vehicle_operation": D("4.00"),
+        "reception": D("1.12"),
+    }
     assert findings == []
 
 
@@ -55,7 +62,14 @@ def test_table_stating_no_expenditure_gives_no_rows_and_no_error():
 
 def test_header_words_order_the_columns():
     header = "合计因公出国(境)费公务用车购置及运行维护费公务接待费小计公务用车购置费公务用车运行维护费"
-    assert block_leaves(header) == ["total", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
+    assert block_leaves(header) == [
+        "total",
+        "outbound",
+        "vehicle",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "reception",
+    ]
 
 
 @pytest.mark.parametrize("options", [{"spaces": True}, {"yuan": True}, {"spaces": True, "yuan": True}])
@@ -64,8 +78,9 @@ def test_rerendered_layouts_give_the_same_facts(options):
     block = block_of(doc, "three_public")
     expected, _ = _items(doc, block)
     if options.get("spaces"):  # a space layout prints every cell (blank cells would be lost)
-        text_doc, text_block = rerender(doc, block, wrap={"0.18\t\t\t\t\t0.18\t0.18\t\t\t\t\t0.18":
-                                                          ["0.18 0 0 0 0 0.18 0.18 0 0 0 0 0.18"]})
+        text_doc, text_block = rerender(
+            doc, block, wrap={"0.18\t\t\t\t\t0.18\t0.18\t\t\t\t\t0.18": ["0.18 0 0 0 0 0.18 0.18 0 0 0 0 0.18"]}
+        )
         doc, block = text_doc, text_block
         options = {k: v for k, v in options.items() if k != "spaces"} | {"spaces": True}
     got, findings = _items(*rerender(doc, block, **options))

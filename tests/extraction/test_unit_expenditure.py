@@ -1,4 +1,5 @@
 """一般公共预算支出表（分单位）, and the safety net over every financial table of the five seeds."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from budget_extraction import extract_document
-from budget_extraction.source import source_from_text
 from budget_extraction.readers.unit_expenditure import parse_unit_expenditure
+from budget_extraction.source import source_from_text
 
 from ._other_tables_support import RAW, block_of, rerender, seed
 
@@ -23,8 +24,10 @@ SEED_000 = {
 
 
 def _facts(rows):
-    return {r.unit_code: (r.amount_total, r.amount_basic, r.amount_personnel, r.amount_public, r.amount_project)
-            for r in rows}
+    return {
+        r.unit_code: (r.amount_total, r.amount_basic, r.amount_personnel, r.amount_public, r.amount_project)
+        for r in rows
+    }
 
 
 def test_seed_000_units_as_printed():
@@ -36,7 +39,9 @@ def test_seed_000_units_as_printed():
     assert {c.source_line: c.outcome for c in cover} == {319: "total", 320: "parent", 321: "fact", 322: "fact"}
     # 202001: 91.94 + 8.72 = 100.66 vs 100.65 printed; 202002: 153.30 + 7.87 = 161.17 vs 161.18: 尾差, info only.
     assert {(f.check, f.severity, f.source_line) for f in findings} == {
-        ("personnel_plus_public", "info", 321), ("personnel_plus_public", "info", 322)}
+        ("personnel_plus_public", "info", 321),
+        ("personnel_plus_public", "info", 322),
+    }
 
 
 def test_rerendered_with_spaces_and_yuan_gives_the_same_facts():
@@ -62,8 +67,9 @@ def test_units_beyond_rounding_of_the_grand_total_are_an_error():
 def test_units_within_rounding_of_the_grand_total_are_info():
     doc = seed("000")
     block = block_of(doc, "general_public_by_unit")
-    text = "\n".join(doc.lines).replace("\t合计\t1,442.99\t261.83\t245.24\t16.59\t1,181.16",
-                                        "\t合计\t1,443.01\t261.83\t245.24\t16.59\t1,181.18")
+    text = "\n".join(doc.lines).replace(
+        "\t合计\t1,442.99\t261.83\t245.24\t16.59\t1,181.16", "\t合计\t1,443.01\t261.83\t245.24\t16.59\t1,181.18"
+    )
     _, _, findings = parse_unit_expenditure(source_from_text(text, "planted.txt"), block)
     unit_total = [f for f in findings if f.check == "unit_total_mismatch"]
     assert unit_total and {f.severity for f in unit_total} == {"info"}

@@ -11,6 +11,7 @@ The contract is the product's: either the facts of the logical table come back e
 (in 万元), or an error finding says the layout could not be read. A silent wrong number is
 the one outcome no test here accepts.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -102,8 +103,9 @@ def _functional_table() -> Table:
         ("22102", "住房改革支出", 241800, 241800, 241800, 0, 0),
         ("2210201", "住房公积金", 241800, 241800, 241800, 0, 0),
     ]
-    return Table("general_public_functional", 5, "一般公共预算支出表", roles,
-                 tuple(_row(*r[:2], roles, *r[2:]) for r in rows))
+    return Table(
+        "general_public_functional", 5, "一般公共预算支出表", roles, tuple(_row(*r[:2], roles, *r[2:]) for r in rows)
+    )
 
 
 def _economic_table() -> Table:
@@ -123,8 +125,13 @@ def _economic_table() -> Table:
         ("303", "对个人和家庭的补助", 200000, 200000, 0),
         ("30302", "退休费", 200000, 200000, 0),
     ]
-    return Table("general_public_basic_economic", 6, "一般公共预算基本支出表", roles,
-                 tuple(_row(*r[:2], roles, *r[2:]) for r in rows))
+    return Table(
+        "general_public_basic_economic",
+        6,
+        "一般公共预算基本支出表",
+        roles,
+        tuple(_row(*r[:2], roles, *r[2:]) for r in rows),
+    )
 
 
 def _odd_yuan_table() -> Table:
@@ -186,7 +193,7 @@ def fmt_amount(yuan: Decimal, layout: Layout) -> str:
 def fmt_code(code: str | None, layout: Layout) -> list[str]:
     if code is None:
         return [""]
-    parts = [code[:3]] + [code[i:i + 2] for i in range(3, len(code), 2)] if layout.code_columns else [code]
+    parts = [code[:3]] + [code[i : i + 2] for i in range(3, len(code), 2)] if layout.code_columns else [code]
     text = " ".join(parts)
     return [text.translate(_FULL) if layout.fullwidth else text]
 
@@ -218,11 +225,15 @@ def render(table: Table, layout: Layout) -> str:
     if table.classification == "functional" and "personnel" in order:
         # two header lines: 基本支出 spans 小计 人员经费 公用经费
         top = labels + [("基本支出" if r in ("basic", "personnel", "public") else WORDS[r]) for r in order]
-        sub = [""] * len(labels) + [("小计" if r == "basic" else WORDS[r] if r in ("personnel", "public") else "")
-                                    for r in order]
+        sub = [""] * len(labels) + [
+            ("小计" if r == "basic" else WORDS[r] if r in ("personnel", "public") else "") for r in order
+        ]
         spanned = [c if i == 0 or c != top[i - 1] else "" for i, c in enumerate(top)]
-        header_lines = ([sep.join(spanned), sep.join(sub)] if layout.tabs
-                        else [sep.join(_dedupe(top)), sep.join(c for c in sub if c)])
+        header_lines = (
+            [sep.join(spanned), sep.join(sub)]
+            if layout.tabs
+            else [sep.join(_dedupe(top)), sep.join(c for c in sub if c)]
+        )
     else:
         header_lines = [sep.join(header)]
     rows = list(table.rows)
@@ -243,9 +254,14 @@ def render(table: Table, layout: Layout) -> str:
             cells = serial + code + [name] + figures
             line = sep.join(c for c in cells if c)
         if layout.wrap and row.code is not None and len(name) > 4:
-            rest_cells = serial + code + [name[4:]] + figures if layout.wrap == "above" else serial + code + [name[:-3]] + figures
-            line = (("\t" if layout.tabs else sep).join(rest_cells) if layout.tabs
-                    else sep.join(c for c in rest_cells if c))
+            rest_cells = (
+                serial + code + [name[4:]] + figures
+                if layout.wrap == "above"
+                else serial + code + [name[:-3]] + figures
+            )
+            line = (
+                ("\t" if layout.tabs else sep).join(rest_cells) if layout.tabs else sep.join(c for c in rest_cells if c)
+            )
             if layout.wrap == "above":
                 body += [name[:4], line]
             else:
@@ -292,8 +308,13 @@ def _fact_roles(table: Table) -> tuple[str, ...]:
 
 def parsed_facts(lines) -> Facts:
     return {
-        (r.row_kind, r.subject_code): (r.amount_total, r.amount_basic, r.amount_project, r.amount_personnel,
-                                       r.amount_public)
+        (r.row_kind, r.subject_code): (
+            r.amount_total,
+            r.amount_basic,
+            r.amount_project,
+            r.amount_personnel,
+            r.amount_public,
+        )
         for r in lines
     }
 
@@ -327,8 +348,9 @@ def check_same_or_flagged(text: str, table: Table, *, flag_ok: bool = False, lay
     kinds = {line.table_kind for line in lines}
     assert kinds == {table.kind}
     if layout is not None:
-        assert {(line.source_table, line.source_unit) for line in lines} == {(fmt_label(table.number, layout),
-                                                                            layout.unit)}
+        assert {(line.source_table, line.source_unit) for line in lines} == {
+            (fmt_label(table.number, layout), layout.unit)
+        }
 
 
 def _diff(got: Facts, want: Facts, text: str) -> str:
@@ -401,8 +423,13 @@ def test_hand_table_in_layout(name, layout):
 def test_reported_tab_yuan_table_with_separators():
     """The case found in the field: tab cells, 元 integers with ``,``; 合计 row and every column kept."""
     table = _odd_yuan_table()
-    for layout in (Layout(separators=True), Layout(separators=False), Layout(separators=True, tabs=False),
-                   Layout(separators=False, tabs=False), Layout(unit="万元", decimals=4)):
+    for layout in (
+        Layout(separators=True),
+        Layout(separators=False),
+        Layout(separators=True, tabs=False),
+        Layout(separators=False, tabs=False),
+        Layout(unit="万元", decimals=4),
+    ):
         check_same_or_flagged(document(render(table, layout)), table)
 
 
@@ -457,18 +484,21 @@ PRINTED_SEED_TABLES = {  # (document, label): (kind, printed number, first and l
     ("004_f083e30e185bc13b", "表5"): ("general_public_functional", 5, 232, 255, FUNCTIONAL),
     ("004_f083e30e185bc13b", "表6"): ("general_public_basic_economic", 6, 271, 291, ECONOMIC),
 }
-TITLES = {"expenditure_summary": "支出总表", "general_public_functional": "一般公共预算支出表",
-          "general_public_basic_economic": "一般公共预算基本支出表"}
+TITLES = {
+    "expenditure_summary": "支出总表",
+    "general_public_functional": "一般公共预算支出表",
+    "general_public_basic_economic": "一般公共预算基本支出表",
+}
 
 
 def printed_seed_table(stem: str, label: str) -> Table:
     """A seed's tab-separated table as a logical table (figures in whole 元), from its printed cells."""
     kind, number, first, last, roles = PRINTED_SEED_TABLES[stem, label]
-    text = (RAW / f"{stem}.txt").read_text("utf-8").split("\n")[first - 1:last]
+    text = (RAW / f"{stem}.txt").read_text("utf-8").split("\n")[first - 1 : last]
     rows = []
     for line in (line for line in text if "\t" in line):
         code, name, *cells = [re.sub(r"</?b>", "", cell).strip() for cell in line.split("\t")]  # bold markup
-        figures = [D(cell.replace(",", "")) * 10000 if cell else D(0) for cell in cells[:len(roles)]]
+        figures = [D(cell.replace(",", "")) * 10000 if cell else D(0) for cell in cells[: len(roles)]]
         figures += [D(0)] * (len(roles) - len(figures))
         rows.append(Row(code or None, name, dict(zip(roles, figures))))
     assert rows[0].name == "合计" and all(row.code for row in rows[1:]), (stem, label)
@@ -495,19 +525,31 @@ def _space_table_002() -> Table:
         ("2210202", "提租补贴", "3.28", "3.28", "0"),
         ("2210203", "购房补贴", "2.57", "2.57", "0"),
     ]
-    return Table("general_public_functional", 5, "一般公共预算支出表", SUMMARY,
-                 tuple(Row(code, name, {r: D(v) * 10000 for r, v in zip(SUMMARY, figures)})
-                       for code, name, *figures in rows))
+    return Table(
+        "general_public_functional",
+        5,
+        "一般公共预算支出表",
+        SUMMARY,
+        tuple(Row(code, name, {r: D(v) * 10000 for r, v in zip(SUMMARY, figures)}) for code, name, *figures in rows),
+    )
 
 
-SEED_TABLES = {**{f"{stem} {label}": printed_seed_table(stem, label) for stem, label in PRINTED_SEED_TABLES},
-               "002_59fd46f20b32f4cf 公开表5": _space_table_002()}
+SEED_TABLES = {
+    **{f"{stem} {label}": printed_seed_table(stem, label) for stem, label in PRINTED_SEED_TABLES},
+    "002_59fd46f20b32f4cf 公开表5": _space_table_002(),
+}
 
 
 SEED_LAYOUTS = [
-    Layout(separators=True), Layout(), Layout(tabs=False), Layout(unit="万元", decimals=2, separators=True),
-    Layout(unit="万元", decimals=4, zero="-"), Layout(code_columns=True, tabs=False), Layout(serial=True),
-    Layout(total_last=True, title="prefixed", label="预算公开表{n}"), Layout(fullwidth=True, zero=""),
+    Layout(separators=True),
+    Layout(),
+    Layout(tabs=False),
+    Layout(unit="万元", decimals=2, separators=True),
+    Layout(unit="万元", decimals=4, zero="-"),
+    Layout(code_columns=True, tabs=False),
+    Layout(serial=True),
+    Layout(total_last=True, title="prefixed", label="预算公开表{n}"),
+    Layout(fullwidth=True, zero=""),
 ]
 
 
@@ -529,19 +571,28 @@ INCOME = [  # (printed item, income_source, 元)
     ("四、事业收入", "business", 0),
     ("五、其他收入", "other", 0),
 ]
-CLASSES = [("一、教育支出", "205", 5210300), ("二、社会保障和就业支出", "208", 421400), ("三、住房保障支出", "221", 241800)]
+CLASSES = [
+    ("一、教育支出", "205", 5210300),
+    ("二、社会保障和就业支出", "208", 421400),
+    ("三、住房保障支出", "221", 241800),
+]
 INCOME_TOTAL = 5873500
 
 
 def render_income_summary(layout: Layout) -> str:
     """收支总表: income items left, class totals right, 本年收入合计 / 本年支出合计 at the foot."""
     sep = "\t" if layout.tabs else "   "
-    amount = lambda v: fmt_amount(D(v), layout)
+
+    def amount(v):
+        return fmt_amount(D(v), layout)
+
     head = [fmt_label(1, layout)]
     title = ("某某县教育局2024年部门" if layout.title == "prefixed" else "") + "收支总表"
     head += [f"{title}{sep}金额单位：{layout.unit}"] if layout.unit_on_title else [title, f"单位：{layout.unit}"]
-    header = [sep.join(["收入", "", "支出", ""]) if layout.tabs else "收入   支出",
-              sep.join(["项目", "预算数", "项目", "预算数"])]
+    header = [
+        sep.join(["收入", "", "支出", ""]) if layout.tabs else "收入   支出",
+        sep.join(["项目", "预算数", "项目", "预算数"]),
+    ]
     body = []
     for index in range(max(len(INCOME), len(CLASSES))):
         cells: list[str] = []
@@ -553,8 +604,14 @@ def render_income_summary(layout: Layout) -> str:
     return "\n".join(head + header + body)
 
 
-THREE_PUBLIC = [("total", 35000), ("outbound", 0), ("vehicle", 20000), ("vehicle_purchase", 0),
-                ("vehicle_operation", 20000), ("reception", 15000)]
+THREE_PUBLIC = [
+    ("total", 35000),
+    ("outbound", 0),
+    ("vehicle", 20000),
+    ("vehicle_purchase", 0),
+    ("vehicle_operation", 20000),
+    ("reception", 15000),
+]
 
 
 def render_three_public(layout: Layout) -> str:
@@ -564,9 +621,15 @@ def render_three_public(layout: Layout) -> str:
     head = [fmt_label(7, layout)]
     head += [f"{title}{sep}金额单位：{layout.unit}"] if layout.unit_on_title else [title, f"单位：{layout.unit}"]
     if layout.tabs:
-        header = ["合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费", "\t\t小计\t公务用车购置费\t公务用车运行费\t"]
+        header = [
+            "合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费",
+            "\t\t小计\t公务用车购置费\t公务用车运行费\t",
+        ]
     else:
-        header = ["合计   因公出国（境）费   公务用车购置及运行费   公务接待费", "小计   公务用车购置费   公务用车运行费"]
+        header = [
+            "合计   因公出国（境）费   公务用车购置及运行费   公务接待费",
+            "小计   公务用车购置费   公务用车运行费",
+        ]
     figures = [fmt_amount(D(v), layout) for _, v in THREE_PUBLIC]
     row = "\t".join(figures) if layout.tabs else sep.join(f for f in figures if f)
     return "\n".join(head + header + [row])
@@ -584,9 +647,14 @@ def render_projects(layout: Layout) -> str:
     title = ("某某县教育局2024年部门" if layout.title == "prefixed" else "") + "项目支出表"
     head = [fmt_label(10, layout)]
     head += [f"{title}{sep}金额单位：{layout.unit}"] if layout.unit_on_title else [title, f"单位：{layout.unit}"]
-    header = [sep.join(["项目编码", "项目名称", "项目单位", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"])]
+    header = [
+        sep.join(["项目编码", "项目名称", "项目单位", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"])
+    ]
     unit_name = "某某县教育局"
-    amount = lambda v: fmt_amount(D(v), layout)
+
+    def amount(v):
+        return fmt_amount(D(v), layout)
+
     total = sum(v for _, _, v in PROJECTS)
     rows = [["", "合计", "", amount(total), amount(total), amount(0), amount(0)]]
     rows += [[code, name, unit_name, amount(v), amount(v), amount(0), amount(0)] for code, name, v in PROJECTS]
@@ -600,13 +668,17 @@ def _other_facts(extraction) -> dict:
     income = {line.income_source: line.amount for line in extraction.income_lines}
     classes = {line.subject_code: line.amount for line in extraction.class_total_lines}
     three = {line.item: line.amount for line in extraction.three_public_lines}
-    projects = {(p.project_code, p.project_name): (p.amount_total, p.amount_general_public_budget)
-                for p in extraction.project_lines}
+    projects = {
+        (p.project_code, p.project_name): (p.amount_total, p.amount_general_public_budget)
+        for p in extraction.project_lines
+    }
     return {"income": income, "classes": classes, "three": three, "projects": projects}
 
 
 def _expected_other(units: dict) -> dict:
-    wan = lambda v: D(v) / D(10000)
+    def wan(v):
+        return D(v) / D(10000)
+
     return {
         "income": {**{source: wan(v) for _, source, v in INCOME}, "total": wan(INCOME_TOTAL)},
         "classes": {code: wan(v) for _, code, v in CLASSES},
@@ -616,10 +688,18 @@ def _expected_other(units: dict) -> dict:
 
 
 OTHER_LAYOUTS = [
-    Layout(), Layout(separators=True), Layout(tabs=False), Layout(tabs=False, separators=True),
-    Layout(unit="万元", decimals=2), Layout(unit="万元", decimals=4, tabs=False), Layout(zero="-"),
-    Layout(zero="", separators=True), Layout(tabs=False, zero="-"), Layout(fullwidth=True),
-    Layout(title="prefixed", label="附表{n}"), Layout(label="表{cn}", unit_on_title=True),
+    Layout(),
+    Layout(separators=True),
+    Layout(tabs=False),
+    Layout(tabs=False, separators=True),
+    Layout(unit="万元", decimals=2),
+    Layout(unit="万元", decimals=4, tabs=False),
+    Layout(zero="-"),
+    Layout(zero="", separators=True),
+    Layout(tabs=False, zero="-"),
+    Layout(fullwidth=True),
+    Layout(title="prefixed", label="附表{n}"),
+    Layout(label="表{cn}", unit_on_title=True),
     Layout(total_last=True, tabs=False, label="预算公开表{n}"),
 ]
 
@@ -627,8 +707,12 @@ OTHER_LAYOUTS = [
 @pytest.mark.parametrize("layout", OTHER_LAYOUTS, ids=Layout.describe)
 def test_other_tables_in_layout(layout):
     """收支总表, 三公 and 项目支出表 in one layout: the same facts, no error."""
-    text = document(render_income_summary(layout), render_three_public(layout), render_projects(layout),
-                    render(HAND_TABLES["summary"], layout))
+    text = document(
+        render_income_summary(layout),
+        render_three_public(layout),
+        render_projects(layout),
+        render(HAND_TABLES["summary"], layout),
+    )
     extraction = extract_document(source_from_text(text, "other.txt"))
     assert not errors(extraction.findings), (errors(extraction.findings), text)
     got = _other_facts(extraction)
@@ -643,8 +727,13 @@ def test_mixed_units_in_one_document(tabs):
     """三公 printed in 万元 beside tables in 元: each table read in its own unit."""
     yuan = Layout(tabs=tabs, separators=True)
     wan = Layout(tabs=tabs, unit="万元", decimals=2)
-    text = document(render_income_summary(yuan), render_three_public(wan), render_projects(yuan),
-                    render(HAND_TABLES["summary"], yuan), render(HAND_TABLES["economic"], wan))
+    text = document(
+        render_income_summary(yuan),
+        render_three_public(wan),
+        render_projects(yuan),
+        render(HAND_TABLES["summary"], yuan),
+        render(HAND_TABLES["economic"], wan),
+    )
     extraction = extract_document(source_from_text(text, "mixed.txt"))
     assert not errors(extraction.findings), errors(extraction.findings)
     got, want = _other_facts(extraction), _expected_other({})
@@ -665,13 +754,27 @@ def test_mixed_units_in_one_document(tabs):
 # Vertical 三公, ambiguity and the safety net
 # --------------------------------------------------------------------------------------
 
-VERTICAL_NAMES = {"total": "“三公”经费合计", "outbound": "1.因公出国（境）费", "vehicle": "2.公务用车购置及运行费",
-                  "vehicle_purchase": "其中：公务用车购置费", "vehicle_operation": "公务用车运行费", "reception": "3.公务接待费"}
+VERTICAL_NAMES = {
+    "total": "“三公”经费合计",
+    "outbound": "1.因公出国（境）费",
+    "vehicle": "2.公务用车购置及运行费",
+    "vehicle_purchase": "其中：公务用车购置费",
+    "vehicle_operation": "公务用车运行费",
+    "reception": "3.公务接待费",
+}
 
 
-@pytest.mark.parametrize("layout", [Layout(), Layout(tabs=False), Layout(tabs=False, separators=True, zero="-"),
-                                    Layout(unit="万元", decimals=2, tabs=False), Layout(tabs=False, fullwidth=True)],
-                         ids=Layout.describe)
+@pytest.mark.parametrize(
+    "layout",
+    [
+        Layout(),
+        Layout(tabs=False),
+        Layout(tabs=False, separators=True, zero="-"),
+        Layout(unit="万元", decimals=2, tabs=False),
+        Layout(tabs=False, fullwidth=True),
+    ],
+    ids=Layout.describe,
+)
 def test_vertical_three_public(layout):
     """One row per item (项目 / 预算数): whole 元, dashes and full-width figures read in space text too."""
     sep = "\t" if layout.tabs else "   "
@@ -679,7 +782,9 @@ def test_vertical_three_public(layout):
     table = "\n".join(["表7", "“三公”经费支出表", f"单位：{layout.unit}", f"项目{sep}预算数", *rows])
     extraction = extract_document(source_from_text(document(table, render(HAND_TABLES["summary"], layout)), "v.txt"))
     assert not errors(extraction.findings), errors(extraction.findings)
-    assert {line.item: line.amount for line in extraction.three_public_lines} == {i: D(v) / 10000 for i, v in THREE_PUBLIC}
+    assert {line.item: line.amount for line in extraction.three_public_lines} == {
+        i: D(v) / 10000 for i, v in THREE_PUBLIC
+    }
 
 
 def test_unreadable_whole_yuan_line_is_an_error():
@@ -694,7 +799,10 @@ def test_space_row_whose_blank_cells_cannot_be_placed_is_not_silent():
     """项目支出 and 基本支出 equal, blank cells vanished: 1000 could sit in either column. The parent
     settles it where it can; where it cannot, the read is reported (warning or error), never silent."""
     printed = (
-        "表3", "支出总表", "单位：元", "科目编码   科目名称   合计   基本支出   项目支出",
+        "表3",
+        "支出总表",
+        "单位：元",
+        "科目编码   科目名称   合计   基本支出   项目支出",
         "合计   2000   1000   1000",
         "205   教育支出   2000   1000   1000",
         "20501   教育管理事务   2000   1000   1000",
@@ -703,8 +811,11 @@ def test_space_row_whose_blank_cells_cannot_be_placed_is_not_silent():
     )
     table = "\n".join(printed)
     _, lines, _, findings = extract_expenditure(source_from_text(document(table), "a.txt"))
-    leaves = {line.subject_code: (line.amount_basic, line.amount_project) for line in lines
-              if line.subject_code in ("2050101", "2050102")}
+    leaves = {
+        line.subject_code: (line.amount_basic, line.amount_project)
+        for line in lines
+        if line.subject_code in ("2050101", "2050102")
+    }
     assert all(D("0.1") in v for v in leaves.values())
     flagged = {f.source_line for f in findings if f.check == "ambiguous_columns"}
     placed_right = sorted(leaves.values()) == sorted([(D("0.1"), D("0")), (D("0"), D("0.1"))])

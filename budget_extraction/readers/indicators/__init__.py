@@ -21,6 +21,7 @@ layout (printed widths and their slack), and the three readers: cells (CellReade
 (StreamReader, with stream_rows telling a gathered row's cells apart) and broken_cells
 (BrokenCellReader); this module holds the entry point.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -62,11 +63,25 @@ def parse_indicators(
         rows, lines, problems = parse_region(doc, region, known | {r.indicator_name for r in indicators})
         repeat_of = _repeated_table(rows, indicators)
         if repeat_of is not None:
-            rows, lines = [], [replace(c, outcome="note", detail=f"repeat of the table at line {repeat_of}")
-                               if c.outcome == "fact" else c for c in lines]
-            findings.append(Finding(doc.document_id, "repeated_indicator_table", "info",
-                                    f"{doc.file_name}:{region.start_line}: {region.label} repeats the indicators "
-                                    f"of the table at line {repeat_of}; kept once", region.start_line))
+            rows, lines = (
+                [],
+                [
+                    replace(c, outcome="note", detail=f"repeat of the table at line {repeat_of}")
+                    if c.outcome == "fact"
+                    else c
+                    for c in lines
+                ],
+            )
+            findings.append(
+                Finding(
+                    doc.document_id,
+                    "repeated_indicator_table",
+                    "info",
+                    f"{doc.file_name}:{region.start_line}: {region.label} repeats the indicators "
+                    f"of the table at line {repeat_of}; kept once",
+                    region.start_line,
+                )
+            )
         indicators.extend(rows)
         cover.extend(lines)
         findings.extend(problems)
@@ -97,8 +112,16 @@ def broken_names(doc: SourceDocument, regions: list[TableBlock]) -> frozenset[st
 
 
 def _indicator_key(row: IndicatorLine) -> tuple:
-    return (row.table_kind, row.project_name, row.horizon, row.indicator_l2, row.indicator_name,
-            row.target_text, row.actual_text, row.score)
+    return (
+        row.table_kind,
+        row.project_name,
+        row.horizon,
+        row.indicator_l2,
+        row.indicator_name,
+        row.target_text,
+        row.actual_text,
+        row.score,
+    )
 
 
 def _repeated_table(rows: list[IndicatorLine], earlier: list[IndicatorLine]) -> int | None:
@@ -107,7 +130,7 @@ def _repeated_table(rows: list[IndicatorLine], earlier: list[IndicatorLine]) -> 
         return None
     keys = [_indicator_key(r) for r in rows]
     for start in range(len(earlier) - len(rows) + 1):
-        window = earlier[start: start + len(rows)]
+        window = earlier[start : start + len(rows)]
         if [_indicator_key(r) for r in window] == keys:
             return window[0].source_line
     return None

@@ -3,6 +3,7 @@
 Used for tables whose header mentions 指标分类; the closing columns (指标值确定依据,
 指标分类) are template vocabularies re-joined from their pieces.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,14 @@ BASIS_WORDS = ("预算支出标准", "计划标准", "行业标准", "历史标�
 CLASS_WORDS = ("绩效基本型", "绩效创新型")
 # A row is complete once its last column (指标分类) is read.
 CLOSING_WORDS = BASIS_WORDS + CLASS_WORDS
-_SECTION_WORDS = {"长期绩效指标": "long_term", "年度绩效指标": "annual",
-                  "长期目标：": None, "年度目标：": None, "长期目标:": None, "年度目标:": None}
+_SECTION_WORDS = {
+    "长期绩效指标": "long_term",
+    "年度绩效指标": "annual",
+    "长期目标：": None,
+    "年度目标：": None,
+    "长期目标:": None,
+    "年度目标:": None,
+}
 # A section word is broken over at most this many lines (长期绩 / 效指标).
 SECTION_WORD_MAX_LINES = 3
 # A broken header runs over at most this many lines after its 一级指标 line.
@@ -76,7 +83,7 @@ def closing_progress(text: str, words: tuple[str, ...], last: tuple[str, ...]) -
     while text:
         word = next((w for w in ordered if text.startswith(w)), None)
         if word:
-            text, complete = text[len(word):], word in last
+            text, complete = text[len(word) :], word in last
             continue
         if any(w.startswith(text) for w in ordered):
             return False, text
@@ -151,7 +158,7 @@ def _continues_twin(row: BrokenRow, cell: str) -> bool:
 def _value_band(row: BrokenRow) -> list[str]:
     """The value pieces printed before the row's closing (its first band)."""
     flat = [(index, c, len(parts)) for index, (_, parts) in enumerate(row.frags) for c in parts]
-    return [c for _, c, _ in flat[_known_name_end(flat, row.known) or _value_start(flat):]]
+    return [c for _, c, _ in flat[_known_name_end(flat, row.known) or _value_start(flat) :]]
 
 
 def _known_name_end(flat: list[tuple[int, str, int]], known: frozenset[str]) -> int:
@@ -201,8 +208,12 @@ def _width_value_start(flat: list[tuple[int, str, int]]) -> int:
     for k in range(1, len(flat)):
         if flat[k][0] == flat[k - 1][0]:
             continue
-        if (widths[k] > NAME_COLUMN_WIDTH or widths[k] > widths[k - 1] + NARROW_SLACK
-                or widths[k - 1] < max(widths[:k]) - CHAR_SLACK or widths[k - 1] < NAME_COLUMN_WIDTH - CHAR_SLACK):
+        if (
+            widths[k] > NAME_COLUMN_WIDTH
+            or widths[k] > widths[k - 1] + NARROW_SLACK
+            or widths[k - 1] < max(widths[:k]) - CHAR_SLACK
+            or widths[k - 1] < NAME_COLUMN_WIDTH - CHAR_SLACK
+        ):
             return k
     return len(flat)
 
@@ -215,7 +226,7 @@ def _split_values(values: list[tuple[int, str, int]], two_values: bool) -> tuple
         return cells[:-1], cells[-1:]
     first_line = [c for i, c, _ in values if i == values[0][0]]
     if len(first_line) >= 2:
-        rest = cells[len(first_line):]
+        rest = cells[len(first_line) :]
         prior, target = [first_line[0]], [" ".join(first_line[1:])]
         if rest:
             more_prior, more_target = _split_by_width(rest)
@@ -247,8 +258,9 @@ def _split_by_width(cells: list[str]) -> tuple[list[str], list[str]]:
     return cells, []
 
 
-def _overflow_target(row: BrokenRow, cell: str, following: str | None = None,
-                     known: frozenset[str] = frozenset()) -> str | None:
+def _overflow_target(
+    row: BrokenRow, cell: str, following: str | None = None, known: frozenset[str] = frozenset()
+) -> str | None:
     """The cell of a finished row a fragment printed after its closing belongs to, or None.
 
     A short first piece followed by a wider one is the next row's name before its value text,
@@ -257,11 +269,18 @@ def _overflow_target(row: BrokenRow, cell: str, following: str | None = None,
     word = squash(cell)
     if len(word) >= KNOWN_TEXT_MIN_CHARS and any(name.startswith(word) for name in known):
         return None  # the opening of a name the department's other table prints whole
-    if not row.spilled and following and display_width(following) > width + NARROW_SLACK and not re.search(
-            r"[。；]$", squash(cell)):
+    if (
+        not row.spilled
+        and following
+        and display_width(following) > width + NARROW_SLACK
+        and not re.search(r"[。；]$", squash(cell))
+    ):
         return None
-    open_cells = [(max(display_width(f) for f in row.cells[key]), key) for key in ("target", "prior")
-                  if row.cells.get(key) and is_unfinished(row.cells[key])]
+    open_cells = [
+        (max(display_width(f) for f in row.cells[key]), key)
+        for key in ("target", "prior")
+        if row.cells.get(key) and is_unfinished(row.cells[key])
+    ]
     fitting = sorted((w, key) for w, key in open_cells if width <= w + NARROW_SLACK)
     if fitting:
         return fitting[0][1]
@@ -310,8 +329,11 @@ class BrokenCellReader:
         self.state = state
         self.end = end
         self.sections = _section_runs(state.doc, start, end)
-        self.pieces = [(number, cell) for number, text in state.doc.numbered(start, end)
-                       for cell in split_single_spaces(" ".join(text.split()))]
+        self.pieces = [
+            (number, cell)
+            for number, text in state.doc.numbered(start, end)
+            for cell in split_single_spaces(" ".join(text.split()))
+        ]
         self.indicators: list[IndicatorLine] = []
         self.cover: list[CoverageLine] = []
         self.findings: list[Finding] = []
@@ -351,9 +373,14 @@ class BrokenCellReader:
             return True
         if number <= self.header_until or not state.in_table:
             if first:
-                self.cover.append(coverage(state, number, "header" if state.in_table else "note",
-                                           "column header continued" if state.in_table
-                                           else "outside an indicator table"))
+                self.cover.append(
+                    coverage(
+                        state,
+                        number,
+                        "header" if state.in_table else "note",
+                        "column header continued" if state.in_table else "outside an indicator table",
+                    )
+                )
             return True
         if first and (squash(text).startswith(STOP_WORDS) or performance_title_kind(text)):
             self._finish_row()
@@ -390,9 +417,13 @@ class BrokenCellReader:
 
     def _piece(self, position: int, number: int, cell: str) -> None:
         word = squash(cell)
-        following = [squash(c) for _, c in self.pieces[position + 1: position + 1 + LOOKAHEAD_PIECES]]
-        if (self._level1(position, word, following) or self._into_open_row(number, cell, word)
-                or self._into_twin(cell) or self._placeholder(word)):
+        following = [squash(c) for _, c in self.pieces[position + 1 : position + 1 + LOOKAHEAD_PIECES]]
+        if (
+            self._level1(position, word, following)
+            or self._into_open_row(number, cell, word)
+            or self._into_twin(cell)
+            or self._placeholder(word)
+        ):
             return
         short = display_width(word) <= L2_PIECE_MAX_WIDTH and not is_target_like(word)
         two_short = short and bool(following) and display_width(following[0]) <= L2_PIECE_MAX_WIDTH
@@ -454,8 +485,10 @@ class BrokenCellReader:
                 self._close_l2()
             self.placeholder, self.placeholder_closing = True, ""
             return True
-        if self.placeholder and closing_progress(self.placeholder_closing + word, CLOSING_WORDS,
-                                                 CLASS_WORDS) is not None:
+        if (
+            self.placeholder
+            and closing_progress(self.placeholder_closing + word, CLOSING_WORDS, CLASS_WORDS) is not None
+        ):
             self.placeholder_closing += word
             return True
         return False
@@ -562,11 +595,18 @@ def build_broken_row(state: TableState, row: BrokenRow) -> IndicatorLine | None:
     if not name or re.fullmatch(r"[.…]+", name):
         return None
     roles = ["prior_1", "target", "basis"]
-    cells = [name, " ".join(row.cells.get("prior", [])), " ".join(row.cells.get("target", [])),
-             " ".join(row.cells.get("basis", []))]
+    cells = [
+        name,
+        " ".join(row.cells.get("prior", [])),
+        " ".join(row.cells.get("target", [])),
+        " ".join(row.cells.get("basis", [])),
+    ]
     built = build_indicator(state, Draft(row.line, row.l1, row.l2, cells, roles, [row.line]))
     if built is None:
         return None
     prior = tidy(" ".join(row.cells.get("prior", [])))
-    return replace(built, prior_targets=f"近两年={prior}" if prior else None,
-                   indicator_l1_printed=row.l1_printed if row.l1_printed != built.indicator_l1 else None)
+    return replace(
+        built,
+        prior_targets=f"近两年={prior}" if prior else None,
+        indicator_l1_printed=row.l1_printed if row.l1_printed != built.indicator_l1 else None,
+    )

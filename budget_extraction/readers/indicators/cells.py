@@ -2,6 +2,7 @@
 
 l1/l2 are recognised by vocabulary, not by column position, because rows shift.
 """
+
 from __future__ import annotations
 
 from ...model import CoverageLine, Finding, IndicatorLine
@@ -110,7 +111,11 @@ def assign_roles(values: list[str], roles: list[str], self_eval: bool) -> list[s
         return filled
     if len(filled) > len(roles):
         head = len(filled) - len(roles) + 1
-        return [" ".join(filled[:head])] + filled[head:] if roles and roles[0] != "target" else filled[: len(roles) - 1] + [" ".join(filled[len(roles) - 1:])]
+        return (
+            [" ".join(filled[:head])] + filled[head:]
+            if roles and roles[0] != "target"
+            else filled[: len(roles) - 1] + [" ".join(filled[len(roles) - 1 :])]
+        )
     if self_eval or (roles and roles[-1] == "score"):
         return [""] * (len(roles) - len(filled)) + filled
     if "prior_2" in roles and len(filled) == 2 and roles[-1] == "basis":
@@ -187,7 +192,7 @@ class CellReader:
         state = self.state
         self._finish_row()
         state.name_column = _name_column(cells)
-        state.roles = header_roles(cells[state.name_column + 1:])
+        state.roles = header_roles(cells[state.name_column + 1 :])
         first = horizon_of(cells[0]) if cells else None
         if state.self_eval:
             state.horizon = "annual"
@@ -214,7 +219,7 @@ class CellReader:
         goal, l1, l2, name_index = classify_cells(cells, state.horizon)
         if draft is not None and self._ends_open_name(cells, goal or l1 or l2, name_index):
             draft.cells[0] += cells[name_index]  # the end of a wrapped name printed left of its column
-            cells = cells[:name_index] + [""] + cells[name_index + 1:]
+            cells = cells[:name_index] + [""] + cells[name_index + 1 :]
             goal, l1, l2, name_index = classify_cells(cells, state.horizon)
         filled = [c for c in cells if c]
         if goal and name_index >= 0 and l1 is None and l2 is None and len(filled) <= GOAL_LINE_MAX_CELLS:
@@ -223,8 +228,13 @@ class CellReader:
             self._note(number, "note", "goal description")
             return
         content = [c for c in cells[name_index:] if c] if name_index >= 0 else filled
-        if draft is not None and l1 is None and l2 is None and goal is None and _is_continuation(
-                draft, content, blank_before):
+        if (
+            draft is not None
+            and l1 is None
+            and l2 is None
+            and goal is None
+            and _is_continuation(draft, content, blank_before)
+        ):
             _continue_draft(draft, cells, name_index, number)
             return
         if l1:
@@ -243,8 +253,9 @@ class CellReader:
             return False
         return _ends_known_name(self.state, self.draft, cells[name_index], self.indicators)
 
-    def _open_row(self, number: int, cells: list[str], goal: str | None, l1: str | None,
-                  l2: str | None, name_index: int) -> None:
+    def _open_row(
+        self, number: int, cells: list[str], goal: str | None, l1: str | None, l2: str | None, name_index: int
+    ) -> None:
         state = self.state
         self._finish_row()
         if goal:
@@ -253,9 +264,16 @@ class CellReader:
             state.l1, state.l2 = l1, None
         if l2:
             state.l2 = l2
-        values = assign_roles(cells[name_index + 1:], state.roles, state.self_eval)
-        self.draft = Draft(number, state.l1, state.l2, [cells[name_index]] + values, list(state.roles), [number],
-                           l1_printed=state.l1_printed)
+        values = assign_roles(cells[name_index + 1 :], state.roles, state.self_eval)
+        self.draft = Draft(
+            number,
+            state.l1,
+            state.l2,
+            [cells[name_index]] + values,
+            list(state.roles),
+            [number],
+            l1_printed=state.l1_printed,
+        )
         if not state.roles:
             self.findings.append(unreadable(state, number, "indicator row before any column header"))
 
@@ -265,8 +283,9 @@ class CellReader:
             return
         row = build_indicator(self.state, draft)
         if row is None:
-            self.findings.append(unreadable(self.state, draft.line,
-                                            "indicator row without a name or a level-1 indicator"))
+            self.findings.append(
+                unreadable(self.state, draft.line, "indicator row without a name or a level-1 indicator")
+            )
             self._note(draft.line, "finding", "no indicator name or level 1")
             return
         self.indicators.append(row)
@@ -312,14 +331,17 @@ def _is_continuation(draft: Draft, content: list[str], blank_before: bool) -> bo
 
 def _continue_draft(draft: Draft, cells: list[str], name_index: int, line: int) -> None:
     """Fragments of a wrapped row are appended, in order, to the cells they continue."""
-    fragments = [c for c in (cells[name_index:] if name_index >= 0 else cells)
-                 if c and squash(c) not in ("标", "指标", "指")]
+    fragments = [
+        c for c in (cells[name_index:] if name_index >= 0 else cells) if c and squash(c) not in ("标", "指标", "指")
+    ]
     name_has_weight = bool(WEIGHT.search(squash(draft.cells[0])))
     if name_has_weight:
         fragments = [f for f in fragments if not WEIGHT_TAIL.match(squash(f))]
     targets = [i for i, c in enumerate(draft.cells) if c] or [0]
     if len(fragments) > len(targets):
-        fragments = [" ".join(fragments[: len(fragments) - len(targets) + 1])] + fragments[len(fragments) - len(targets) + 1:]
+        fragments = [" ".join(fragments[: len(fragments) - len(targets) + 1])] + fragments[
+            len(fragments) - len(targets) + 1 :
+        ]
     for slot, fragment in zip(targets, fragments):
         draft.cells[slot] = f"{draft.cells[slot]} {fragment}".strip()
     draft.lines.append(line)

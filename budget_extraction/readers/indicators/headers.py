@@ -3,6 +3,7 @@
 PDF text breaks a header cell (指标值确定 / 依据, 前 年 / 上 年) over lines; the stream and
 broken-cell readers read the header's words and text through these helpers.
 """
+
 from __future__ import annotations
 
 from ...source import SourceDocument
@@ -23,13 +24,33 @@ def header_words(doc: SourceDocument, number: int) -> list[str]:
             break
         words.extend(text.split())
     joined = squash("".join(words))
-    found = [w for w in ("目标名称", "一级指标", "二级指标", "三级指标", "指标值确定依据", "指标值说明",
-                         "指标说明", "指标值", "实际完成值", "得分", "指标分类") if w in joined]
+    found = [
+        w
+        for w in (
+            "目标名称",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值确定依据",
+            "指标值说明",
+            "指标说明",
+            "指标值",
+            "实际完成值",
+            "得分",
+            "指标分类",
+        )
+        if w in joined
+    ]
     if "指标值确定" in joined and "指标值确定依据" not in found:
         found.append("指标值确定依据")
     ordered = sorted(found, key=joined.find)
-    return [w for w in ordered if not (w == "指标值" and ("指标值确定依据" in ordered or "指标值说明" in ordered)
-                                        and joined.count("指标值") == 1)]
+    return [
+        w
+        for w in ordered
+        if not (
+            w == "指标值" and ("指标值确定依据" in ordered or "指标值说明" in ordered) and joined.count("指标值") == 1
+        )
+    ]
 
 
 HEADER_TEXT = "|".join(HEADER_WORDS) + "|明细指标内容(三级指标）|指标分类|近两年指标值"
@@ -40,8 +61,10 @@ def is_header_fragment(text: str) -> bool:
     tokens = text.split()
     if not tokens:
         return False
-    return all((t in HEADER_TEXT and (len(t) >= 2 or t in ("类", "标", "据"))) and not match_l1(t) and not match_l2(t)
-               for t in tokens)
+    return all(
+        (t in HEADER_TEXT and (len(t) >= 2 or t in ("类", "标", "据"))) and not match_l1(t) and not match_l2(t)
+        for t in tokens
+    )
 
 
 def joined_header(doc: SourceDocument, number: int, span: int = HEADER_SPAN_LINES) -> str:

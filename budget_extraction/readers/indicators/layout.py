@@ -3,6 +3,7 @@
 Display width, sentence punctuation, space splitting and the "cell still wrapping"
 test: both PDF-text readers need them, so they live below both.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,11 @@ def split_single_spaces(text: str) -> list[str]:
     for part in parts:
         if not part:
             continue
-        if merged and (re.fullmatch(r"[≥≤<>=＞＜]+", merged[-1]) or re.match(r"^[%％万个人次家天分元]", part)
-                       and re.search(r"\d$", merged[-1])):
+        if merged and (
+            re.fullmatch(r"[≥≤<>=＞＜]+", merged[-1])
+            or re.match(r"^[%％万个人次家天分元]", part)
+            and re.search(r"\d$", merged[-1])
+        ):
             merged[-1] += " " + part
         else:
             merged.append(part)
@@ -36,8 +40,10 @@ def split_single_spaces(text: str) -> list[str]:
 def display_width(text: str) -> int:
     """Printed width: CJK characters count two, ASCII and most punctuation one."""
     import unicodedata
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") and ch not in _NARROW_PUNCT else 1
-               for ch in squash(text))
+
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in ("W", "F") and ch not in _NARROW_PUNCT else 1 for ch in squash(text)
+    )
 
 
 def is_unfinished(frags: list[str]) -> bool:

@@ -4,6 +4,7 @@ IndicatorLine building, coverage lines, findings and project identity.
 Every reader ends a row by handing a Draft to build_indicator; this module is that
 common ground.
 """
+
 from __future__ import annotations
 
 import re
@@ -91,22 +92,25 @@ def refine_roles(roles: list[str], sub_header: Iterable[str]) -> list[str]:
     if not any(w in ("前年", "上年") for w in words) or "target" not in roles:
         return roles
     index = roles.index("target")
-    return roles[:index] + ["prior_2", "prior_1", "target"] + roles[index + 1:]
+    return roles[:index] + ["prior_2", "prior_1", "target"] + roles[index + 1 :]
 
 
 def is_header_line(text: str) -> bool:
     flat = squash(text)
     if flat == "一级指标":
         return True  # PDF text: the other header cells follow on their own lines
-    return "一级指标" in flat and ("二级指标" in flat or "三级" in flat or "指标值" in flat) or (
-        flat.startswith("一级") and "二级" in flat)
+    return (
+        "一级指标" in flat
+        and ("二级指标" in flat or "三级" in flat or "指标值" in flat)
+        or (flat.startswith("一级") and "二级" in flat)
+    )
 
 
 def is_sub_header(cells: list[str]) -> bool:
     words = [squash(c) for c in cells if squash(c)]
     return bool(words) and all(
-        w in ("前年", "上年", "近两年指标值") or (len(w) >= 2 and w in "预计当年实现预期当年实现值")
-        for w in words)
+        w in ("前年", "上年", "近两年指标值") or (len(w) >= 2 and w in "预计当年实现预期当年实现值") for w in words
+    )
 
 
 # --------------------------------------------------------------------------- output rows
@@ -186,8 +190,8 @@ def read_project_identity(state: TableState, number: int, cells: list[str]) -> b
     found = False
     for index, text in enumerate(flat_cells):
         if text.startswith("项目名称"):
-            rest = text[len("项目名称"):].lstrip(":：")
-            value = rest or next((c for c in flat_cells[index + 1:] if c), "")
+            rest = text[len("项目名称") :].lstrip(":：")
+            value = rest or next((c for c in flat_cells[index + 1 :] if c), "")
             value = re.split(r"项目编码|年度预算金额|项目类别|项目总预算", value)[0]
             if value:
                 state.project_name = value
@@ -205,7 +209,7 @@ def read_project_identity(state: TableState, number: int, cells: list[str]) -> b
 
 def _code_after(cells: list[str], index: int, text: str) -> str | None:
     rest = text.split("项目编码", 1)[1]
-    for candidate in [rest] + cells[index + 1:]:
+    for candidate in [rest] + cells[index + 1 :]:
         match = _PROJECT_CODE.search(candidate)
         if match:
             return match.group(0)
@@ -244,8 +248,11 @@ def _following_text(doc: SourceDocument, number: int) -> str | None:
 
 def horizon_marker(flat: str) -> str | None:
     """长期绩效目标表 / 年度绩效目标表 open a sub-table of a project table."""
-    for word, horizon in (("长期绩效目标表", "long_term"), ("年度绩效目标表", "annual"),
-                          ("项目年度绩效目标表", "annual")):
+    for word, horizon in (
+        ("长期绩效目标表", "long_term"),
+        ("年度绩效目标表", "annual"),
+        ("项目年度绩效目标表", "annual"),
+    ):
         if flat.startswith(word) or flat == word:
             return horizon
     return None

@@ -3,6 +3,7 @@
 A row is rebuilt from its fragments, ended by its value or by the basis column that
 closes it; stream_rows tells the cells of a gathered row apart.
 """
+
 from __future__ import annotations
 
 import re
@@ -101,8 +102,9 @@ def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment
     """
     raw: list[Fragment] = []
     for number, text in doc.numbered(start, end):
-        tokens = [t for piece in re.split(r"\s{2,}|\t", text.strip()) if piece.strip()
-                  for t in split_single_spaces(piece)]
+        tokens = [
+            t for piece in re.split(r"\s{2,}|\t", text.strip()) if piece.strip() for t in split_single_spaces(piece)
+        ]
         for position, token in enumerate(tokens):
             raw.append(Fragment(number, token.strip(), position == 0, len(tokens)))
     return _join_vocab(raw)
@@ -116,9 +118,14 @@ def _join_vocab(raw: list[Fragment]) -> list[Fragment]:
         for width in (3, 2):
             if index + width > len(raw):
                 continue
-            text = "".join(squash(f.text) for f in raw[index: index + width])
-            if (text in L1_CANONICAL or text in L2_CANONICAL or text in L2_ALIASES or text in L1_ALIASES
-                    or re.fullmatch(r"(长期|年度)绩效目标\d*", text)):
+            text = "".join(squash(f.text) for f in raw[index : index + width])
+            if (
+                text in L1_CANONICAL
+                or text in L2_CANONICAL
+                or text in L2_ALIASES
+                or text in L1_ALIASES
+                or re.fullmatch(r"(长期|年度)绩效目标\d*", text)
+            ):
                 best = (width, text)
                 break
         if best:
@@ -141,10 +148,17 @@ def trailer_words(fragments: list[Fragment]) -> set[str]:
     """
     counts = Counter(squash(f.text) for f in fragments if f.line_tokens == 1)
     openers = {squash(f.text) for f in fragments if f.first_on_line and f.line_tokens > 1}
-    words = {w for w, n in counts.items() if n >= REPEATED_MIN_TIMES and LABEL_MIN_CHARS <= len(w) <= TRAILER_MAX_CHARS
-             and not is_target_like(w)
-             and w not in openers
-             and not match_l1(w) and not match_l2(w) and not GOAL.match(w)}
+    words = {
+        w
+        for w, n in counts.items()
+        if n >= REPEATED_MIN_TIMES
+        and LABEL_MIN_CHARS <= len(w) <= TRAILER_MAX_CHARS
+        and not is_target_like(w)
+        and w not in openers
+        and not match_l1(w)
+        and not match_l2(w)
+        and not GOAL.match(w)
+    }
     by_line: dict[int, list[Fragment]] = {}
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
@@ -171,16 +185,30 @@ def free_l2_words(fragments: list[Fragment], trailers: set[str]) -> set[str]:
     by_line: dict[int, list[Fragment]] = {}
     for fragment in fragments:
         by_line.setdefault(fragment.line, []).append(fragment)
-    learned = {squash(parts[0].text) for parts in by_line.values()
-               if len(parts) >= FREE_L2_ROW_CELLS and not is_target_like(parts[0].text) and squash(parts[-1].text) in trailers
-               and is_target_like(parts[-2].text) and _free_word(parts[0].text)}
+    learned = {
+        squash(parts[0].text)
+        for parts in by_line.values()
+        if len(parts) >= FREE_L2_ROW_CELLS
+        and not is_target_like(parts[0].text)
+        and squash(parts[-1].text) in trailers
+        and is_target_like(parts[-2].text)
+        and _free_word(parts[0].text)
+    }
     if not learned:
         return learned
     # A table that uses free level-2 words: another short word alone on a line again and again is one too
     # (宣传工作 only ever heads rows whose value is text); a name is printed twice at most (long-term, annual).
     alone = Counter(squash(parts[0].text) for parts in by_line.values() if len(parts) == 1)
-    return learned | {w for w, n in alone.items() if n >= REPEATED_MIN_TIMES and _free_word(w) and w not in trailers
-                      and not is_target_like(w) and not GOAL.match(w) and len(w) >= FREE_L2_ALONE_MIN_CHARS}
+    return learned | {
+        w
+        for w, n in alone.items()
+        if n >= REPEATED_MIN_TIMES
+        and _free_word(w)
+        and w not in trailers
+        and not is_target_like(w)
+        and not GOAL.match(w)
+        and len(w) >= FREE_L2_ALONE_MIN_CHARS
+    }
 
 
 def _free_word(text: str) -> bool:
@@ -225,8 +253,11 @@ class StreamReader:
                 self._piece(part, parts)
             self.opened_whole_line = False
             if number not in self.accounted:
-                self.cover.append(coverage(self.state, number, "fact" if self.row else "note",
-                                           "row fragment" if self.row else "label"))
+                self.cover.append(
+                    coverage(
+                        self.state, number, "fact" if self.row else "note", "row fragment" if self.row else "label"
+                    )
+                )
         self._finish_row()
         return self.indicators, self.cover, self.findings
 
@@ -361,8 +392,14 @@ class StreamReader:
     def _opens_name(self, word: str, l2: str) -> bool:
         """A level-2 word read again right after its level 2, as the start of a longer name."""
         l2_now = self.state.l2
-        return bool(self.fresh and l2_now and (l2 == l2_now or l2 in l2_now and not self.l2_partial)
-                    and word != l2 and not is_vocab_tail(word) and len(word) >= NAME_OPENING_MIN_CHARS)
+        return bool(
+            self.fresh
+            and l2_now
+            and (l2 == l2_now or l2 in l2_now and not self.l2_partial)
+            and word != l2
+            and not is_vocab_tail(word)
+            and len(word) >= NAME_OPENING_MIN_CHARS
+        )
 
     def _beside_name(self, part: Fragment) -> bool:
         """A level 2 opening a line inside an open row without a value yet, a short piece of the
@@ -373,8 +410,11 @@ class StreamReader:
             return False
         index = self.position_of[id(part)] + 1
         following = self.fragments[index] if index < len(self.fragments) else None
-        return (following is not None and len(squash(following.text)) <= NAME_PIECE_MAX_CHARS
-                and not is_target_like(following.text))
+        return (
+            following is not None
+            and len(squash(following.text)) <= NAME_PIECE_MAX_CHARS
+            and not is_target_like(following.text)
+        )
 
     def _free_level2_piece(self, part: Fragment, parts: list[Fragment], word: str) -> bool:
         """A level-2 word outside the vocabulary the document uses, alone or opening a whole row."""
@@ -407,8 +447,13 @@ class StreamReader:
         if re.fullmatch(r"[.…]{2,}", word):
             self._finish_row()  # a "……" template row: no indicator
             return True
-        if (not self.row and state.l2 and len(word) <= L2_TAIL_MAX_CHARS and word in state.l2
-                and not is_target_like(word)):
+        if (
+            not self.row
+            and state.l2
+            and len(word) <= L2_TAIL_MAX_CHARS
+            and word in state.l2
+            and not is_target_like(word)
+        ):
             return True  # the tail of a level-2 cell printed after its first row (…满 / 意度)
         return self.fresh and not self.row and is_vocab_tail(word)  # 成本指 / … / 标 around a goal label
 
@@ -444,8 +489,10 @@ class StreamReader:
         self.row, self.closed = [], False
 
     def _continuation(self, fragments: list[Fragment]) -> None:
-        self.cover.extend(coverage(self.state, line, "fact", f"continuation of line {self.previous[0].line}")
-                          for line in sorted({f.line for f in fragments}))
+        self.cover.extend(
+            coverage(self.state, line, "fact", f"continuation of line {self.previous[0].line}")
+            for line in sorted({f.line for f in fragments})
+        )
         self.accounted.update(f.line for f in fragments)
 
     def _prior_column_runs_on(self) -> bool:
@@ -496,8 +543,11 @@ class StreamReader:
         self.previous = list(row)
         result = build_stream_row(state, row, self.trailers)
         if result is None:
-            self.findings.append(unreadable(state, row[0].line, "indicator fragments without a name, "
-                                            "a level-1 indicator or a column header"))
+            self.findings.append(
+                unreadable(
+                    state, row[0].line, "indicator fragments without a name, a level-1 indicator or a column header"
+                )
+            )
             self.cover.append(coverage(state, row[0].line, "finding", "unreadable fragments"))
         else:
             self.indicators.append(result)
@@ -513,8 +563,12 @@ def parse_stream_region(state: TableState, start: int, end: int):
 
 def _ends_table(text: str, flat: str) -> bool:
     """A footer word, the next table's title, a short line ending in 表, or a narrative paragraph."""
-    return bool(flat.startswith(STOP_WORDS) or performance_title_kind(text)
-                or (flat.endswith("表") and len(flat) <= TITLE_LINE_MAX_CHARS) or NARRATIVE_LINE.match(flat))
+    return bool(
+        flat.startswith(STOP_WORDS)
+        or performance_title_kind(text)
+        or (flat.endswith("表") and len(flat) <= TITLE_LINE_MAX_CHARS)
+        or NARRATIVE_LINE.match(flat)
+    )
 
 
 def _inside_prior(state: TableState, row: list[Fragment], parts: list[Fragment]) -> bool:
@@ -553,8 +607,7 @@ def _adjacent(fragments: list[Fragment], previous: list[Fragment], row: list[Fra
 _VALUE_TAIL = re.compile(r"^(及?以上|及?以下|左右|以内)$")
 
 
-def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[str],
-                 basis_open: bool) -> str | None:
+def spilled_cell(previous: list[Fragment], row: list[Fragment], trailers: set[str], basis_open: bool) -> str | None:
     """'name', 'target' or 'basis' when one cell of text without a value, printed right after a row
     closed by its value, is the rest of that row: the end of a name whose value sat beside its
     middle (the name's last line before the value is full), the end of the value (以上), or the
@@ -601,15 +654,18 @@ def leading_target(previous: list[Fragment], row: list[Fragment], trailers: set[
     if before is None or before[1] or not before[2] or is_target_like(before[2]):
         return 0
     body = [f for f in previous if squash(f.text) not in trailers]
-    value = body[len(before[0]):]
+    value = body[len(before[0]) :]
     if len(value) < 2 or len({f.line for f in value}) != len(value):
         return 0
     widths = [display_width(f.text) for f in value]
     if widths[-1] < max(widths) - NARROW_SLACK:
         return 0
     for index, fragment in enumerate(row):
-        if (fragment.line_tokens != 1 or display_width(fragment.text) > max(widths) + NARROW_SLACK
-                or is_target_like(fragment.text)):
+        if (
+            fragment.line_tokens != 1
+            or display_width(fragment.text) > max(widths) + NARROW_SLACK
+            or is_target_like(fragment.text)
+        ):
             return 0
         if display_width(fragment.text) < max(widths) - CHAR_SLACK:
             return index + 1 if index + 1 < len(row) else 0
@@ -624,8 +680,14 @@ def _with_spill(indicator: IndicatorLine, cell: str, row: list[Fragment], traile
     if cell == "target":
         target_text = tidy(f"{indicator.target_text}{text}")
         parsed = parse_target(target_text)
-        return replace(indicator, target_text=target_text, target_op=parsed.op, target_value=parsed.value,
-                       target_unit=parsed.unit, basis=indicator.basis or closing)
+        return replace(
+            indicator,
+            target_text=target_text,
+            target_op=parsed.op,
+            target_value=parsed.value,
+            target_unit=parsed.unit,
+            basis=indicator.basis or closing,
+        )
     return replace(indicator, basis=tidy(text + (closing or "")))
 
 
@@ -642,8 +704,12 @@ def _has_priors(doc: SourceDocument, number: int) -> bool:
 
 # The value columns of a header as printed, in order: a line of a broken header is a run of it
 # (据前年 上年, 依据前年 上年, 前 / 年 / 预计当 / 年) even where PDF text cut it mid-word.
-_HEADER_RUNS = ("三级指标指标值指标值确定依据前年上年预计当年实现", "指标值近两年指标值预期当年实现值指标值确定依据指标分类",
-                "指标值指标值说明", "年初目标值实际完成值得分")
+_HEADER_RUNS = (
+    "三级指标指标值指标值确定依据前年上年预计当年实现",
+    "指标值近两年指标值预期当年实现值指标值确定依据指标分类",
+    "指标值指标值说明",
+    "年初目标值实际完成值得分",
+)
 
 
 def continues_header(text: str) -> bool:
@@ -667,4 +733,3 @@ def _learned_l2(state: TableState, word: str, parts: list[Fragment]) -> bool:
         state.l2 = word
         return True
     return bool(len(parts) == 1 and state.l2 and word == state.l2)
-

@@ -5,6 +5,7 @@ gathers a row's fragments and this module tells its cells apart by the lines' st
 (cells side by side on one line, a value closing the row) and, where that says nothing, by
 the printed widths of the lines (a cell's lines are as wide as its column).
 """
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,9 @@ def two_cells(parts: list[Fragment], prefer_one_line: bool = False) -> int:
     the basis text left below the previous row, then this row's wrapped name."""
     if len(parts) < 3 or _wrapped_cell(parts):
         return 0
-    cuts = [i for i in range(1, len(parts)) if _wrapped_cell(parts[:i]) and _wrapped_cell(parts[i:])
-            and len(parts[i:]) >= 2]
+    cuts = [
+        i for i in range(1, len(parts)) if _wrapped_cell(parts[:i]) and _wrapped_cell(parts[i:]) and len(parts[i:]) >= 2
+    ]
     if len(cuts) == 1:
         return cuts[0]
     widths = [display_width(f.text) for f in parts]
@@ -86,16 +88,21 @@ def stream_cells(row: list[Fragment], trailers: set[str]):
     body = [f for f in row if squash(f.text) not in trailers]
     if not body:
         return None
-    value_index = next((i for i in range(len(body) - 1, -1, -1)
-                        if is_target_like(body[i].text) and (i > 0 or len(body) == 1)
-                        and not (i < len(body) - 1 and not body[i].first_on_line
-                                 and body[i + 1].line != body[i].line)), None)  # 信息查询等 12项医 / 保事项
+    value_index = next(
+        (
+            i
+            for i in range(len(body) - 1, -1, -1)
+            if is_target_like(body[i].text)
+            and (i > 0 or len(body) == 1)
+            and not (i < len(body) - 1 and not body[i].first_on_line and body[i + 1].line != body[i].line)
+        ),
+        None,
+    )  # 信息查询等 12项医 / 保事项
     if value_index is not None and value_index > 0:
         name_parts, middle = _split_name(body[:value_index])
         return name_parts, middle, body[value_index].text
     closing_lines = {f.line for f in row if squash(f.text) in trailers}
-    if (len(body) >= 2 and body[-1].line in closing_lines and body[-1].first_on_line
-            and body[-2].line != body[-1].line):
+    if len(body) >= 2 and body[-1].line in closing_lines and body[-1].first_on_line and body[-2].line != body[-1].line:
         # a text value alone before its basis (全年 2021年底前完成) below a wrapped name
         return body[:-1], [], body[-1].text
     name_parts, rest = _split_name(body)
@@ -140,8 +147,9 @@ def _is_whole_line(row: list[Fragment], roles: list[str], closing: list[Fragment
     return len(row) == 1 + len(roles) >= WHOLE_LINE_MIN_CELLS and not any(is_target_like(f.text) for f in row)
 
 
-def _named_values(state: TableState, row: list[Fragment], split, closing: list[Fragment],
-                  trailers: set[str]) -> tuple[str, dict[str, str | None]]:
+def _named_values(
+    state: TableState, row: list[Fragment], split, closing: list[Fragment], trailers: set[str]
+) -> tuple[str, dict[str, str | None]]:
     """The name and the cell per role of a row split into name, middle and value."""
     name_parts, middle, value = split
     name_parts, closing = _basis_begun_above(row, name_parts, middle, closing)
@@ -156,18 +164,31 @@ def _named_values(state: TableState, row: list[Fragment], split, closing: list[F
     return name, values
 
 
-def _basis_begun_above(row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment],
-                       closing: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
+def _basis_begun_above(
+    row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment], closing: list[Fragment]
+) -> tuple[list[Fragment], list[Fragment]]:
     """根据退役军人事务 / 100% 局提供人员名单: the basis begun above the value line, ended beside it."""
-    if (len(name_parts) >= 2 and not middle and closing and name_parts[-1].line_tokens == 1
-            and name_parts[-1].line != name_parts[-2].line and squash(name_parts[-1].text).startswith(_BASIS_OPENERS)
-            and any(f.line == closing[0].line and is_target_like(f.text) for f in row)):
+    if (
+        len(name_parts) >= 2
+        and not middle
+        and closing
+        and name_parts[-1].line_tokens == 1
+        and name_parts[-1].line != name_parts[-2].line
+        and squash(name_parts[-1].text).startswith(_BASIS_OPENERS)
+        and any(f.line == closing[0].line and is_target_like(f.text) for f in row)
+    ):
         return name_parts[:-1], [name_parts[-1]] + closing
     return name_parts, closing
 
 
-def _with_priors(state: TableState, row: list[Fragment], name_parts: list[Fragment], middle: list[Fragment],
-                 trailers: set[str], values: dict[str, str | None]) -> tuple[str, dict[str, str | None]]:
+def _with_priors(
+    state: TableState,
+    row: list[Fragment],
+    name_parts: list[Fragment],
+    middle: list[Fragment],
+    trailers: set[str],
+    values: dict[str, str | None],
+) -> tuple[str, dict[str, str | None]]:
     """The name and the 前年 / 上年 cells printed between the name and the value, by the first layout
     that fits: a value broken over lines, two values beside the current one, text columns of
     different widths, the name itself wrapping, else the middle by its widths."""
@@ -224,7 +245,9 @@ def _prior_text_cells(state: TableState, parts: list[Fragment]) -> tuple[str, st
         return None
     wide_text = "".join(texts[i] for r in wide_runs for i in r[1])
     known = state.known_names | state.seen_texts
-    cells = [cell for run in narrow_runs for cell in _narrow_cells(run[1], texts, widths, narrow_full, wide_text, known)]
+    cells = [
+        cell for run in narrow_runs for cell in _narrow_cells(run[1], texts, widths, narrow_full, wide_text, known)
+    ]
     if len(cells) > 2:
         return None
     texts_of = [[texts[i] for i in cell] for cell in cells]
@@ -258,8 +281,10 @@ def _line_texts(parts: list[Fragment]) -> list[str]:
 def _width_runs(texts: list[str], widths: list[int], narrow_full: int) -> list[list]:
     """Runs of narrow (N) and wide (W) lines, one-character lines (t) set aside with their position;
     a short narrow line closing a wide run (回医保账户, 浓厚宣传氛围) is that wide cell's last line."""
-    kinds = ["t" if len(text) == 1 else ("W" if widths[i] > narrow_full + NARROW_SLACK else "N")
-             for i, text in enumerate(texts)]
+    kinds = [
+        "t" if len(text) == 1 else ("W" if widths[i] > narrow_full + NARROW_SLACK else "N")
+        for i, text in enumerate(texts)
+    ]
     runs: list[list] = []  # [kind, [indexes]]
     for i, kind in enumerate(kinds):
         if kind == "t":
@@ -271,29 +296,35 @@ def _width_runs(texts: list[str], widths: list[int], narrow_full: int) -> list[l
     cleaned: list[list] = []
     for index, run in enumerate(runs):
         following = runs[index + 1][0] if index + 1 < len(runs) else None
-        if (run[0] == "N" and len(run[1]) == 1 and cleaned and cleaned[-1][0] == "W"
-                and following in (None, "W", "t")):
+        if run[0] == "N" and len(run[1]) == 1 and cleaned and cleaned[-1][0] == "W" and following in (None, "W", "t"):
             cleaned[-1][1].extend(run[1])
             continue
         cleaned.append(run)
     return cleaned
 
 
-def _narrow_cells(indexes: list[int], texts: list[str], widths: list[int], narrow_full: int, wide_text: str,
-                  known: frozenset[str] | set[str]) -> list[list[int]]:
+def _narrow_cells(
+    indexes: list[int],
+    texts: list[str],
+    widths: list[int],
+    narrow_full: int,
+    wide_text: str,
+    known: frozenset[str] | set[str],
+) -> list[list[int]]:
     """A narrow run as the name and 前年: split at its one short line, else at the one place where
     前年 starts (see _prior_starts_at); no such single place, it is one cell."""
     short = [n for n, i in enumerate(indexes[:-1]) if widths[i] <= narrow_full * SHORT_LINE_SHARE]
     if len(short) == 1:
-        return [indexes[: short[0] + 1], indexes[short[0] + 1:]]
+        return [indexes[: short[0] + 1], indexes[short[0] + 1 :]]
     cuts = [k for k in range(1, len(indexes)) if _prior_starts_at(k, indexes, texts, wide_text, known)]
     if len(cuts) == 1:
-        return [indexes[: cuts[0]], indexes[cuts[0]:]]
+        return [indexes[: cuts[0]], indexes[cuts[0] :]]
     return [indexes]
 
 
-def _prior_starts_at(k: int, indexes: list[int], texts: list[str], wide_text: str,
-                     known: frozenset[str] | set[str]) -> bool:
+def _prior_starts_at(
+    k: int, indexes: list[int], texts: list[str], wide_text: str, known: frozenset[str] | set[str]
+) -> bool:
     """前年 starts at line k of a narrow run: its text starts as the wide 上年 text does, or the
     text before it is a name read before, or the text from it is a text read before."""
     head = "".join(texts[i] for i in indexes[:k])
@@ -341,8 +372,9 @@ def _char_column_row(body: list[Fragment]) -> tuple[str, str, str, str | None] |
             lines.append([fragment])
     texts = ["".join(squash(f.text) for f in line) for line in lines]
     single = [len(line) == 1 and is_char_line(t) for line, t in zip(lines, texts)]
-    start = next((i for i in range(len(texts) - CHAR_COLUMN_MIN_LINES + 1)
-                  if all(single[i: i + CHAR_COLUMN_MIN_LINES])), None)
+    start = next(
+        (i for i in range(len(texts) - CHAR_COLUMN_MIN_LINES + 1) if all(single[i : i + CHAR_COLUMN_MIN_LINES])), None
+    )
     if start is None or start == 0:
         return None
     end = start
@@ -352,7 +384,7 @@ def _char_column_row(body: list[Fragment]) -> tuple[str, str, str, str | None] |
     if start >= 2 and name_widths[-1] >= max(name_widths) - NARROW_SLACK and end - start > CHAR_COLUMN_MIN_LINES:
         start += 1  # 民性的宣 / 传: the name's last character, its line still full before it
     name = "".join(texts[:start])
-    prior_2 = "".join(texts[start: end])
+    prior_2 = "".join(texts[start:end])
     rest = texts[end:]
     if not rest:
         return None
@@ -377,8 +409,11 @@ def _same_column(name_parts: list[Fragment], middle: list[Fragment]) -> bool:
     name_widths = [display_width(f.text) for f in name_parts]
     widths = [display_width(f.text) for f in middle]
     widest = max(name_widths)
-    return (len(name_widths) >= 2 and widest - CHAR_SLACK <= max(widths) <= widest + NARROW_SLACK
-            and min(name_widths) >= widest - CHAR_SLACK)
+    return (
+        len(name_widths) >= 2
+        and widest - CHAR_SLACK <= max(widths) <= widest + NARROW_SLACK
+        and min(name_widths) >= widest - CHAR_SLACK
+    )
 
 
 _BASIS_OPENERS = ("根据", "依据", "按照")
@@ -394,14 +429,26 @@ def _broken_prior(parts: list[Fragment]) -> tuple[list[Fragment], str, str] | No
         return None
     index = len(parts) - 1
     pieces: list[Fragment] = []
-    while index > 0 and parts[index - 1].line_tokens == 1 and len(pieces) < BROKEN_VALUE_MAX_PIECES and (
-            _OP_ALONE.match(squash(parts[index - 1].text)) or PLAIN_NUMBER.match(squash(parts[index - 1].text))
-            or re.fullmatch(r"[%％]", squash(parts[index - 1].text))):
+    while (
+        index > 0
+        and parts[index - 1].line_tokens == 1
+        and len(pieces) < BROKEN_VALUE_MAX_PIECES
+        and (
+            _OP_ALONE.match(squash(parts[index - 1].text))
+            or PLAIN_NUMBER.match(squash(parts[index - 1].text))
+            or re.fullmatch(r"[%％]", squash(parts[index - 1].text))
+        )
+    ):
         index -= 1
         pieces.insert(0, parts[index])
     text = "".join(squash(f.text) for f in pieces)
-    if len(pieces) < 2 or not PLAIN_NUMBER.match(squash(pieces[0].text).lstrip("≥≤<>=＞＜")) and not _OP_ALONE.match(
-            squash(pieces[0].text)) or not is_target_like(text) or index == 0:
+    if (
+        len(pieces) < 2
+        or not PLAIN_NUMBER.match(squash(pieces[0].text).lstrip("≥≤<>=＞＜"))
+        and not _OP_ALONE.match(squash(pieces[0].text))
+        or not is_target_like(text)
+        or index == 0
+    ):
         return None
     return parts[:index], text, parts[-1].text
 
@@ -420,7 +467,7 @@ def _repeated_prior(name: str, values: dict[str, str | None]) -> tuple[str, dict
     full = name + (values.get("prior_2") or "") + (values.get("prior_1") or "")
     for size in range((len(full) - 2) // 2, 3, -1):
         tail = full[-size:]
-        if full[-2 * size: -size] == tail:
+        if full[-2 * size : -size] == tail:
             return full[: -2 * size], {**values, "prior_2": tail, "prior_1": tail}
     return name, values
 
@@ -432,8 +479,11 @@ def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
         return parts, []
     if parts[0].line == parts[-1].line:
         return parts[:1], parts[1:]
-    if (len(parts) >= 1 + WRAPPED_TEXT_MIN_LINES and one_cell(parts[1:])
-            and len(squash(parts[0].text)) >= len(squash(parts[1].text)) + 2):
+    if (
+        len(parts) >= 1 + WRAPPED_TEXT_MIN_LINES
+        and one_cell(parts[1:])
+        and len(squash(parts[0].text)) >= len(squash(parts[1].text)) + 2
+    ):
         return parts[:1], parts[1:]  # a one-line name, then a narrower column's text wrapped over many lines
     widest = 0
     for index in range(len(parts) - 1):
@@ -441,10 +491,11 @@ def _split_name(parts: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
         widest = max(widest, width)
         following = display_width(parts[index + 1].text)
         if following > width + NARROW_SLACK or (width < widest - NARROW_SLACK and following >= width):
-            return parts[: index + 1], parts[index + 1:]
+            return parts[: index + 1], parts[index + 1 :]
         if parts[index + 1].line == parts[index].line or (
-                parts[index + 1].line_tokens >= 2 and is_target_like(parts[index + 1].text)):
-            return parts[: index + 1], parts[index + 1:]  # (a value line 95% 95% … opens the next cell)
+            parts[index + 1].line_tokens >= 2 and is_target_like(parts[index + 1].text)
+        ):
+            return parts[: index + 1], parts[index + 1 :]  # (a value line 95% 95% … opens the next cell)
     return parts, []
 
 

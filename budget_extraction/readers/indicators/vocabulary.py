@@ -4,6 +4,7 @@ Level 1 / level 2 words and their aliases, the table kinds, and the patterns eve
 reader uses (weights, goals, labels, stop and header words). Kept apart because all
 three readers and the region finder recognise cells by vocabulary, not by position.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,9 +39,21 @@ L1_ALIASES = {
     "可持续发展能力": "效益指标",
 }
 L2_CANONICAL = (
-    "数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标",
-    "生态环境成本指标", "经济效益指标", "社会效益指标", "生态效益指标", "生态环境效益指标",
-    "可持续影响指标", "服务对象满意度指标", "社会公众或服务对象满意度指标", "社会公众满意度指标",
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "生态环境效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "社会公众或服务对象满意度指标",
+    "社会公众满意度指标",
 )
 L2_ALIASES = {
     "产出数量": "数量指标",
@@ -66,11 +79,34 @@ PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 STOP_WORDS = ("总分", "预算执行情况", "合计", "偏差大", "改进措", "备注", "注：", "注:", "说明：", "填报说明")
 HEADER_WORDS = (
-    "目标名称", "一级指标", "二级指标", "三级指标名称", "三级指标", "明细指标内容(三级指标）",
-    "明细指标内容（三级指标）", "指标值确定依据", "指标值说明", "指标说明", "指标值", "近两年指标值",
-    "前年", "上年", "预计当年实现", "预期当年实现值", "年初目标值(A)", "年初目标值（A）",
-    "实际完成值(B)", "实际完成值（B）", "得分", "分值", "权重", "指标分类", "长期绩效指标",
-    "年度绩效指标", "长期绩效目标", "年度绩效目标",
+    "目标名称",
+    "一级指标",
+    "二级指标",
+    "三级指标名称",
+    "三级指标",
+    "明细指标内容(三级指标）",
+    "明细指标内容（三级指标）",
+    "指标值确定依据",
+    "指标值说明",
+    "指标说明",
+    "指标值",
+    "近两年指标值",
+    "前年",
+    "上年",
+    "预计当年实现",
+    "预期当年实现值",
+    "年初目标值(A)",
+    "年初目标值（A）",
+    "实际完成值(B)",
+    "实际完成值（B）",
+    "得分",
+    "分值",
+    "权重",
+    "指标分类",
+    "长期绩效指标",
+    "年度绩效指标",
+    "长期绩效目标",
+    "年度绩效目标",
 )
 
 
@@ -113,7 +149,11 @@ def match_l1(cell: str, next_is_l2: bool = False) -> str | None:
     if text.startswith("一级指标"):
         return None
     for word in L1_CANONICAL:
-        if len(text) >= CUT_WORD_MIN_CHARS and word.startswith(text) and (len(text) >= L1_CUT_ALONE_MIN_CHARS or next_is_l2):
+        if (
+            len(text) >= CUT_WORD_MIN_CHARS
+            and word.startswith(text)
+            and (len(text) >= L1_CUT_ALONE_MIN_CHARS or next_is_l2)
+        ):
             return word
     if text == "满意度" and next_is_l2:
         return "满意度指标"
@@ -186,7 +226,7 @@ def split_weight(name: str) -> tuple[str, float | None]:
     match = WEIGHT.search(name)
     if not match:
         return name, None
-    cleaned = (name[: match.start()] + name[match.end():]).strip()
+    cleaned = (name[: match.start()] + name[match.end() :]).strip()
     return cleaned or name, float(match.group(1))
 
 

@@ -11,7 +11,6 @@ from orchestration.documents import scan_raw_dir
 from orchestration.extraction_worker import MAX_WORKERS, extract_all
 from orchestration.warehouse import pause_point
 
-
 raw_document_files = dg.AssetSpec(
     key=["source", "raw_documents"],
     partitions_def=document_partitions,
@@ -51,9 +50,11 @@ def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseR
     quarantined = [s["document_id"] for s in statuses if s.get("status") == "quarantined"]
     extracted = sorted(s["document_id"] for s in statuses if not s.get("reused"))
     context.log.info(f"{len(extracted)} documents extracted, {len(statuses) - len(extracted)} unchanged and reused")
-    return dg.MaterializeResult(metadata={
-        "documents": len(keys),
-        "extracted": dg.MetadataValue.json(extracted),
-        "reused": len(statuses) - len(extracted),
-        "quarantined": dg.MetadataValue.json(quarantined),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "documents": len(keys),
+            "extracted": dg.MetadataValue.json(extracted),
+            "reused": len(statuses) - len(extracted),
+            "quarantined": dg.MetadataValue.json(quarantined),
+        }
+    )

@@ -9,6 +9,7 @@ import duckdb
 from orchestration import run_lock
 from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
 from orchestration.quality.gate import load_suites
+from orchestration.report import write_report
 from orchestration.warehouse import gate_dir, pause_point, publish
 
 
@@ -74,15 +75,21 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
 def _publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     failing = unpassed_suites(warehouse)
     if failing:
-        raise GateNotPassed(f"not published: no passing gate result for {', '.join(failing)}; "
-                            f"{warehouse.published} is unchanged")
+        raise GateNotPassed(
+            f"not published: no passing gate result for {', '.join(failing)}; {warehouse.published} is unchanged"
+        )
     held = held_documents(warehouse.candidate)
     if held and strict():
-        raise GateNotPassed(f"not published (strict): held documents {', '.join(held)}; "
-                            f"{warehouse.published} is unchanged")
+        raise GateNotPassed(
+            f"not published (strict): held documents {', '.join(held)}; {warehouse.published} is unchanged"
+        )
     pause_point("publish")
     publish(warehouse.candidate, warehouse.published)
     context.log.info(f"published {warehouse.published}")
+    try:  # the report is read from the published file; a failure to draw it never undoes the publication
+        context.log.info(f"report {write_report(warehouse.published)}")
+    except Exception as error:  # noqa: BLE001
+        context.log.warning(f"the HTML report could not be written: {type(error).__name__}: {error}")
     for document_id in held:
         context.log.warning(f"{document_id}: held (error findings); none of its new facts are published")
     for document_id in passed_documents(warehouse.published):
@@ -91,5 +98,4 @@ def _publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
     for document_id in removed_documents(warehouse.published):
         # Reported in this publication; its extraction results are no longer needed.
         warehouse.store.forget(document_id)
-    return dg.MaterializeResult(metadata={"path": str(warehouse.published),
-                                          "held": dg.MetadataValue.json(held)})
+    return dg.MaterializeResult(metadata={"path": str(warehouse.published), "held": dg.MetadataValue.json(held)})

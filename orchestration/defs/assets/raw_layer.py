@@ -1,15 +1,15 @@
 """The raw layer: a fresh candidate warehouse holding every loadable document's rows."""
 
-import polars as pl
 import dagster as dg
+import polars as pl
 
+from budget_extraction.model import RAW_TABLES
 from orchestration import run_lock
 from orchestration.corpus import Candidate, decide
-from orchestration.documents import scan_raw_dir
-from budget_extraction.model import RAW_TABLES
-from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
-from orchestration.warehouse import build_raw_layer, read_reviewed
 from orchestration.defs.assets.extraction import extracted_documents
+from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
+from orchestration.documents import scan_raw_dir
+from orchestration.warehouse import build_raw_layer, read_reviewed
 
 RAW_LAYER_TABLES = [*RAW_TABLES, "document_status", "reviewed_inconsistencies"]
 
@@ -35,35 +35,52 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
         raw = files.get(document_id)
         status = statuses.get(document_id)
         if raw is not None and raw.refused:
-            candidates.append(Candidate(document_id, raw.path.name, raw.refused_as, None, raw.refused, None,
-                                        False, None, 0.0, True))
+            candidates.append(
+                Candidate(document_id, raw.path.name, raw.refused_as, None, raw.refused, None, False, None, 0.0, True)
+            )
             continue
         if status is None:
-            candidates.append(Candidate(document_id, raw.path.name, "quarantined", None,
-                                        "not extracted yet (its partition has not run)", None, False, None, 0.0, True))
+            candidates.append(
+                Candidate(
+                    document_id,
+                    raw.path.name,
+                    "quarantined",
+                    None,
+                    "not extracted yet (its partition has not run)",
+                    None,
+                    False,
+                    None,
+                    0.0,
+                    True,
+                )
+            )
             continue
         row = _document_row(store, document_id)
-        candidates.append(Candidate(
-            document_id=document_id,
-            file_name=status["file_name"],
-            status=status["status"],
-            source_sha256=status.get("source_sha256"),
-            text_sha256=status.get("text_sha256"),
-            error=status.get("error"),
-            error_line=status.get("error_line"),
-            has_rows=store.has_rows(document_id),
-            identity=_identity(row),
-            modified=raw.path.stat().st_mtime if raw is not None else 0.0,
-            present=raw is not None,
-            # Extractions stored before parts were recognised have no document_part: whole documents.
-            document_part=(row or {}).get("document_part") or "complete",
-        ))
+        candidates.append(
+            Candidate(
+                document_id=document_id,
+                file_name=status["file_name"],
+                status=status["status"],
+                source_sha256=status.get("source_sha256"),
+                text_sha256=status.get("text_sha256"),
+                error=status.get("error"),
+                error_line=status.get("error_line"),
+                has_rows=store.has_rows(document_id),
+                identity=_identity(row),
+                modified=raw.path.stat().st_mtime if raw is not None else 0.0,
+                present=raw is not None,
+                # Extractions stored before parts were recognised have no document_part: whole documents.
+                document_part=(row or {}).get("document_part") or "complete",
+            )
+        )
     return candidates
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["raw", table], deps=[extracted_documents], group_name="raw", kinds={"duckdb"})
-           for table in RAW_LAYER_TABLES],
+    specs=[
+        dg.AssetSpec(["raw", table], deps=[extracted_documents], group_name="raw", kinds={"duckdb"})
+        for table in RAW_LAYER_TABLES
+    ],
     pool=DUCKDB_POOL,
     description="Builds a fresh candidate warehouse whose raw schema holds the rows of every loadable document.",
 )
