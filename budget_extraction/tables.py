@@ -305,12 +305,11 @@ def _anchor_at(text: str, number: int, after_label: bool) -> _Anchor | None:
             return _Anchor(number, label, None, None, True, unit_of(rest))
         caption = _CAPTION_SEP.sub("", rest, count=1) if _CAPTION_SEP.match(rest) or rest[:1].isspace() else None
         if caption is not None:
-            # The label says a table starts here: its title may wrap before its 表 (…培训费 / 支出预算表).
-            found = _title_candidate(without_unit(caption), loose=False) or _title_candidate(
-                without_unit(caption), loose=True
-            )
+            found = _title_candidate(without_unit(caption), loose=False)
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest))
+            # The label says a table starts here: its title may wrap before its 表 (…培训费 / 支出预算表),
+            # and the next line completes it.
             found = _title_candidate(without_unit(caption), loose=True)
             if found:
                 return _Anchor(number, label, found[1], found[0], False, unit_of(rest), open_title=True)
