@@ -18,17 +18,20 @@ from orchestration.defs.resources import WarehouseResource
 from orchestration.warehouse import gate_dir
 
 # The suites of expectations/suites/, listed by hand: a suite added or dropped must be seen here.
-SUITES = ["dim_document", "dim_subject", "fact_expenditure", "fact_indicator", "quality_findings"]
+SUITES = ["dim_document", "dim_subject", "fact_expenditure", "fact_indicator", "fact_narrative_claim", "quality_findings"]
 
 
 def make_warehouse(path: Path, label: str) -> None:
-    """A small DuckDB file with the one raw table publication reads after the swap."""
+    """A small DuckDB file with the tables publication reads around the swap (statuses, held documents)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema raw")
         con.execute("create table raw.document_status (document_id varchar, status varchar)")
         con.execute("insert into raw.document_status values (?, 'loaded')", [label])
+        con.execute("create schema marts")
+        con.execute("create table marts.dim_document (document_id varchar, is_held boolean)")
+        con.execute("insert into marts.dim_document values (?, false)", [label])
         con.execute("checkpoint")
     finally:
         con.close()

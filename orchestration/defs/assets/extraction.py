@@ -31,7 +31,7 @@ raw_document_files = dg.AssetSpec(
 )
 def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     # From here to its publication the run holds the warehouse: another run waits here, whatever started it.
-    run_lock.claim(warehouse.published, context.run_id, context.instance, context.log)
+    run_lock.claim(warehouse.published, context.run.run_id, context.instance, context.log)
     keys = sorted(context.partition_keys)
     files = {f.document_id: f for f in scan_raw_dir(warehouse.raw_path)}  # one scan for the whole run
     for key in keys:

@@ -65,11 +65,11 @@ def passed_documents(published) -> list[str]:
     description="Swaps the checked candidate in for the published warehouse (atomic rename).",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    run_lock.claim_now(warehouse.published, context.run_id, context.instance)  # held since extraction
+    run_lock.claim_now(warehouse.published, context.run.run_id, context.instance)  # held since extraction
     try:
         return _publish(context, warehouse)
     finally:
-        run_lock.release(warehouse.published, context.run_id)
+        run_lock.release(warehouse.published, context.run.run_id)
 
 
 def _publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

@@ -85,7 +85,7 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
     description="Builds a fresh candidate warehouse whose raw schema holds the rows of every loadable document.",
 )
 def raw_layer(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    run_lock.claim_now(warehouse.published, context.run_id, context.instance)  # held since extraction
+    run_lock.claim_now(warehouse.published, context.run.run_id, context.instance)  # held since extraction
     decisions = decide(corpus_candidates(warehouse))
     for decision in decisions:
         if decision.status != "loaded":
