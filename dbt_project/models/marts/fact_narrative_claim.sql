@@ -11,8 +11,17 @@ with claims as (
 ),
 
 documents as (
-    -- stg_documents, not dim_document: dim_document counts the findings this mart feeds.
-    select document_id, file_name, fiscal_year, stage from {{ ref('stg_documents') }}
+    -- The documents whose facts are published, keyed by the version loaded (int_document_verdicts);
+    -- not dim_document, which counts the findings this mart feeds.
+    select
+        verdicts.published_version_id as document_id,
+        verdicts.document_id          as published_id,
+        loaded.file_name,
+        loaded.fiscal_year,
+        loaded.stage
+    from {{ ref('int_document_verdicts') }} as verdicts
+    join {{ ref('stg_documents') }} as loaded on loaded.document_id = verdicts.published_version_id
+    where verdicts.published_version_id is not null
 ),
 
 expenditure_totals as (
@@ -91,6 +100,7 @@ table_figures as (
 figured as (
     select
         claims.*,
+        documents.published_id,
         documents.file_name,
         documents.fiscal_year,
         documents.stage,
@@ -217,7 +227,7 @@ verdicts as (
 )
 
 select
-    document_id,
+    published_id                                                    as document_id,
     claim_id,
     file_name,
     fiscal_year,
