@@ -18,7 +18,14 @@ from orchestration.defs.resources import WarehouseResource
 from orchestration.warehouse import gate_dir
 
 # The suites of expectations/suites/, listed by hand: a suite added or dropped must be seen here.
-SUITES = ["dim_document", "dim_subject", "fact_expenditure", "fact_indicator", "fact_narrative_claim", "quality_findings"]
+SUITES = [
+    "dim_document",
+    "dim_subject",
+    "fact_expenditure",
+    "fact_indicator",
+    "fact_narrative_claim",
+    "quality_findings",
+]
 
 
 def make_warehouse(path: Path, label: str) -> None:
@@ -120,3 +127,36 @@ def test_every_suite_passing_publishes_the_candidate(warehouse):
         assert con.execute("select document_id from raw.document_status").fetchall() == [("candidate",)]
     finally:
         con.close()
+
+
+def test_a_held_document_in_strict_mode_is_refused_and_the_published_file_is_untouched(warehouse, monkeypatch):
+    """All or nothing: every suite passes, but the candidate holds a document the gate held."""
+    write_gate_results(warehouse.candidate, failing=set())
+    con = duckdb.connect(str(warehouse.candidate))
+    try:
+        con.execute("insert into marts.dim_document values ('held_document', true)")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    monkeypatch.setenv("BUDGET_STRICT", "1")
+    before = warehouse.published.read_bytes()
+    result = publish_step(warehouse)
+    assert not result.success
+    message = failure_message(result)
+    assert "not published (strict)" in message and "held_document" in message
+    assert warehouse.published.read_bytes() == before
+
+
+def test_a_held_document_without_strict_mode_does_not_stop_the_others(warehouse):
+    """Per document: the candidate (with the held document's findings, without its facts) is published."""
+    write_gate_results(warehouse.candidate, failing=set())
+    con = duckdb.connect(str(warehouse.candidate))
+    try:
+        con.execute("insert into marts.dim_document values ('held_document', true)")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    candidate_bytes = warehouse.candidate.read_bytes()
+    result = publish_step(warehouse)
+    assert result.success
+    assert warehouse.published.read_bytes() == candidate_bytes

@@ -22,14 +22,16 @@ SENSOR_RUN = textwrap.dedent("""
     import dagster as dg
     warnings.filterwarnings("ignore")
     from orchestration.definitions import defs
+    from orchestration.defs.resources import warehouse_resource
     from orchestration.defs.sensors import raw_documents_sensor
     instance = dg.DagsterInstance.get()
-    result = raw_documents_sensor(dg.build_sensor_context(instance=instance))
+    context = dg.build_sensor_context(instance=instance, resources={"warehouse": warehouse_resource()})
+    result = raw_documents_sensor(context)
     for request in result.dynamic_partitions_requests:
         instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
     [request] = result.run_requests[:1]
     print("REQUESTED", request.partition_key, flush=True)
-    run = defs.resolve_job_def("document_refresh").execute_in_process(
+    run = defs.resolve_job_def("rebuild_warehouse").execute_in_process(
         instance=instance, partition_key=request.partition_key,
         tags={**request.tags, "dagster/sensor_name": "raw_documents_sensor"}, raise_on_error=False)
     print("SENSOR RUN", run.run_id, run.success)
