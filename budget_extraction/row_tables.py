@@ -270,3 +270,15 @@ def parents(codes: Sequence[str | None]) -> list[int | None]:
                     best = index
         out.append(best)
     return out
+
+
+def unreadable_row(
+    doc: SourceDocument, block: TableBlock, row: PrintedRow, reason: str
+) -> tuple[list[CoverageLine], Finding]:
+    """A row whose figures cannot be placed: each of its lines accounted as a finding, and the error naming it."""
+    detail = (
+        f"{doc.file_name}:{row.line} {block.label} {block.title}: {reason}: "
+        f"{row.code or ''} {row.name} {' '.join(v or '' for v in row.values)}"
+    )
+    cover = [coverage(doc, block, n, "finding", reason) for n in row.lines]
+    return cover, Finding(doc.document_id, "unreadable_line", "error", detail, row.line)

@@ -31,7 +31,7 @@ from ..lines import (
 )
 from ..model import ClassTotalLine, CoverageLine, Finding, IncomeLine
 from ..numbers import parse_amount, to_wan, tolerance_wan
-from ..row_tables import PrintedRow, amounts_of, parents, place, read_rows, stray_lines
+from ..row_tables import PrintedRow, amounts_of, parents, place, read_rows, stray_lines, unreadable_row
 from ..source import SourceDocument
 from ..tables import TableBlock
 
@@ -813,17 +813,9 @@ def parse_income_summary(
                 if placed is None
                 else "figures without a unit, code or 合计 name"
             )
-            cover.extend(coverage(doc, block, n, "finding", reason) for n in row.lines)
-            findings.append(
-                Finding(
-                    doc.document_id,
-                    "unreadable_line",
-                    "error",
-                    f"{doc.file_name}:{row.line} {block.label} {block.title}: {reason}: "
-                    f"{row.code or ''} {row.name} {' '.join(v or '' for v in row.values)}",
-                    row.line,
-                )
-            )
+            lines, finding = unreadable_row(doc, block, row, reason)
+            cover.extend(lines)
+            findings.append(finding)
             continue
         guessed += not exact
         subject = _subject(doc, block, row, known, findings) if by_function else None

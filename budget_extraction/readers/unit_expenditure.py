@@ -27,7 +27,7 @@ from ..columns import (
 from ..lines import coverage, mismatch_finding, note_lines, squash, unit_of
 from ..model import CoverageLine, Finding, UnitExpenditureLine
 from ..numbers import to_wan, tolerance_wan
-from ..row_tables import PrintedRow, amounts_of, label_width, parents, place, read_rows, stray_lines
+from ..row_tables import PrintedRow, amounts_of, label_width, parents, place, read_rows, stray_lines, unreadable_row
 from ..source import SourceDocument
 from ..tables import TableBlock
 
@@ -135,17 +135,9 @@ def parse_unit_expenditure(
                 if placed is None or not columns
                 else "figures without a unit code or 合计 name"
             )
-            cover.extend(coverage(doc, block, n, "finding", reason) for n in row.lines)
-            findings.append(
-                Finding(
-                    doc.document_id,
-                    "unreadable_line",
-                    "error",
-                    f"{doc.file_name}:{row.line} {block.label} {block.title}: {reason}: "
-                    f"{row.code or ''} {row.name} {' '.join(v or '' for v in row.values)}",
-                    row.line,
-                )
-            )
+            lines, finding = unreadable_row(doc, block, row, reason)
+            cover.extend(lines)
+            findings.append(finding)
             continue
         read.append((row, _by_role(columns, placed)))
     lines, row_cover = _lines(doc, block, unit, read)
