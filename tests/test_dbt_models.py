@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from budget_extraction.model import (
     ClassTotalLine,
     DocumentRow,
     ExpenditureLine,
+    PageRow,
     ThreePublicLine,
 )
 from orchestration.corpus import DocumentDecision
@@ -144,9 +146,46 @@ COMPANION_NOTE = (
 )
 
 
-def build_warehouse(root: Path, reviewed: list[dict]) -> Path:
+def as_pdf(extraction: Extraction, page_lines: list[tuple[int, int]]) -> Extraction:
+    """The same rows read from a PDF whose pages hold the given (first, last) line ranges."""
+    pages = [PageRow(DOC, page, first, last, True) for page, (first, last) in enumerate(page_lines, 1)]
+    document = replace(extraction.document, source_format="pdf", page_count=len(pages))
+    return replace(extraction, document=document, pages=pages)
+
+
+def clean_extraction() -> Extraction:
+    """The hand-written document without its planted errors: every identity holds (as an earlier version)."""
+    extraction = handwritten_extraction()
+    fixed = {
+        101: ("160.00", "60.00", "100.00"),  # 支出总表 合计
+        102: ("160.00", "60.00", "100.00"),  # 210
+        103: ("100.00", "0.00", "100.00"),  # 21013 = 70.00 + 30.00
+    }
+    lines = []
+    for line in extraction.expenditure_lines:
+        if line.source_line == 106:
+            continue  # printed once
+        if line.source_line in fixed:
+            total, basic, project = (Decimal(v) for v in fixed[line.source_line])
+            line = replace(line, amount_total=total, amount_basic=basic, amount_project=project)
+        if line.source_line == 301:
+            line = replace(line, amount_total=Decimal("0.100000"))  # 合计 1000.00 元 = its leaf
+        lines.append(line)
+    class_totals = [replace(c, amount=Decimal("160.00")) for c in extraction.class_total_lines]
+    return replace(extraction, expenditure_lines=lines, class_total_lines=class_totals)
+
+
+# The earlier (kept) version's pages and the held new version's, laid out differently: the
+# published facts are the kept version's, so their pages must be the kept version's.
+KEPT_PAGES = [(1, 100), (101, 199), (200, 299), (300, 400)]
+NEW_PAGES = [(1, 150), (151, 400)]
+
+
+def build_warehouse(root: Path, reviewed: list[dict], kept: Extraction | None = None, current=None) -> Path:
     store = ExtractedStore(root / "extracted")
-    store.write_extraction(handwritten_extraction())
+    store.write_extraction(current or handwritten_extraction())
+    if kept is not None:
+        store.kept.write_extraction(kept)
     decisions = [
         DocumentDecision(DOC, f"{DOC}.txt", "loaded", True, COMPANION_NOTE),
         DocumentDecision(
@@ -154,7 +193,7 @@ def build_warehouse(root: Path, reviewed: list[dict]) -> Path:
         ),
     ]
     warehouse = root / "budget.duckdb"
-    build_raw_layer(warehouse, store, decisions, reviewed)
+    build_raw_layer(warehouse, store, decisions, reviewed, kept=[DOC] if kept is not None else [])
     env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse)}
     completed = subprocess.run(
         [
@@ -188,6 +227,17 @@ def unreviewed(tmp_path_factory) -> Path:
 def reviewed(tmp_path_factory) -> Path:
     stale_entry = {**REVIEWED, "subject": "expenditure_summary:29999:amount_total", "reason": "no longer printed"}
     return build_warehouse(tmp_path_factory.mktemp("dbt_reviewed"), reviewed=[REVIEWED, stale_entry])
+
+
+@pytest.fixture(scope="module")
+def kept_pdf(tmp_path_factory) -> Path:
+    """A held new PDF version beside the clean earlier version it keeps published (stale)."""
+    return build_warehouse(
+        tmp_path_factory.mktemp("dbt_kept_pdf"),
+        reviewed=[],
+        kept=as_pdf(clean_extraction(), KEPT_PAGES),
+        current=as_pdf(handwritten_extraction(), NEW_PAGES),
+    )
 
 
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
@@ -339,3 +389,45 @@ def test_contract_check_holds(unreviewed):
     completed = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(unreviewed)], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout
     assert "contract: holds" in completed.stdout
+
+
+def test_a_kept_version_s_facts_carry_the_kept_version_s_pages(kept_pdf):
+    assert query(kept_pdf, "select document_id, status from marts.dim_document") == [(DOC, "stale")]
+    # Lines 101-199 are page 2 of the kept version (page 1 of the held one), 200-299 page 3, 300- page 4.
+    pages = query(
+        kept_pdf,
+        "select fund_scope, subject_code, source_line, source_page from marts.fact_expenditure order by all",
+    )
+    assert pages == [
+        ("all_funds", "2101301", 104, 2),
+        ("all_funds", "2101302", 105, 2),
+        ("all_funds", "21015", 107, 2),
+        ("general_public_budget", "21013", 203, 3),
+        ("general_public_budget", "21015", 204, 3),
+        ("government_fund", "2296002", 302, 4),
+    ]
+    assert query(kept_pdf, "select distinct source_line, source_page from marts.fact_three_public") == [(60, 1)]
+
+
+def test_the_held_version_s_findings_carry_its_own_pages(kept_pdf):
+    # The held version's 21013 (line 103) is on its page 1 (lines 1-150); its fund 合计 (line 301) on page 2.
+    rows = query(
+        kept_pdf,
+        'select subject, source_line, source_page from marts.quality_findings where "check" in '
+        "('parent_vs_children', 'total_vs_leaves') and subject in (?, ?) order by all",
+        [PARENT_SUBJECT, "government_fund:total:amount_total"],
+    )
+    assert rows == [(PARENT_SUBJECT, 103, 1), ("government_fund:total:amount_total", 301, 2)]
+    checks = query(
+        kept_pdf,
+        "select document_id, source_page from marts.quality_identity_checks "
+        "where \"check\" = 'total_vs_leaves' and subject = 'government_fund:total:amount_total' order by all",
+    )
+    assert checks == [(DOC, 2), (f"{DOC}@kept", 4)]
+
+
+def test_text_input_has_no_pages(unreviewed):
+    assert query(unreviewed, "select count(*) from marts.quality_identity_checks where source_page is not null") == [
+        (0,)
+    ]
+    assert query(unreviewed, "select count(*) from marts.quality_findings where source_page is not null") == [(0,)]

@@ -33,6 +33,7 @@ select
     leaves.source_table,
     leaves.table_kind,
     leaves.source_line,
+    {{ source_page_of('leaves.document_id', 'leaves.source_line') }}    as source_page,
     leaves.printed_code,
     leaves.printed_code is distinct from leaves.subject_code
                                                         as is_code_repaired

@@ -29,6 +29,7 @@ select
     income.source_unit,
     income.source_table,
     income.source_line,
+    {{ source_page_of('income.document_id', 'income.source_line') }}    as source_page,
     income.table_kind,
     income.row_kind,
     income.unit_code,

@@ -33,6 +33,7 @@ select
     indicators.actual_text,
     indicators.score,
     indicators.source_table,
-    indicators.source_line
+    indicators.source_line,
+    {{ source_page_of('indicators.document_id', 'indicators.source_line') }}    as source_page
 from indicators
 join documents using (document_id)

@@ -25,6 +25,7 @@ select
     projects.amount_other,
     projects.source_unit,
     projects.source_table,
-    projects.source_line
+    projects.source_line,
+    {{ source_page_of('projects.document_id', 'projects.source_line') }}    as source_page
 from projects
 join documents using (document_id)

@@ -29,6 +29,7 @@ select
     three_public.amount,
     three_public.source_unit,
     three_public.source_table,
-    three_public.source_line
+    three_public.source_line,
+    {{ source_page_of('three_public.document_id', 'three_public.source_line') }}    as source_page
 from three_public
 join documents using (document_id)

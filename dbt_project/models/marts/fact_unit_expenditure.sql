@@ -34,7 +34,8 @@ select
     lines.amount_project,
     lines.source_unit,
     lines.source_table,
-    lines.source_line
+    lines.source_line,
+    {{ source_page_of('lines.document_id', 'lines.source_line') }}    as source_page
 from lines
 join documents using (document_id)
 where lines.row_kind = 'unit'

@@ -3,8 +3,11 @@
 -- Findings of a kept earlier version (loaded only to publish it again while its new version is
 -- held) are left out: they were published with it.
 with findings as (
-    select * from {{ ref('int_findings') }}
-    where not {{ is_kept_version('document_id') }}
+    select
+        int_findings.*,
+        {{ source_page_of('int_findings.document_id', 'int_findings.source_line') }} as source_page
+    from {{ ref('int_findings') }} as int_findings
+    where not {{ is_kept_version('int_findings.document_id') }}
 ),
 
 documents as (
@@ -25,6 +28,7 @@ held_documents as (
         cast(null as varchar)                                       as source_table,
         cast(null as varchar)                                       as source_unit,
         cast(null as integer)                                       as source_line,
+        cast(null as integer)                                       as source_page,
         cast(null as varchar)                                       as printed_a,
         cast(null as varchar)                                       as printed_b,
         cast(null as decimal(20, 6))                                as difference,
@@ -54,6 +58,7 @@ select
     case when amount_check = 'inconsistent' or change_check = 'inconsistent' then source_unit
          else '%' end                                               as source_unit,
     source_line,
+    source_page,
     printed_a,
     printed_b,
     cast(null as decimal(20, 6))                                    as difference,

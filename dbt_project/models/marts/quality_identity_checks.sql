@@ -321,6 +321,7 @@ select
     source_table,
     coalesce(source_unit, '万元')                             as source_unit,
     source_line,
+    {{ source_page_of('all_checks.document_id', 'all_checks.source_line') }} as source_page,
     line_label,
     amount_column,
     label_a,
