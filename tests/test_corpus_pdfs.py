@@ -83,3 +83,57 @@ def test_every_corpus_table_document_has_its_core_expenditure_facts(con):
             assert count == 0, document_id  # the narrative part of a two-file publication has no tables
         else:
             assert count > 0, document_id
+
+
+# Read by hand in the text of putuo_czj_2025_dept_budget.pdf (dumped with its line -> page map, and the
+# figures found on the same pages of the PDF): its 一般公共预算支出功能分类预算表 runs over pages 15-16
+# (2010601 行政运行 16,231,840.80 元 on page 15, 2210201 住房公积金 2,049,197.00 元 on page 16 after the
+# break), its 基本支出 economic table over pages 19-20 (30211 差旅费 20,000.00 元 on page 20), and its
+# “三公”经费 table is on page 21.
+PAGED_DOCUMENT = "putuo_czj_2025_dept_budget"
+PRINTED_PAGES = {
+    ("general_public_budget", "functional", "2010601"): 15,
+    ("general_public_budget", "functional", "2210201"): 16,
+    ("general_public_budget", "economic", "30211"): 20,
+}
+THREE_PUBLIC_PAGE = 21
+FACT_MARTS = [
+    "fact_expenditure",
+    "fact_income",
+    "fact_project",
+    "fact_three_public",
+    "fact_unit_expenditure",
+    "fact_indicator",
+    "fact_narrative_claim",
+]
+
+
+def test_a_pdf_fact_carries_the_page_it_is_printed_on(con):
+    if PAGED_DOCUMENT not in {p.stem for p in PDFS}:
+        pytest.skip(f"{PAGED_DOCUMENT}.pdf is not in the corpus")
+    rows = con.execute(
+        "select fund_scope, classification, subject_code, source_page from marts.fact_expenditure "
+        "where document_id = ? and subject_code in ('2010601', '2210201', '30211')",
+        [PAGED_DOCUMENT],
+    ).fetchall()
+    assert {(scope, kind, code): page for scope, kind, code, page in rows} == PRINTED_PAGES
+    pages = con.execute(
+        "select distinct source_page from marts.fact_three_public where document_id = ?", [PAGED_DOCUMENT]
+    ).fetchall()
+    assert pages == [(THREE_PUBLIC_PAGE,)]
+
+
+def test_every_pdf_fact_has_a_page_and_no_text_fact_has_one(con):
+    pdfs = [p.stem for p in PDFS]
+    text_facts = con.execute(
+        "select count(*) from marts.fact_expenditure where document_id not in (select unnest(?))", [pdfs]
+    ).fetchone()[0]
+    assert text_facts > 0  # the seeds (text) are published beside the PDFs
+    for mart in FACT_MARTS:
+        pdf_without_page, text_with_page = con.execute(
+            f"""select count(*) filter (where document_id in (select unnest(?)) and source_page is null),
+                       count(*) filter (where document_id not in (select unnest(?)) and source_page is not null)
+                from marts.{mart}""",
+            [pdfs, pdfs],
+        ).fetchone()
+        assert (mart, pdf_without_page, text_with_page) == (mart, 0, 0)
