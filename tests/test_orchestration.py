@@ -87,3 +87,15 @@ def test_writers_share_one_pool_and_extraction_is_single_run_backfill():
     extraction = graph.get(dg.AssetKey(["extracted", "documents"]))
     assert extraction.backfill_policy == dg.BackfillPolicy.single_run()
     assert isinstance(extraction.partitions_def, dg.DynamicPartitionsDefinition)
+
+
+def test_each_raw_asset_says_what_its_table_holds():
+    from orchestration.definitions import defs
+    from orchestration.defs.assets.raw_layer import RAW_LAYER_TABLES
+
+    keys = [dg.AssetKey(["raw", table]) for table in RAW_LAYER_TABLES]
+    specs = {key: defs.resolve_assets_def(key).specs_by_key[key] for key in keys}
+    descriptions = {key.path[-1]: spec.description for key, spec in specs.items()}
+    assert all(descriptions.values()), descriptions
+    assert len(set(descriptions.values())) == len(RAW_LAYER_TABLES)  # one text per table, none shared
+    assert "PDF" in descriptions["pages"] and "三公" in descriptions["three_public_lines"]

@@ -2,6 +2,7 @@
 
 import dagster as dg
 import polars as pl
+import yaml
 
 from budget_extraction.model import RAW_TABLES
 from orchestration import run_lock
@@ -9,9 +10,18 @@ from orchestration.corpus import Candidate, decide
 from orchestration.defs.assets.extraction import extracted_documents
 from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
 from orchestration.documents import scan_raw_dir
-from orchestration.warehouse import build_raw_layer, read_reviewed
+from orchestration.warehouse import REPO_ROOT, build_raw_layer, read_reviewed
 
 RAW_LAYER_TABLES = [*RAW_TABLES, "document_status", "reviewed_inconsistencies"]
+# dbt documents each raw table where the staging models read it: the assets show that text.
+RAW_SOURCES_YML = REPO_ROOT / "dbt_project" / "models" / "staging" / "_sources.yml"
+
+
+def raw_table_descriptions() -> dict[str, str]:
+    """What each raw table holds, as dbt's `raw` source describes it (one text per table, written once)."""
+    spec = yaml.safe_load(RAW_SOURCES_YML.read_text("utf-8"))
+    [raw] = [source for source in spec["sources"] if source["name"] == "raw"]
+    return {table["name"]: " ".join(table["description"].split()) for table in raw["tables"]}
 
 
 def _document_row(store, document_id: str) -> dict | None:
@@ -78,7 +88,13 @@ def corpus_candidates(warehouse: WarehouseResource) -> list[Candidate]:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["raw", table], deps=[extracted_documents], group_name="raw", kinds={"duckdb"})
+        dg.AssetSpec(
+            ["raw", table],
+            deps=[extracted_documents],
+            group_name="raw",
+            kinds={"duckdb"},
+            description=raw_table_descriptions()[table],
+        )
         for table in RAW_LAYER_TABLES
     ],
     pool=DUCKDB_POOL,
