@@ -99,3 +99,12 @@ def test_each_raw_asset_says_what_its_table_holds():
     assert all(descriptions.values()), descriptions
     assert len(set(descriptions.values())) == len(RAW_LAYER_TABLES)  # one text per table, none shared
     assert "PDF" in descriptions["pages"] and "三公" in descriptions["three_public_lines"]
+
+
+def test_every_dbt_check_says_what_it_checks(dbt_manifest):
+    import json
+
+    nodes = json.loads(dbt_manifest.read_text("utf-8"))["nodes"].values()
+    tests = [node for node in nodes if node["resource_type"] == "test"]
+    assert tests
+    assert [node["name"] for node in tests if not node.get("description", "").strip()] == []
