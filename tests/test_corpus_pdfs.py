@@ -113,7 +113,7 @@ def test_a_pdf_fact_carries_the_page_it_is_printed_on(con):
         pytest.skip(f"{PAGED_DOCUMENT}.pdf is not in the corpus")
     rows = con.execute(
         "select fund_scope, classification, subject_code, source_page from marts.fact_expenditure "
-        "where document_id = ? and subject_code in ('2010601', '2210201', '30211')",
+        "where document_id = ? and fund_scope = 'general_public_budget' and subject_code in ('2010601', '2210201', '30211')",
         [PAGED_DOCUMENT],
     ).fetchall()
     assert {(scope, kind, code): page for scope, kind, code, page in rows} == PRINTED_PAGES
