@@ -15,6 +15,7 @@ corpus decisions -> warehouse.build_raw_layer), with planted inconsistencies:
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -431,3 +432,91 @@ def test_text_input_has_no_pages(unreviewed):
         (0,)
     ]
     assert query(unreviewed, "select count(*) from marts.quality_findings where source_page is not null") == [(0,)]
+
+
+# The gate's suites of the marts that had none, each on the real marts of the hand-written build: a valid
+# row passes; in its place, the same row with one defect fails that suite on the expectation that guards it.
+# mart: (valid row, column, its defective value, (expectation type, column) it must fail)
+COMMON = f"'{DOC}' as document_id, 2026 as fiscal_year, 'budget' as stage, '万元' as source_unit"
+PLANTED_ROWS = {
+    "fact_project": (
+        f"select {COMMON}, '42010726202T000000100' as project_code, '城乡医疗救助' as project_name, 'T' as project_kind, "
+        "100.00 as amount_total, 100.00 as amount_general_public_budget, '表 9' as source_table, 70 as source_line",
+        "project_code",
+        "'42010726202 T000000100'",  # a space the PDF left in the code
+        ("expect_column_values_to_be_in_set", "code_format_ok"),
+    ),
+    "fact_three_public": (
+        f"select {COMMON}, 'reception' as item, 'reported' as amount_kind, '公务接待费' as item_name, 1.00 as amount, "
+        "'表 7' as source_table, 60 as source_line",
+        "amount",
+        "-1.00",  # a cost is never negative
+        ("expect_column_values_to_be_between", "amount"),
+    ),
+    "fact_income": (
+        f"select {COMMON}, 'general_public_budget' as income_source, 160.00 as amount, 'income_summary' as table_kind, "
+        "'subject' as row_kind, '2101301' as subject_code, true as is_leaf, '表 2' as source_table, 30 as source_line",
+        "subject_code",
+        "'21013 01'",  # a code kept as printed, with its space
+        ("expect_column_values_to_be_in_set", "code_format_ok"),
+    ),
+    "fact_unit_expenditure": (
+        f"select {COMMON}, '202001' as unit_code, '测试区医疗保障局本级' as unit_name, true as is_leaf, "
+        "160.00 as amount_total, '表 6' as source_table, 50 as source_line",
+        "source_line",
+        "51",  # beside the valid row: the same unit a second time in the table, a SUM would count it twice
+        ("expect_compound_columns_to_be_unique", ["document_id", "source_table", "unit_code"]),
+    ),
+    "coverage_report": (
+        f"select '{DOC}' as document_id, 'expenditure_summary' as table_kind, '表 3' as source_table, 101 as start_line, "
+        "107 as end_line, 7 as lines_accounted, 5 as fact_lines, 1 as parent_lines, 1 as total_lines, "
+        "0 as header_lines, 0 as note_lines, 0 as finding_lines",
+        "lines_accounted",
+        "8",  # a line counted but given no outcome
+        ("expect_column_values_to_be_in_set", "outcomes_add_up"),
+    ),
+    "quality_identity_checks": (
+        f"select '{DOC}' as document_id, 'parent_vs_children' as \"check\", 'expenditure_summary:21099:amount_total' "
+        "as subject, '万元' as source_unit, 100.00 as amount_a, 100.01 as amount_b, -0.01 as difference, "
+        "0.02 as tolerance_wan, 'rounding' as outcome, 'error' as severity_if_failed",
+        "outcome",
+        "'exact'",  # 100.00 vs 100.01 is not exact
+        ("expect_column_values_to_be_in_set", "outcome_follows"),
+    ),
+    "fact_prior_year_figure": (
+        f"select '{DOC}' as document_id, 1 as claim_id, 'all_funds.income' as subject, 2025 as fiscal_year, "
+        "90.00 as amount, 2026 as stated_in_fiscal_year, 100.00 as current_amount, 916 as source_line, "
+        "'stated in the narrative' as provenance",
+        "fiscal_year",
+        "2026",  # a 'prior' year that is the document's own
+        ("expect_column_values_to_be_in_set", "earlier_year"),
+    ),
+}
+
+
+@pytest.mark.parametrize("mart", sorted(PLANTED_ROWS))
+def test_a_planted_bad_row_fails_its_mart_s_suite(unreviewed, tmp_path, mart):
+    from orchestration.quality.gate import load_suites, run_suite
+
+    [suite] = [s for s in load_suites() if s.asset == mart]
+    valid, column, bad_value, failure = PLANTED_ROWS[mart]
+    warehouse = tmp_path / "planted.duckdb"
+    shutil.copy(unreviewed, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        # The claim a prior-year figure comes from (the hand-written document states none).
+        con.execute(
+            f"insert into marts.fact_narrative_claim by name select '{DOC}' as document_id, 1 as claim_id, "
+            "'consistent' as verdict"
+        )
+        con.execute("begin")
+        con.execute(f"insert into marts.{mart} by name {valid}")
+        assert run_suite(con, suite).failures == []
+        if mart != "fact_unit_expenditure":  # (whose defect is a second printing of the valid row)
+            con.execute("rollback")
+        con.execute(f"insert into marts.{mart} by name select * replace ({bad_value} as {column}) from ({valid})")
+        result = run_suite(con, suite)
+    finally:
+        con.close()
+    assert not result.success
+    assert [(f["type"], f["column"]) for f in result.failures] == [failure]

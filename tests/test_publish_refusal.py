@@ -19,12 +19,19 @@ from orchestration.warehouse import gate_dir
 
 # The suites of expectations/suites/, listed by hand: a suite added or dropped must be seen here.
 SUITES = [
+    "coverage_report",
     "dim_document",
     "dim_subject",
     "fact_expenditure",
+    "fact_income",
     "fact_indicator",
     "fact_narrative_claim",
+    "fact_prior_year_figure",
+    "fact_project",
+    "fact_three_public",
+    "fact_unit_expenditure",
     "quality_findings",
+    "quality_identity_checks",
 ]
 
 

@@ -107,10 +107,11 @@ figured as (
         case when claims.comparison_year is not null then claims.comparison_year
              when claims.comparison_text is not null then documents.fiscal_year - 1 end
                                                                     as compared_year,
-        case claims.change_direction
+        -- an amount like any other: DECIMAL(20,6) in 万元 (the sum of two would widen it)
+        cast(case claims.change_direction
             when 'increase' then claims.amount - claims.change_amount
             when 'decrease' then claims.amount + claims.change_amount
-            when 'flat' then claims.amount end                      as implied_prior_amount,
+            when 'flat' then claims.amount end as decimal(20, 6))   as implied_prior_amount,
         table_figures.amount                                        as table_amount,
         table_figures.source_table                                  as table_source_table,
         table_figures.source_line                                   as table_source_line,
