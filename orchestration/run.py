@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     from .documents import scan_raw_dir
     from .progress import RunProgress
     from .quality.gate import load_suites
-    from .summary import print_summary
+    from .summary import print_summary, summarise_no_run
     from .warehouse import candidate_path, raw_dir_path, warehouse_path
 
     folder = raw_dir_path()
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {key} is no longer in {folder}; its facts leave the warehouse in this run")
     if not keys:
         print(f"error: no readable documents in {folder}", file=sys.stderr)
-        return EXIT_NOT_PUBLISHED
+        return summarise_no_run(published, f"no readable documents in {folder}")
     ordered = [k for k in instance.get_dynamic_partitions("document") if k in set(keys)]
     before = _identity(published)
     candidate_before = _identity(candidate_path(published))

@@ -176,6 +176,14 @@ def _coverage(con, labels: dict[str, str]) -> list[dict]:
     ]
 
 
+def summarise_no_run(published: Path, reason: str) -> int:
+    """Nothing to run (no readable documents): the summary says so, and is saved all the same."""
+    summary = Summary(published, 0, None)
+    summary.data.update(published=False, not_published_because=reason)
+    summary.say(f"NOT PUBLISHED: {reason}; {published} is unchanged")
+    return summary.finish(EXIT_NOT_PUBLISHED)
+
+
 def print_summary(
     published: Path,
     was_published: bool,
