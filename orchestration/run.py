@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             },
         )
         print(f"Dagster run {run.run_id} of {run.job_name} in code location {LOCATION_MODULE}", flush=True)
+        print(f"  (with scripts/ui.sh running: {ui_address()}/runs/{run.run_id})", flush=True)
         dbt_models = {tuple(key.path) for key in budget_dbt_models.keys}
         progress = RunProgress(instance, run.run_id, terminal, dbt_models, len(load_suites()))
         progress.start()
@@ -277,6 +278,11 @@ def create_run(instance, workspace, job_name: str, tags: dict[str, str], run_con
         asset_check_selection=None,
         asset_graph=repository.asset_graph,
     )
+
+
+def ui_address() -> str:
+    """Where scripts/ui.sh serves the UI (its DAGSTER_HOST and DAGSTER_PORT, else its defaults)."""
+    return f"http://{os.environ.get('DAGSTER_HOST', '127.0.0.1')}:{os.environ.get('DAGSTER_PORT', '3000')}"
 
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
