@@ -2,9 +2,11 @@
 
     python -m orchestration.run            # the README's run command calls this
 
-Runs the same Dagster job the nightly schedule runs, in-process, against the
-persistent instance in DAGSTER_HOME (so the UI shows its history), then
-prints a summary. Exit codes: 0 published; 3 published, but some documents
+Runs the same Dagster job the nightly schedule runs: the run is created from the
+code location the UI serves (scripts/ui.sh), in the persistent instance in
+DAGSTER_HOME, so it shows on the UI's Overview, the job's page and each asset;
+it executes in this process, printing progress, then a summary that is also
+saved beside the warehouse (<name>.summary.txt and .json). Exit codes: 0 published; 3 published, but some documents
 were quarantined or held (their new facts not published); 1 nothing published
 (the previous warehouse is untouched); 2 set-up error.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import re
 import shutil
 import sys
 import time
@@ -24,6 +27,7 @@ from .warehouse import RAW_DIR_ENV, REPO_ROOT, WAREHOUSE_ENV
 
 EXIT_NOT_PUBLISHED, EXIT_SETUP = 1, 2
 RUN_TAG, RUN_TAG_VALUE = "budget/launched_by", "orchestration.run"
+LOCATION_MODULE = "orchestration.definitions"  # the code location's module, as scripts/ui.sh serves it
 
 
 def ensure_dagster_home() -> Path:
@@ -130,11 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     from .defs.project import prepare_outside_dev
 
     prepare_outside_dev()  # the dbt manifest the definitions are read from
-    from .definitions import defs
+    # Executed here as Dagster's run worker executes a launched run.
+    from dagster._core.execution.api import execute_run
+    from dagster._utils.hosted_user_process import recon_job_from_origin
+
+    from .defs.assets.dbt import budget_dbt_models
     from .defs.jobs import rebuild_warehouse_job
     from .defs.schedules import full_range_tags
     from .documents import scan_raw_dir
-    from .summary import print_summary
+    from .progress import RunProgress
+    from .quality.gate import load_suites
+    from .summary import print_summary, summarise_no_run
     from .warehouse import candidate_path, raw_dir_path, warehouse_path
 
     folder = raw_dir_path()
@@ -154,22 +164,41 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {key} is no longer in {folder}; its facts leave the warehouse in this run")
     if not keys:
         print(f"error: no readable documents in {folder}", file=sys.stderr)
-        return EXIT_NOT_PUBLISHED
+        return summarise_no_run(published, f"no readable documents in {folder}")
     ordered = [k for k in instance.get_dynamic_partitions("document") if k in set(keys)]
     before = _identity(published)
     candidate_before = _identity(candidate_path(published))
     print(f"Rebuilding {published} from {len(keys)} documents in {folder} ...", flush=True)
     started = time.monotonic()
-    # Quiet by default: the summary reports problems; --verbose shows Dagster's own event log and
-    # dbt's output, which otherwise go to the run log file beside the warehouse.
+    # Quiet by default: the progress lines and the summary; --verbose shows Dagster's own event log
+    # and dbt's output, which otherwise go to the run log file beside the warehouse.
     log_level = "DEBUG" if args.verbose else "CRITICAL"
-    with _stdout_to(None if args.verbose else run_log_path(published)):
-        result = defs.resolve_job_def(rebuild_warehouse_job.name).execute_in_process(
-            instance=instance,
+    os.environ.setdefault("DBT_USE_COLORS", "false")  # the run log is read as text, not on a terminal
+    terminal = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)  # fd 1 goes to the run log meanwhile
+    with code_location_workspace(instance) as workspace:
+        run = create_run(
+            instance,
+            workspace,
+            rebuild_warehouse_job.name,
             tags={**full_range_tags(ordered), RUN_TAG: RUN_TAG_VALUE},
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            run_config={
+                "execution": {"config": {"in_process": {}}},
+                "loggers": {"console": {"config": {"log_level": log_level}}},
+            },
         )
+        print(f"Dagster run {run.run_id} of {run.job_name} in code location {LOCATION_MODULE}", flush=True)
+        print(f"  (with scripts/ui.sh running: {ui_address()}/runs/{run.run_id})", flush=True)
+        dbt_models = {tuple(key.path) for key in budget_dbt_models.keys}
+        progress = RunProgress(instance, run.run_id, terminal, dbt_models, len(load_suites()))
+        progress.start()
+        try:
+            with _stdout_to(None if args.verbose else run_log_path(published)):
+                result = execute_run(recon_job_from_origin(run.job_code_origin), run, instance)
+        finally:
+            progress.stop()
+            terminal.close()
+    if not args.verbose:
+        strip_colours(run_log_path(published))
     after = _identity(published)
     # What happened to the published file, by this run: another run may have replaced it meanwhile.
     was_published = published_by(result) and after is not None and after != before
@@ -183,10 +212,93 @@ def main(argv: list[str] | None = None) -> int:
         candidate_is_ours=built_candidate(result)
         and candidate_after is not None
         and candidate_after != candidate_before,
+        run_id=run.run_id,
     )
     if not args.verbose:
         print(f"Run log (dbt and Dagster output): {run_log_path(published)}")
     return code
+
+
+@contextmanager
+def code_location_workspace(instance):
+    """The code location scripts/ui.sh serves (same module, so the same location name), loaded in this process.
+
+    A run created from it carries the location's origin, so the UI lists it on the Overview, the
+    job's page and each asset, as it does a scheduled run.
+    """
+    import dagster as dg
+    from dagster._core.remote_origin import InProcessCodeLocationOrigin
+    from dagster._core.workspace.context import WorkspaceProcessContext
+    from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget, ModuleTarget
+
+    [origin] = ModuleTarget(LOCATION_MODULE, None, str(REPO_ROOT), None).create_origins()
+    target = InProcessWorkspaceLoadTarget(
+        InProcessCodeLocationOrigin(origin.loadable_target_origin, location_name=origin.location_name)
+    )
+    with WorkspaceProcessContext(instance, target, version=dg.__version__) as process_context:
+        yield process_context.create_request_context()
+
+
+def create_run(instance, workspace, job_name: str, tags: dict[str, str], run_config: dict):
+    """Create the job's run from the code location, as `dagster job launch` does (but not queued).
+
+    The run is then executed in this process rather than handed to the queue: the queue needs the
+    daemon (running only under scripts/ui.sh), and a run executed here ends with this process, so
+    killing the command line never leaves a run working on the warehouse behind it.
+    """
+    from dagster._core.definitions.selector import JobSubsetSelector
+
+    location = workspace.get_code_location(LOCATION_MODULE)
+    [repository] = location.get_repositories().values()
+    remote_job = location.get_job(
+        JobSubsetSelector(
+            location_name=location.name, repository_name=repository.name, job_name=job_name, op_selection=None
+        )
+    )
+    plan = location.get_execution_plan(
+        remote_job, run_config, step_keys_to_execute=None, known_state=None, instance=instance
+    ).execution_plan_snapshot
+    return instance.create_run(
+        job_name=job_name,
+        run_id=None,
+        run_config=run_config,
+        resolved_op_selection=None,
+        step_keys_to_execute=plan.step_keys_to_execute,
+        op_selection=None,
+        status=None,
+        root_run_id=None,
+        parent_run_id=None,
+        tags={**remote_job.tags, **tags},
+        job_snapshot=remote_job.job_snapshot,
+        execution_plan_snapshot=plan,
+        parent_job_snapshot=remote_job.parent_job_snapshot,
+        remote_job_origin=remote_job.get_remote_origin(),
+        job_code_origin=remote_job.get_python_origin(),
+        asset_selection=None,
+        asset_check_selection=None,
+        asset_graph=repository.asset_graph,
+    )
+
+
+def ui_address() -> str:
+    """Where scripts/ui.sh serves the UI (its DAGSTER_HOST and DAGSTER_PORT, else its defaults)."""
+    return f"http://{os.environ.get('DAGSTER_HOST', '127.0.0.1')}:{os.environ.get('DAGSTER_PORT', '3000')}"
+
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def strip_colours(log: Path) -> None:
+    """The run log without terminal colour codes (whatever tool printed them), replaced atomically."""
+    try:
+        text = log.read_text("utf-8", errors="replace")
+    except FileNotFoundError:
+        return
+    if "\x1b[" not in text:
+        return
+    plain = log.with_name(log.name + ".tmp")
+    plain.write_text(ANSI_ESCAPE.sub("", text), encoding="utf-8")
+    plain.replace(log)
 
 
 def run_log_path(published: Path) -> Path:

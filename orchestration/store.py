@@ -196,6 +196,14 @@ class ExtractedStore:
         """The text the parser read for a document (source_line counts its lines)."""
         return self.root / TEXT_DIR / f"{document_id}.txt"
 
+    def document(self, document_id: str) -> dict | None:
+        """The document's identity as extracted (region, department, year, stage...), or None."""
+        path = self.root / "documents" / f"{document_id}.parquet"
+        if not path.exists():
+            return None
+        rows = pl.read_parquet(path).to_dicts()
+        return rows[0] if rows else None
+
     def has_rows(self, document_id: str) -> bool:
         return (self.root / "documents" / f"{document_id}.parquet").exists()
 

@@ -197,7 +197,8 @@ def test_failing_gate_in_strict_mode_leaves_published_warehouse_untouched(publis
         # Reported about that table, with both figures: the 12 leaf rows of 表 3 (lines 219-238) add up
         # to 1442.98 by hand, against the planted 合计 of 1942.99.
         assert (
-            "000_df7f9757fe457667 total_vs_leaves: 000_df7f9757fe457667.txt, 表 3《支出总表》, line 218, 合计: "
+            "武汉市青山区 武汉市青山区医疗保障局 2026 budget total_vs_leaves: "
+            "000_df7f9757fe457667.txt, 表 3《支出总表》, line 218, 合计: "
             "printed 合计 1942.99 万元 vs the sum of the 12 leaf rows 1442.98 万元"
         ) in completed.stdout
         assert reader.execute("select count(*) from marts.dim_document").fetchone()[0] == len(SEED_IDS)

@@ -9,6 +9,8 @@ from orchestration.defs.partitions import document_partitions
 from orchestration.defs.resources import WarehouseResource
 from orchestration.documents import scan_raw_dir
 from orchestration.extraction_worker import MAX_WORKERS, extract_all
+from orchestration.progress import EXTRACTED, document_label
+from orchestration.store import ExtractedStore
 from orchestration.warehouse import pause_point
 
 raw_document_files = dg.AssetSpec(
@@ -18,6 +20,17 @@ raw_document_files = dg.AssetSpec(
     kinds={"file"},
     description="The disclosure texts in raw/ (one partition per file, keyed by document_id); added by the sensor.",
 )
+
+
+def describe(store: ExtractedStore, status: dict) -> str:
+    """The document as people name it, with its file (and what became of it when it was not read)."""
+    row = store.document(status["document_id"]) if status.get("status") == "ok" else None
+    name = status.get("file_name") or status["document_id"]
+    if row is None:
+        return f"{name} ({status.get('status', 'not read')})"
+    label = document_label(row["region"], row["department_name"], row["fiscal_year"], row["stage"])
+    reused = ", unchanged" if status.get("reused") else ""
+    return f"{label} ({name}{reused})"
 
 
 @dg.asset(
@@ -45,8 +58,8 @@ def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseR
         for level, message in messages:
             getattr(context.log, level)(message)
         pause_point("extract")
-        if number % 50 == 0 or number == len(raws):
-            context.log.info(f"extracted {number}/{len(raws)} documents")
+        document = describe(warehouse.store, status)
+        context.log.info(EXTRACTED.format(number=number, total=len(raws), document=document))
     quarantined = [s["document_id"] for s in statuses if s.get("status") == "quarantined"]
     extracted = sorted(s["document_id"] for s in statuses if not s.get("reused"))
     context.log.info(f"{len(extracted)} documents extracted, {len(statuses) - len(extracted)} unchanged and reused")
