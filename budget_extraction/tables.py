@@ -90,6 +90,8 @@ _AMOUNT_CELL = re.compile(r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.])
 _GROUPED_INTEGER = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?![\d.,])")
 _INTEGER_CELL = re.compile(r"-?\d+")
 _DASH_CELL = re.compile(r"[-－—–]{1,2}")
+# A whole title ends in 表, maybe with a bracketed note after it: …支出表（分功能科目）.
+_TITLE_END = re.compile(r"表(?:[（(][^）)]*[)）])?$")
 _TOTAL_CELL = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|本年支出合计|支出合计|收入合计|本年收入合计)$")
 
 # Title patterns, most specific first. Matched against the line with spaces and quotes removed.
@@ -136,9 +138,12 @@ _EMPTY_NOTE = re.compile(
 _NOTE_START = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]")
 
 
+_QUOTE_MARKS = str.maketrans("", "", "“”\"‘’'「」")
+
+
 def _compact(text: str) -> str:
     """The text without spaces and quote marks, so titles match however the PDF spaced them."""
-    return re.sub(r"[\s“”\"‘’'「」]", "", text)
+    return "".join(text.split()).translate(_QUOTE_MARKS)
 
 
 def classify_title(text: str) -> str | None:
@@ -157,6 +162,8 @@ def _title_candidate(text: str, loose: bool) -> tuple[str, str] | None:
     line right next to a label (国有资本经营预算支出 printed without its 表).
     """
     stripped = text.strip()
+    if not loose and "表" not in stripped:
+        return None  # the test below on the compact body, cheaply: a whole title ends in 表
     if not stripped or "\t" in stripped.strip("\t") and len([c for c in stripped.split("\t") if c.strip()]) > 1:
         return None
     body = _LIST_PREFIX.sub("", stripped, count=1).strip()  # 9.2025年… is item 9, not the amount 9.2025
@@ -165,7 +172,7 @@ def _title_candidate(text: str, loose: bool) -> tuple[str, str] | None:
     compact = _compact(body)
     if not compact or len(compact) > 60:
         return None
-    if not loose and not re.search(r"表(?:[（(][^）)]*[)）])?$", compact):
+    if not loose and not _TITLE_END.search(compact):
         return None
     kind = classify_title(compact)
     if kind is None:
@@ -175,6 +182,8 @@ def _title_candidate(text: str, loose: bool) -> tuple[str, str] | None:
 
 def parse_label(text: str) -> tuple[str, str] | None:
     """(label, rest) when a line starts with a table label; rest is what follows it."""
+    if "表" not in text:
+        return None  # every label form prints 表 (表 3, 附表 4-3, 公开 03 表)
     match = _LABEL.match(text)
     if not match:
         return None
@@ -393,17 +402,16 @@ def _anchor_groups(doc: SourceDocument) -> list[_Group]:
     return groups
 
 
+_PERFORMANCE_CONTENT = re.compile(r"绩效(?:总)?目标|绩效指标|一级指标")
+
+
 def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: int | None) -> int:
     """Last line of a table before a part heading or the start of performance content."""
     for number in range(start, end + 1):
         text = doc.line(number)
         if _PART_HEADING.match(text):
             return number - 1
-        if (
-            data_seen_from is not None
-            and number > data_seen_from
-            and re.search(r"绩效(?:总)?目标|绩效指标|一级指标", text)
-        ):
+        if data_seen_from is not None and number > data_seen_from and _PERFORMANCE_CONTENT.search(text):
             return number - 1
     return end
 
@@ -481,14 +489,12 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> TableBlock | N
         first_data = None
     header_end = first_data - 1 if first_data is not None else (last_header or group.last)
     header_end = _trim_end(doc, group.last, header_end)
+    empty_notes = {n for n in range(body_start, end + 1) if is_empty_note(doc.line(n))}
     notes = tuple(
-        doc.line(n).strip()
-        for n in range(body_start, end + 1)
-        if _NOTE_START.match(doc.line(n)) or is_empty_note(doc.line(n))
+        doc.line(n).strip() for n in range(body_start, end + 1) if n in empty_notes or _NOTE_START.match(doc.line(n))
     )
-    is_empty = any(is_empty_note(n) for n in notes) or any(
-        is_empty_note(doc.line(n)) for n in range(header_end + 1, end + 1)
-    )
+    # The body after the header starts within the lines searched for notes (header_end >= group.last).
+    is_empty = any(is_empty_note(n) for n in notes) or any(n in empty_notes for n in range(header_end + 1, end + 1))
     return TableBlock(
         kind=kind,
         label=label or title or "",
@@ -561,11 +567,13 @@ DEPARTMENT_OPENING_MIN_GAP = 80
 
 
 def _without_spaces(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    return "".join((text or "").split())
 
 
 def performance_title_kind(text: str) -> str | None:
     """The performance table kind a title line announces, or None (contents lines and sentences are not titles)."""
+    if "表" not in text and "评" not in text:
+        return None  # every title below prints 表 or 自评 (…自评结果), maybe spaced out
     flat = _without_spaces(text)
     if not flat or len(flat) > PERFORMANCE_TITLE_MAX_CHARS or _CONTENTS_LINE.search(text.strip()):
         return None
