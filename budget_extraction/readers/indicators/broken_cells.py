@@ -136,15 +136,24 @@ def _twin_split(band1: list[str], band2: list[str], partial: bool = False):
     column's, per band. The split is where the prior pieces of each band, joined,
     equal the target pieces; partial accepts a target that is still a proper prefix
     of the prior (the rest of the narrow column is still to come)."""
+    heads1, tails1 = _joined_heads_and_tails(band1)
+    heads2, tails2 = _joined_heads_and_tails(band2)
     for i in range(1, len(band1)):
         for j in range(len(band2) + 1):
-            prior, target = band1[:i] + band2[:j], band1[i:] + band2[j:]
-            first, second = squash("".join(prior)), squash("".join(target))
+            first, second = heads1[i] + heads2[j], tails1[i] + tails2[j]
             if len(second) < TWIN_MIN_CHARS or not first.startswith(second):
                 continue
             if first == second or (partial and not is_target_like(second)):
-                return prior, target
+                return band1[:i] + band2[:j], band1[i:] + band2[j:]
     return None
+
+
+def _joined_heads_and_tails(pieces: list[str]) -> tuple[list[str], list[str]]:
+    """For every cut k of the pieces, the squashed text of pieces[:k] and of pieces[k:]."""
+    squashed = [squash(piece) for piece in pieces]
+    heads = ["".join(squashed[:k]) for k in range(len(squashed) + 1)]
+    tails = ["".join(squashed[k:]) for k in range(len(squashed) + 1)]
+    return heads, tails
 
 
 def _continues_twin(row: BrokenRow, cell: str) -> bool:
