@@ -89,6 +89,8 @@ _AMOUNT_CELL = re.compile(r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.])
 # An integer printed with thousands separators (元 tables: 5,873,551): a figure, never a code or a year.
 _GROUPED_INTEGER = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?![\d.,])")
 _INTEGER_CELL = re.compile(r"-?\d+")
+_CODE_CELL = re.compile(r"\d{3,7}")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _DASH_CELL = re.compile(r"[-－—–]{1,2}")
 # A whole title ends in 表, maybe with a bracketed note after it: …支出表（分功能科目）.
 _TITLE_END = re.compile(r"表(?:[（(][^）)]*[)）])?$")
@@ -135,6 +137,8 @@ _HEADER_WEAK = re.compile(r"合\s*计|小计|总计|基本支出|项目支出|�
 _EMPTY_NOTE = re.compile(
     r"为空表|空表|表为空|本表无数据|没有使用|没有.{0,20}(?:支出|收入|经费|预算|采购)|(?:部门|单位|年|度)无.{0,24}(?:支出|收入|经费|采购|预算|资产)|未安排"
 )
+# Every wording of _EMPTY_NOTE holds one of these characters (空表, 无数据, 没有, 未安排).
+_EMPTY_NOTE_CHARS = frozenset("空无没未")
 _NOTE_START = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]")
 
 
@@ -206,8 +210,8 @@ def is_data_line(text: str) -> bool:
     """
     if _AMOUNT_CELL.search(text) or _GROUPED_INTEGER.search(text):
         return True
-    cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
-    if len(cells) >= 2 and bool(re.fullmatch(r"\d{3,7}", cells[0])) and not _is_column_numbers(text):
+    cells = text.split()  # tab or space cells alike
+    if len(cells) >= 2 and bool(_CODE_CELL.fullmatch(cells[0])) and not _is_column_numbers(text):
         return True
     return _integer_figures_row(cells) or _named_figures(cells) >= 2
 
@@ -228,7 +232,7 @@ def _integer_figures_row(cells: list[str]) -> bool:
     else:
         return False
     labels = cells[: index + 1]
-    if not figures or not re.search(r"[\u4e00-\u9fff]", labels[-1]) or _is_column_numbers(" ".join(cells)):
+    if not figures or not _CJK_CHAR.search(labels[-1]) or _is_column_numbers(" ".join(cells)):
         return False
     return bool(_TOTAL_CELL.match("".join(labels))) or figures >= 2
 
@@ -239,13 +243,13 @@ def _named_figures(cells: list[str]) -> int:
     return sum(
         1
         for name, figure in zip(cells, cells[1:])
-        if re.search(r"[\u4e00-\u9fff]", name) and _INTEGER_CELL.fullmatch(figure)
+        if _CJK_CHAR.search(name) and _INTEGER_CELL.fullmatch(figure)
     )
 
 
 def _is_column_numbers(text: str) -> bool:
     """'栏次 1 2 3' or '1 2 3 ... 14': the column numbering row of a header."""
-    cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
+    cells = text.split()  # tab or space cells alike
     if cells and cells[0].replace(" ", "") == "栏次":
         return True
     numbers = [c for c in cells if c.isdigit()]
@@ -265,6 +269,8 @@ def is_header_line(text: str) -> bool:
 
 def is_empty_note(text: str) -> bool:
     """A note saying the table has nothing to show (为空表, 没有使用…安排的支出, 无…支出)."""
+    if _EMPTY_NOTE_CHARS.isdisjoint(text):
+        return False
     compact = _compact(text)
     if _AMOUNT_CELL.search(compact) or "本表反映" in compact or len([c for c in text.split("\t") if c.strip()]) > 1:
         return False
@@ -381,7 +387,7 @@ def _anchor_groups(doc: SourceDocument) -> list[_Group]:
     groups: list[_Group] = []
     current: _Group | None = None
     gap_ok = True
-    for number, text in doc.numbered():
+    for number, text in enumerate(doc.lines, 1):
         after_label = (
             current is not None
             and gap_ok
@@ -606,15 +612,20 @@ def _performance_label(doc: SourceDocument, line: int) -> str | None:
     return None
 
 
+def _opens_department_table(text: str) -> bool:
+    """The opening block of a department table (整体绩效目标), maybe spaced out."""
+    return "绩" in text and _DEPARTMENT_OPENING.match(_without_spaces(text)) is not None
+
+
 def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
     """(line, kind, title) of every performance title, and of a department opening block
     printed without its title."""
     starts: list[tuple[int, str, str]] = []
-    for number, text in doc.numbered():
+    for number, text in enumerate(doc.lines, 1):
         kind = performance_title_kind(text)
         if (
             kind is None
-            and _DEPARTMENT_OPENING.match(_without_spaces(text))
+            and _opens_department_table(text)
             and (
                 not starts
                 or not starts[-1][1].startswith("department")
@@ -630,6 +641,8 @@ def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
 def _indicator_header_line(doc: SourceDocument, start: int, end: int) -> int | None:
     """The first line of an indicator header (一级指标 …): a performance table prints one."""
     for number, text in doc.numbered(start, end):
+        if "一" not in text:
+            continue  # 一级指标, maybe spaced out
         flat = _without_spaces(text)
         if "一级指标" in flat or flat[:2] == "一级" and "指标" in flat:
             return number
