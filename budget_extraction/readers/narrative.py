@@ -309,16 +309,24 @@ class _Claim:
     in_list: bool = False  # an item of an enumeration (办公费13万、印刷费0.9万元、…)
 
 
+_HEADING_BEFORE_YEAR = re.compile(r"^.*?情况(?:说明)?(?=\d{4}年)")
+_QUOTES = re.compile(r"[“”\"‘’'「」]")
+_WHOLE_BRACKET = re.compile(r"^[（(]([^（()）]*)[)）]$")
+_LEVEL_BRACKET = re.compile(r"[（(](?:类|款|项)[)）]")
+_LEADING_LINK = re.compile(r"^(?:其中|包括|此外|另外|合计|共计)")
+_TRAILING_LINK = re.compile(r"(?:均为|分别为|为|是)$")
+
+
 def _compact_subject(text: str) -> str:
     """The subject as printed, without list markers, quotes, brackets of 类/款/项 and linking words."""
     text = _HEADING.sub("", text)
     # A heading printed on the sentence's line (……增减变化情况2024年…): the subject starts after it.
-    text = re.sub(r"^.*?情况(?:说明)?(?=\d{4}年)", "", text)
-    text = re.sub(r"[“”\"‘’'「」]", "", text)
-    text = re.sub(r"^[（(]([^（()）]*)[)）]$", r"\1", text)
-    text = re.sub(r"[（(](?:类|款|项)[)）]", "", text)
-    text = re.sub(r"^(?:其中|包括|此外|另外|合计|共计)", "", text)
-    return re.sub(r"(?:均为|分别为|为|是)$", "", text)
+    text = _HEADING_BEFORE_YEAR.sub("", text)
+    text = _QUOTES.sub("", text)
+    text = _WHOLE_BRACKET.sub(r"\1", text)
+    text = _LEVEL_BRACKET.sub("", text)
+    text = _LEADING_LINK.sub("", text)
+    return _TRAILING_LINK.sub("", text)
 
 
 def classify_subject(text: str, section: str = "", heading: str = "") -> str:
