@@ -140,8 +140,13 @@ def _twin_split(band1: list[str], band2: list[str], partial: bool = False):
     heads2, tails2 = _joined_heads_and_tails(band2)
     for i in range(1, len(band1)):
         for j in range(len(band2) + 1):
+            second_length = len(tails1[i]) + len(tails2[j])
+            if second_length < TWIN_MIN_CHARS:
+                break  # the target only shortens as j grows
+            if second_length > len(heads1[i]) + len(heads2[j]):
+                continue  # a target longer than the prior cannot start it
             first, second = heads1[i] + heads2[j], tails1[i] + tails2[j]
-            if len(second) < TWIN_MIN_CHARS or not first.startswith(second):
+            if not first.startswith(second):
                 continue
             if first == second or (partial and not is_target_like(second)):
                 return band1[:i] + band2[:j], band1[i:] + band2[j:]
