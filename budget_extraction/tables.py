@@ -475,17 +475,17 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> TableBlock | N
         if _PART_HEADING.match(text):
             limit = number - 1
             break
-        if unit is None and number <= (first_data or limit):
+        if unit is None:
             unit = unit_of(text)
         if number < body_start:
             continue
-        if first_data is None:
-            if last_header is None and unit is None and _PROSE_MARK.search(text) and len(_compact(text)) > 30:
-                return None  # sentences before any column title: a table of contents or prose names it
-            if is_data_line(text) and not _is_column_numbers(text) and not _NOTE_START.match(text):
-                first_data = number
-            elif is_header_line(text):
-                last_header = number
+        if last_header is None and unit is None and _PROSE_MARK.search(text) and len(_compact(text)) > 30:
+            return None  # sentences before any column title: a table of contents or prose names it
+        if is_data_line(text) and not _is_column_numbers(text) and not _NOTE_START.match(text):
+            first_data = number
+            break  # the rest of the body is measured by _stop_line (a part heading included)
+        if is_header_line(text):
+            last_header = number
     if last_header is None and first_data is None and unit is None:
         return None  # a heading with no table after it (table of contents, prose)
     end = _stop_line(doc, body_start, limit, first_data)
