@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 FUNCTIONAL = "functional"
 ECONOMIC = "economic"
@@ -457,9 +458,17 @@ def repair_code(
     return None, None
 
 
+# Distinct class names remembered by class_for_name(); the template prints a few dozen.
+CLASS_NAME_CACHE_SIZE = 1 << 10
+_CLASS_NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十廿]+[)）]?[、.．]?|^\d{3}")
+
+
+@lru_cache(maxsize=CLASS_NAME_CACHE_SIZE)
 def class_for_name(name: str) -> str | None:
-    """The functional 类 a printed class name refers to (一、一般公共服务支出 -> 201)."""
-    text = re.sub(r"^[（(]?[一二三四五六七八九十廿]+[)）]?[、.．]?|^\d{3}", "", normalise_name(name))
+    """The functional 类 a printed class name refers to (一、一般公共服务支出 -> 201).
+
+    Cached: every summary table prints the same class names, each scored against every 类."""
+    text = _CLASS_NUMBERING.sub("", normalise_name(name))
     best = _best_by_name({c: [n] for c, n in FUNCTIONAL_CLASSES.items()}, text, 0.85)
     return best
 
