@@ -164,9 +164,10 @@ def _joined_heads_and_tails(pieces: list[str]) -> tuple[list[str], list[str]]:
 def _continues_twin(row: BrokenRow, cell: str) -> bool:
     """A piece printed after a closed row whose narrow twin column is still shorter than the
     wide one: it continues one of them as long as the two columns can still be equal."""
-    if twin_complete(row):
+    band = _value_band(row)
+    if _twin_split(band, row.band2) is not None:  # twin_complete(row), with the band read once
         return False
-    return _twin_split(_value_band(row), row.band2 + [cell], partial=True) is not None
+    return _twin_split(band, row.band2 + [cell], partial=True) is not None
 
 
 def _value_band(row: BrokenRow) -> list[str]:
