@@ -120,13 +120,14 @@ def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment
 
 def _join_vocab(raw: list[Fragment]) -> list[Fragment]:
     joined: list[Fragment] = []
+    words = [squash(f.text) for f in raw]
     index = 0
     while index < len(raw):
         best = None
         for width in (3, 2):
             if index + width > len(raw):
                 continue
-            text = "".join(squash(f.text) for f in raw[index : index + width])
+            text = "".join(words[index : index + width])
             if (
                 text in L1_CANONICAL
                 or text in L2_CANONICAL
