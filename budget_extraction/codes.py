@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 FUNCTIONAL = "functional"
 ECONOMIC = "economic"
@@ -363,37 +364,68 @@ def join_code_parts(parts: Iterable[str], classification: str) -> str | None:
 
 def normalise_name(name: str) -> str:
     """A name for comparison: no spaces, unified brackets, no trailing qualifier brackets."""
-    text = re.sub(r"\s+", "", name or "")
+    text = "".join((name or "").split())
     text = text.replace("(", "（").replace(")", "）")
     return text
 
 
-def name_similarity(a: str, b: str) -> float:
-    """0..1: how alike two printed names are (qualifiers and cut-off endings tolerated)."""
+_QUALIFIER = re.compile(r"（[^）]*）$")
+
+
+def without_qualifier(name: str) -> str:
+    """A normalised name without the bracketed qualifier it ends with (…支出（项）)."""
+    return _QUALIFIER.sub("", name) if name.endswith("）") else name
+
+
+def shared_characters_ratio(a: str, b: str) -> float:
+    """An upper bound of SequenceMatcher's ratio: the characters two names share, in any order."""
+    shared = sum(min(a.count(char), b.count(char)) for char in set(a) & set(b))
+    return 2 * shared / (len(a) + len(b))
+
+
+def name_similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """0..1: how alike two printed names are (qualifiers and cut-off endings tolerated).
+
+    Below ``floor`` the figure does not matter to the caller: a pair whose shared characters
+    cannot reach it is given that bound rather than aligned character by character."""
     a, b = normalise_name(a), normalise_name(b)
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    bare_a, bare_b = re.sub(r"（[^）]*）$", "", a), re.sub(r"（[^）]*）$", "", b)
+    bare_a, bare_b = without_qualifier(a), without_qualifier(b)
     if bare_a == bare_b:
         return 0.95
     if bare_a.startswith(bare_b) or bare_b.startswith(bare_a):
         short, long_ = sorted((bare_a, bare_b), key=len)
         if len(short) >= 4 and len(short) >= 0.75 * len(long_):
             return 0.9
+    bound = shared_characters_ratio(a, b)
+    if bound < floor:
+        return bound
     return SequenceMatcher(None, a, b).ratio()
 
 
+# A best match must lead the next code by more than this, or the name is ambiguous between them.
+CLEAR_LEAD = 0.02
+
+
 def _best_by_name(candidates: Mapping[str, Iterable[str]], name: str, minimum: float) -> str | None:
-    """The candidate code whose names best match ``name``; None if no clear, unique best."""
+    """The candidate code whose names best match ``name``; None if no clear, unique best.
+
+    A score under minimum - CLEAR_LEAD can be neither the best nor close behind it, so it is
+    not worked out exactly."""
+    floor = minimum - CLEAR_LEAD
     scored = sorted(
-        ((max((name_similarity(name, n) for n in names), default=0.0), code) for code, names in candidates.items()),
+        (
+            (max((name_similarity(name, n, floor) for n in names), default=0.0), code)
+            for code, names in candidates.items()
+        ),
         reverse=True,
     )
     if not scored or scored[0][0] < minimum:
         return None
-    if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.02 and scored[1][1] != scored[0][1]:
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - CLEAR_LEAD and scored[1][1] != scored[0][1]:
         return None
     return scored[0][1]
 
@@ -426,9 +458,17 @@ def repair_code(
     return None, None
 
 
+# Distinct class names remembered by class_for_name(); the template prints a few dozen.
+CLASS_NAME_CACHE_SIZE = 1 << 10
+_CLASS_NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十廿]+[)）]?[、.．]?|^\d{3}")
+
+
+@lru_cache(maxsize=CLASS_NAME_CACHE_SIZE)
 def class_for_name(name: str) -> str | None:
-    """The functional 类 a printed class name refers to (一、一般公共服务支出 -> 201)."""
-    text = re.sub(r"^[（(]?[一二三四五六七八九十廿]+[)）]?[、.．]?|^\d{3}", "", normalise_name(name))
+    """The functional 类 a printed class name refers to (一、一般公共服务支出 -> 201).
+
+    Cached: every summary table prints the same class names, each scored against every 类."""
+    text = _CLASS_NUMBERING.sub("", normalise_name(name))
     best = _best_by_name({c: [n] for c, n in FUNCTIONAL_CLASSES.items()}, text, 0.85)
     return best
 

@@ -24,7 +24,7 @@ _OTHER_COLUMN = re.compile(
 
 
 def compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def _role_of(stack: Sequence[str], classification: str) -> str | None:

@@ -54,7 +54,7 @@ def is_amount_text(text: str) -> bool:
 
 def squash(text: str) -> str:
     """Text without the PDF's stray spaces and line breaks."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def table_stage(block: TableBlock, document_stage: str | None) -> str:
@@ -106,9 +106,12 @@ def tokenize(text: str, line: int) -> list[Token]:
     return tokens
 
 
+_HALF_AMOUNT = re.compile(r"-?[\d,]+\.\d")
+
+
 def _is_half_amount(token: Token) -> bool:
     """A one-decimal amount: the first half of an amount the PDF broke over two lines."""
-    return token.kind == "amount" and re.fullmatch(r"-?[\d,]+\.\d", token.text) is not None
+    return token.kind == "amount" and _HALF_AMOUNT.fullmatch(token.text) is not None
 
 
 def repair_split_numbers(tokens: list[Token]) -> list[Token]:

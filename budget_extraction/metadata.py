@@ -156,6 +156,8 @@ def _stage(word: str) -> str:
 
 
 def _strip_part(line: str) -> str:
+    if "部分" not in line:
+        return line.strip()  # no 第…部分 prefix to strip
     return _PART_PREFIX.sub("", line.strip())
 
 
@@ -208,8 +210,15 @@ def _city_for(region: str, doc: SourceDocument) -> str | None:
     return best[0][0] if best and best[0][1] >= 2 else None
 
 
+def _names_a_stage(text: str) -> bool:
+    """Every title and year phrase read here names its stage (预算 or 决算): other text is skipped unread."""
+    return "预算" in text or "决算" in text
+
+
 def _read_titles(text: str, weight: int, votes: _Votes) -> None:
     """Cover and section titles: the name, year, stage and kind they print."""
+    if not _names_a_stage(text):
+        return
     for match in _TITLE_YEAR_FIRST.finditer(text):
         votes.years[int(match.group("year"))] += weight
         votes.stages[_stage(match.group("stage"))] += weight
@@ -240,6 +249,8 @@ def _read_titles(text: str, weight: int, votes: _Votes) -> None:
 
 def _read_labels(text: str, votes: _Votes) -> None:
     """ "编制部门：<name>" and the like: the publisher as the cover or a table header labels it."""
+    if "：" not in text and ":" not in text:
+        return  # a label is followed by its colon
     for match in _LABEL.finditer(text):
         cell = _AMOUNT_UNIT_LABEL.split(match.group("cell"))[0]
         named = _CELL_NAME.match(cell)
@@ -253,6 +264,25 @@ def _read_labels(text: str, votes: _Votes) -> None:
             votes.declared_scopes["consolidated"] += 1
         elif label in _ENTITY_LABELS:
             votes.declared_scopes["entity"] += 1
+
+
+def _read_staffing(text: str, votes: _Votes) -> None:
+    """ "<name>共有编制…": the staffing sentence names the publisher."""
+    if "共有编制" not in text:
+        return
+    for match in _STAFFING.finditer(text):
+        votes.names[match.group("name")] += 1
+        if match.group("suffix"):
+            votes.suffixes[_suffix_word(match.group("suffix"))] += 1
+
+
+def _read_table_year(text: str, votes: _Votes) -> None:
+    """ "2017年政府采购预算表": a table title's year and stage."""
+    if not _names_a_stage(text):
+        return
+    for match in _YEAR_TABLE.finditer(text):
+        votes.years[int(match.group("year"))] += 1
+        votes.stages[_stage(match.group("stage"))] += 1
 
 
 def _cover(doc: SourceDocument) -> str:
@@ -303,17 +333,12 @@ def document_metadata(doc: SourceDocument) -> DocumentMeta:
     cover = _cover(doc)
     if cover:
         _read_titles(cover, COVER_WEIGHT, votes)
-    for number, line in doc.numbered():
+    for number, line in enumerate(doc.lines, 1):
         compact = _strip_part(line)
         _read_titles(compact, COVER_WEIGHT if number <= COVER_LINES else TITLE_WEIGHT, votes)
         _read_labels(compact, votes)
-        for match in _STAFFING.finditer(compact):
-            votes.names[match.group("name")] += 1
-            if match.group("suffix"):
-                votes.suffixes[_suffix_word(match.group("suffix"))] += 1
-        for match in _YEAR_TABLE.finditer(compact):
-            votes.years[int(match.group("year"))] += 1
-            votes.stages[_stage(match.group("stage"))] += 1
+        _read_staffing(compact, votes)
+        _read_table_year(compact, votes)
         if _is_narrative_heading(compact):
             votes.narrative_sections += 1
     name = _department(votes.names)

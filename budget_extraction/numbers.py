@@ -133,6 +133,8 @@ def join_split_amount(first: str, second: str, decimals: int | None) -> str | No
 
 def unit_of(text: str) -> str | None:
     """The unit a line declares (单位：万元, 金额单位：元, 金额部门：万元 ...), else None."""
+    if "元" not in text:
+        return None  # both units end in 元
     match = _UNIT_LINE.search(text)
     if not match:
         return None

@@ -89,7 +89,11 @@ _AMOUNT_CELL = re.compile(r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.])
 # An integer printed with thousands separators (元 tables: 5,873,551): a figure, never a code or a year.
 _GROUPED_INTEGER = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?![\d.,])")
 _INTEGER_CELL = re.compile(r"-?\d+")
+_CODE_CELL = re.compile(r"\d{3,7}")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _DASH_CELL = re.compile(r"[-－—–]{1,2}")
+# A whole title ends in 表, maybe with a bracketed note after it: …支出表（分功能科目）.
+_TITLE_END = re.compile(r"表(?:[（(][^）)]*[)）])?$")
 _TOTAL_CELL = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|本年支出合计|支出合计|收入合计|本年收入合计)$")
 
 # Title patterns, most specific first. Matched against the line with spaces and quotes removed.
@@ -133,12 +137,17 @@ _HEADER_WEAK = re.compile(r"合\s*计|小计|总计|基本支出|项目支出|�
 _EMPTY_NOTE = re.compile(
     r"为空表|空表|表为空|本表无数据|没有使用|没有.{0,20}(?:支出|收入|经费|预算|采购)|(?:部门|单位|年|度)无.{0,24}(?:支出|收入|经费|采购|预算|资产)|未安排"
 )
+# Every wording of _EMPTY_NOTE holds one of these characters (空表, 无数据, 没有, 未安排).
+_EMPTY_NOTE_CHARS = frozenset("空无没未")
 _NOTE_START = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]")
+
+
+_QUOTE_MARKS = str.maketrans("", "", "“”\"‘’'「」")
 
 
 def _compact(text: str) -> str:
     """The text without spaces and quote marks, so titles match however the PDF spaced them."""
-    return re.sub(r"[\s“”\"‘’'「」]", "", text)
+    return "".join(text.split()).translate(_QUOTE_MARKS)
 
 
 def classify_title(text: str) -> str | None:
@@ -157,6 +166,8 @@ def _title_candidate(text: str, loose: bool) -> tuple[str, str] | None:
     line right next to a label (国有资本经营预算支出 printed without its 表).
     """
     stripped = text.strip()
+    if not loose and "表" not in stripped:
+        return None  # the test below on the compact body, cheaply: a whole title ends in 表
     if not stripped or "\t" in stripped.strip("\t") and len([c for c in stripped.split("\t") if c.strip()]) > 1:
         return None
     body = _LIST_PREFIX.sub("", stripped, count=1).strip()  # 9.2025年… is item 9, not the amount 9.2025
@@ -165,7 +176,7 @@ def _title_candidate(text: str, loose: bool) -> tuple[str, str] | None:
     compact = _compact(body)
     if not compact or len(compact) > 60:
         return None
-    if not loose and not re.search(r"表(?:[（(][^）)]*[)）])?$", compact):
+    if not loose and not _TITLE_END.search(compact):
         return None
     kind = classify_title(compact)
     if kind is None:
@@ -175,6 +186,8 @@ def _title_candidate(text: str, loose: bool) -> tuple[str, str] | None:
 
 def parse_label(text: str) -> tuple[str, str] | None:
     """(label, rest) when a line starts with a table label; rest is what follows it."""
+    if "表" not in text:
+        return None  # every label form prints 表 (表 3, 附表 4-3, 公开 03 表)
     match = _LABEL.match(text)
     if not match:
         return None
@@ -197,8 +210,8 @@ def is_data_line(text: str) -> bool:
     """
     if _AMOUNT_CELL.search(text) or _GROUPED_INTEGER.search(text):
         return True
-    cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
-    if len(cells) >= 2 and bool(re.fullmatch(r"\d{3,7}", cells[0])) and not _is_column_numbers(text):
+    cells = text.split()  # tab or space cells alike
+    if len(cells) >= 2 and bool(_CODE_CELL.fullmatch(cells[0])) and not _is_column_numbers(text):
         return True
     return _integer_figures_row(cells) or _named_figures(cells) >= 2
 
@@ -219,7 +232,7 @@ def _integer_figures_row(cells: list[str]) -> bool:
     else:
         return False
     labels = cells[: index + 1]
-    if not figures or not re.search(r"[\u4e00-\u9fff]", labels[-1]) or _is_column_numbers(" ".join(cells)):
+    if not figures or not _CJK_CHAR.search(labels[-1]) or _is_column_numbers(" ".join(cells)):
         return False
     return bool(_TOTAL_CELL.match("".join(labels))) or figures >= 2
 
@@ -230,13 +243,13 @@ def _named_figures(cells: list[str]) -> int:
     return sum(
         1
         for name, figure in zip(cells, cells[1:])
-        if re.search(r"[\u4e00-\u9fff]", name) and _INTEGER_CELL.fullmatch(figure)
+        if _CJK_CHAR.search(name) and _INTEGER_CELL.fullmatch(figure)
     )
 
 
 def _is_column_numbers(text: str) -> bool:
     """'栏次 1 2 3' or '1 2 3 ... 14': the column numbering row of a header."""
-    cells = [c for c in re.split(r"\t|\s+", text.strip()) if c]
+    cells = text.split()  # tab or space cells alike
     if cells and cells[0].replace(" ", "") == "栏次":
         return True
     numbers = [c for c in cells if c.isdigit()]
@@ -256,6 +269,8 @@ def is_header_line(text: str) -> bool:
 
 def is_empty_note(text: str) -> bool:
     """A note saying the table has nothing to show (为空表, 没有使用…安排的支出, 无…支出)."""
+    if _EMPTY_NOTE_CHARS.isdisjoint(text):
+        return False
     compact = _compact(text)
     if _AMOUNT_CELL.search(compact) or "本表反映" in compact or len([c for c in text.split("\t") if c.strip()]) > 1:
         return False
@@ -372,7 +387,7 @@ def _anchor_groups(doc: SourceDocument) -> list[_Group]:
     groups: list[_Group] = []
     current: _Group | None = None
     gap_ok = True
-    for number, text in doc.numbered():
+    for number, text in enumerate(doc.lines, 1):
         after_label = (
             current is not None
             and gap_ok
@@ -393,17 +408,16 @@ def _anchor_groups(doc: SourceDocument) -> list[_Group]:
     return groups
 
 
+_PERFORMANCE_CONTENT = re.compile(r"绩效(?:总)?目标|绩效指标|一级指标")
+
+
 def _stop_line(doc: SourceDocument, start: int, end: int, data_seen_from: int | None) -> int:
     """Last line of a table before a part heading or the start of performance content."""
     for number in range(start, end + 1):
         text = doc.line(number)
         if _PART_HEADING.match(text):
             return number - 1
-        if (
-            data_seen_from is not None
-            and number > data_seen_from
-            and re.search(r"绩效(?:总)?目标|绩效指标|一级指标", text)
-        ):
+        if data_seen_from is not None and number > data_seen_from and _PERFORMANCE_CONTENT.search(text):
             return number - 1
     return end
 
@@ -461,17 +475,17 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> TableBlock | N
         if _PART_HEADING.match(text):
             limit = number - 1
             break
-        if unit is None and number <= (first_data or limit):
+        if unit is None:
             unit = unit_of(text)
         if number < body_start:
             continue
-        if first_data is None:
-            if last_header is None and unit is None and _PROSE_MARK.search(text) and len(_compact(text)) > 30:
-                return None  # sentences before any column title: a table of contents or prose names it
-            if is_data_line(text) and not _is_column_numbers(text) and not _NOTE_START.match(text):
-                first_data = number
-            elif is_header_line(text):
-                last_header = number
+        if last_header is None and unit is None and _PROSE_MARK.search(text) and len(_compact(text)) > 30:
+            return None  # sentences before any column title: a table of contents or prose names it
+        if is_data_line(text) and not _is_column_numbers(text) and not _NOTE_START.match(text):
+            first_data = number
+            break  # the rest of the body is measured by _stop_line (a part heading included)
+        if is_header_line(text):
+            last_header = number
     if last_header is None and first_data is None and unit is None:
         return None  # a heading with no table after it (table of contents, prose)
     end = _stop_line(doc, body_start, limit, first_data)
@@ -481,14 +495,12 @@ def _block_for(doc: SourceDocument, group: _Group, limit: int) -> TableBlock | N
         first_data = None
     header_end = first_data - 1 if first_data is not None else (last_header or group.last)
     header_end = _trim_end(doc, group.last, header_end)
+    empty_notes = {n for n in range(body_start, end + 1) if is_empty_note(doc.line(n))}
     notes = tuple(
-        doc.line(n).strip()
-        for n in range(body_start, end + 1)
-        if _NOTE_START.match(doc.line(n)) or is_empty_note(doc.line(n))
+        doc.line(n).strip() for n in range(body_start, end + 1) if n in empty_notes or _NOTE_START.match(doc.line(n))
     )
-    is_empty = any(is_empty_note(n) for n in notes) or any(
-        is_empty_note(doc.line(n)) for n in range(header_end + 1, end + 1)
-    )
+    # The body after the header starts within the lines searched for notes (header_end >= group.last).
+    is_empty = any(is_empty_note(n) for n in notes) or any(n in empty_notes for n in range(header_end + 1, end + 1))
     return TableBlock(
         kind=kind,
         label=label or title or "",
@@ -561,11 +573,13 @@ DEPARTMENT_OPENING_MIN_GAP = 80
 
 
 def _without_spaces(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    return "".join((text or "").split())
 
 
 def performance_title_kind(text: str) -> str | None:
     """The performance table kind a title line announces, or None (contents lines and sentences are not titles)."""
+    if "表" not in text and "评" not in text:
+        return None  # every title below prints 表 or 自评 (…自评结果), maybe spaced out
     flat = _without_spaces(text)
     if not flat or len(flat) > PERFORMANCE_TITLE_MAX_CHARS or _CONTENTS_LINE.search(text.strip()):
         return None
@@ -598,15 +612,20 @@ def _performance_label(doc: SourceDocument, line: int) -> str | None:
     return None
 
 
+def _opens_department_table(text: str) -> bool:
+    """The opening block of a department table (整体绩效目标), maybe spaced out."""
+    return "绩" in text and _DEPARTMENT_OPENING.match(_without_spaces(text)) is not None
+
+
 def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
     """(line, kind, title) of every performance title, and of a department opening block
     printed without its title."""
     starts: list[tuple[int, str, str]] = []
-    for number, text in doc.numbered():
+    for number, text in enumerate(doc.lines, 1):
         kind = performance_title_kind(text)
         if (
             kind is None
-            and _DEPARTMENT_OPENING.match(_without_spaces(text))
+            and _opens_department_table(text)
             and (
                 not starts
                 or not starts[-1][1].startswith("department")
@@ -622,6 +641,8 @@ def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
 def _indicator_header_line(doc: SourceDocument, start: int, end: int) -> int | None:
     """The first line of an indicator header (一级指标 …): a performance table prints one."""
     for number, text in doc.numbered(start, end):
+        if "一" not in text:
+            continue  # 一级指标, maybe spaced out
         flat = _without_spaces(text)
         if "一级指标" in flat or flat[:2] == "一级" and "指标" in flat:
             return number

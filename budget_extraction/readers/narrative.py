@@ -124,6 +124,9 @@ _DIRECTIONS = {**{w: "increase" for w in _INCREASE.split("|")}, **{w: "decrease"
 # --------------------------------------------------------------------------------------
 
 
+_PRINTED_RUN = re.compile(r"\S+")
+
+
 @dataclass
 class _Stream:
     """The narrative's paragraphs joined: text without layout spaces, the line and column of each character."""
@@ -139,27 +142,27 @@ class _Stream:
     def add_line(self, number: int, text: str) -> None:
         body_start = len(_MARKDOWN.match(text).group(0)) if _MARKDOWN.match(text) else 0
         body = text[body_start:]
-        compact = re.sub(r"\s+", "", body)
+        compact = "".join(body.split())
         heading = bool(_HEADING.match(compact))
         if heading:
             self.paragraph_break()
             self.headings.append((len(self.chars), compact))
         if _SECTION.match(compact):
             self.sections.append((len(self.chars), compact))
-        previous = self.chars[-1] if self.chars else ""
-        gap = True  # a line break is a gap too
-        for column, char in enumerate(text[body_start:], body_start):
-            if char.isspace():
-                gap = True
-                continue
-            # Spaces are layout, except between two digits (two figures side by side stay two).
-            if previous.isdigit() and char.isdigit() and gap:
-                self._append(" ", number, max(column - 1, 0))
-            gap = False
-            self._append(char, number, column)
-            previous = char
+        for run in _PRINTED_RUN.finditer(text, body_start):
+            self._append_run(run.group(0), number, run.start())
         if heading and _STANDALONE_HEADING.match(compact):
             self.paragraph_break()
+
+    def _append_run(self, run: str, number: int, column: int) -> None:
+        """A run of characters printed without a space (a line break is a space too).
+
+        Spaces are layout, except between two digits (two figures side by side stay two)."""
+        if self.chars and self.chars[-1].isdigit() and run[0].isdigit():
+            self._append(" ", number, max(column - 1, 0))
+        self.chars.extend(run)
+        self.lines.extend([number] * len(run))
+        self.columns.extend(range(column, column + len(run)))
 
     def _append(self, char: str, number: int, column: int) -> None:
         self.chars.append(char)
@@ -306,16 +309,24 @@ class _Claim:
     in_list: bool = False  # an item of an enumeration (办公费13万、印刷费0.9万元、…)
 
 
+_HEADING_BEFORE_YEAR = re.compile(r"^.*?情况(?:说明)?(?=\d{4}年)")
+_QUOTES = re.compile(r"[“”\"‘’'「」]")
+_WHOLE_BRACKET = re.compile(r"^[（(]([^（()）]*)[)）]$")
+_LEVEL_BRACKET = re.compile(r"[（(](?:类|款|项)[)）]")
+_LEADING_LINK = re.compile(r"^(?:其中|包括|此外|另外|合计|共计)")
+_TRAILING_LINK = re.compile(r"(?:均为|分别为|为|是)$")
+
+
 def _compact_subject(text: str) -> str:
     """The subject as printed, without list markers, quotes, brackets of 类/款/项 and linking words."""
     text = _HEADING.sub("", text)
     # A heading printed on the sentence's line (……增减变化情况2024年…): the subject starts after it.
-    text = re.sub(r"^.*?情况(?:说明)?(?=\d{4}年)", "", text)
-    text = re.sub(r"[“”\"‘’'「」]", "", text)
-    text = re.sub(r"^[（(]([^（()）]*)[)）]$", r"\1", text)
-    text = re.sub(r"[（(](?:类|款|项)[)）]", "", text)
-    text = re.sub(r"^(?:其中|包括|此外|另外|合计|共计)", "", text)
-    return re.sub(r"(?:均为|分别为|为|是)$", "", text)
+    text = _HEADING_BEFORE_YEAR.sub("", text)
+    text = _QUOTES.sub("", text)
+    text = _WHOLE_BRACKET.sub(r"\1", text)
+    text = _LEVEL_BRACKET.sub("", text)
+    text = _LEADING_LINK.sub("", text)
+    return _TRAILING_LINK.sub("", text)
 
 
 def classify_subject(text: str, section: str = "", heading: str = "") -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -79,7 +80,7 @@ def _normalise(text: str) -> str:
     """Full-width to half-width (＞, ＜, ％, digits) and all spaces removed."""
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("≧", "≥").replace("≦", "≤")
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def _split_prefix(text: str) -> tuple[str | None, str]:
@@ -96,12 +97,18 @@ def _split_suffix(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# Distinct printed targets remembered by parse_target(); a long document prints about a thousand.
+TARGET_CACHE_SIZE = 1 << 14
+
+
+@lru_cache(maxsize=TARGET_CACHE_SIZE)
 def parse_target(text: str | None) -> Target:
     """Operator, number and unit of a printed target; qualitative targets give (None, None, None).
 
     A bare number means equality (``100%`` -> '='). Exactly one number may be
     printed: ranges and sentences with figures stay qualitative so that a
-    reviewer, not the parser, decides what they mean.
+    reviewer, not the parser, decides what they mean. Cached: the indicator readers ask about
+    the same cell many times while they try a row's readings (a Target is immutable).
     """
     if not text:
         return QUALITATIVE

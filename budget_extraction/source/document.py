@@ -45,6 +45,7 @@ class SourceDocument:
 
     def numbered(self, start: int = 1, end: int | None = None):
         """(line_number, text) pairs from start to end inclusive."""
+        first = max(start, 1)
         stop = len(self.lines) if end is None else min(end, len(self.lines))
-        for number in range(max(start, 1), stop + 1):
-            yield number, self.lines[number - 1]
+        # Pairs made in C (zip over a slice): every reader walks its lines through here.
+        return zip(range(first, stop + 1), self.lines[first - 1 : max(stop, first - 1)])

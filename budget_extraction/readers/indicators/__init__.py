@@ -129,8 +129,8 @@ def _repeated_table(rows: list[IndicatorLine], earlier: list[IndicatorLine]) -> 
     if not rows:
         return None
     keys = [_indicator_key(r) for r in rows]
+    earlier_keys = [_indicator_key(r) for r in earlier]
     for start in range(len(earlier) - len(rows) + 1):
-        window = earlier[start : start + len(rows)]
-        if [_indicator_key(r) for r in window] == keys:
-            return window[0].source_line
+        if earlier_keys[start : start + len(rows)] == keys:
+            return earlier[start].source_line
     return None

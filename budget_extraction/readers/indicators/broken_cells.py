@@ -136,23 +136,38 @@ def _twin_split(band1: list[str], band2: list[str], partial: bool = False):
     column's, per band. The split is where the prior pieces of each band, joined,
     equal the target pieces; partial accepts a target that is still a proper prefix
     of the prior (the rest of the narrow column is still to come)."""
+    heads1, tails1 = _joined_heads_and_tails(band1)
+    heads2, tails2 = _joined_heads_and_tails(band2)
     for i in range(1, len(band1)):
         for j in range(len(band2) + 1):
-            prior, target = band1[:i] + band2[:j], band1[i:] + band2[j:]
-            first, second = squash("".join(prior)), squash("".join(target))
-            if len(second) < TWIN_MIN_CHARS or not first.startswith(second):
+            second_length = len(tails1[i]) + len(tails2[j])
+            if second_length < TWIN_MIN_CHARS:
+                break  # the target only shortens as j grows
+            if second_length > len(heads1[i]) + len(heads2[j]):
+                continue  # a target longer than the prior cannot start it
+            first, second = heads1[i] + heads2[j], tails1[i] + tails2[j]
+            if not first.startswith(second):
                 continue
             if first == second or (partial and not is_target_like(second)):
-                return prior, target
+                return band1[:i] + band2[:j], band1[i:] + band2[j:]
     return None
+
+
+def _joined_heads_and_tails(pieces: list[str]) -> tuple[list[str], list[str]]:
+    """For every cut k of the pieces, the squashed text of pieces[:k] and of pieces[k:]."""
+    squashed = [squash(piece) for piece in pieces]
+    heads = ["".join(squashed[:k]) for k in range(len(squashed) + 1)]
+    tails = ["".join(squashed[k:]) for k in range(len(squashed) + 1)]
+    return heads, tails
 
 
 def _continues_twin(row: BrokenRow, cell: str) -> bool:
     """A piece printed after a closed row whose narrow twin column is still shorter than the
     wide one: it continues one of them as long as the two columns can still be equal."""
-    if twin_complete(row):
+    band = _value_band(row)
+    if _twin_split(band, row.band2) is not None:  # twin_complete(row), with the band read once
         return False
-    return _twin_split(_value_band(row), row.band2 + [cell], partial=True) is not None
+    return _twin_split(band, row.band2 + [cell], partial=True) is not None
 
 
 def _value_band(row: BrokenRow) -> list[str]:

@@ -94,6 +94,14 @@ PRIOR_HEADER_LINES = 14
 # --------------------------------------------------------------------------- stream layouts
 
 
+# Cells of a stream line: apart by a tab or two spaces or more.
+_CELL_GAP = re.compile(r"\s{2,}|\t")
+# A goal label broken over lines (长期绩效 / 目标 1), joined back.
+_GOAL_LABEL = re.compile(r"(长期|年度)绩效目标\d*")
+_LONG_TERM_GOAL = re.compile(r"长期目标\d*[:：]?")
+_ANNUAL_GOAL = re.compile(r"年度目标\d*[:：]?")
+
+
 def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment]:
     """Non-empty tokens of a text region, each with its line, vocabulary words re-joined.
 
@@ -103,7 +111,7 @@ def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment
     raw: list[Fragment] = []
     for number, text in doc.numbered(start, end):
         tokens = [
-            t for piece in re.split(r"\s{2,}|\t", text.strip()) if piece.strip() for t in split_single_spaces(piece)
+            t for piece in _CELL_GAP.split(text.strip()) if piece.strip() for t in split_single_spaces(piece)
         ]
         for position, token in enumerate(tokens):
             raw.append(Fragment(number, token.strip(), position == 0, len(tokens)))
@@ -112,19 +120,20 @@ def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment
 
 def _join_vocab(raw: list[Fragment]) -> list[Fragment]:
     joined: list[Fragment] = []
+    words = [squash(f.text) for f in raw]
     index = 0
     while index < len(raw):
         best = None
         for width in (3, 2):
             if index + width > len(raw):
                 continue
-            text = "".join(squash(f.text) for f in raw[index : index + width])
+            text = "".join(words[index : index + width])
             if (
                 text in L1_CANONICAL
                 or text in L2_CANONICAL
                 or text in L2_ALIASES
                 or text in L1_ALIASES
-                or re.fullmatch(r"(长期|年度)绩效目标\d*", text)
+                or _GOAL_LABEL.fullmatch(text)
             ):
                 best = (width, text)
                 break
@@ -719,9 +728,9 @@ def continues_header(text: str) -> bool:
 
 
 def _stream_horizon(flat: str) -> str | None:
-    if flat in ("长期绩效指标", "长期绩效目标表") or re.fullmatch(r"长期目标\d*[:：]?", flat):
+    if flat in ("长期绩效指标", "长期绩效目标表") or _LONG_TERM_GOAL.fullmatch(flat):
         return "long_term"
-    if flat in ("年度绩效指标", "年度绩效目标表") or re.fullmatch(r"年度目标\d*[:：]?", flat):
+    if flat in ("年度绩效指标", "年度绩效目标表") or _ANNUAL_GOAL.fullmatch(flat):
         return "annual"
     return None
 

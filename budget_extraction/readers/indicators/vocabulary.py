@@ -123,14 +123,19 @@ def squash(text: str | None) -> str:
     return _SPACES.sub("", text or "")
 
 
+_SPACE_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+_SPACE_AFTER_OPERATOR = re.compile(r"(?<=[≥≤<>=])\s+")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)\s+(?=[%％])")
+
+
 def tidy(text: str | None) -> str | None:
     """Spaces normalised for a printed value: none inside CJK text, one between words."""
     if text is None:
         return None
     text = _SPACES.sub(" ", text).strip()
-    text = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text)
-    text = re.sub(r"(?<=[≥≤<>=])\s+", "", text)
-    text = re.sub(r"(?<=\d)\s+(?=[%％])", "", text)
+    text = _SPACE_BY_CJK.sub("", text)
+    text = _SPACE_AFTER_OPERATOR.sub("", text)
+    text = _SPACE_BEFORE_PERCENT.sub("", text)
     return text or None
 
 
