@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from . import codes
 from .metadata import document_metadata, document_part
 from .model import (
+    PRINTED_NAMES_SEPARATOR,
     ClassTotalLine,
     CoverageLine,
     DocumentRow,
@@ -118,6 +119,7 @@ def _document_row(doc: SourceDocument, meta) -> DocumentRow:
         text_sha256=hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest(),
         source_format=doc.source_format,
         page_count=doc.page_count,
+        printed_department_names=PRINTED_NAMES_SEPARATOR.join(meta.printed_names) or None,
     )
 
 

@@ -39,6 +39,13 @@ class DocumentRow:
     page_count: int = 0  # pages of a PDF; 0 for text input
     # complete | narrative (说明 only, "公开表附后") | tables (tables only): one document published as two files
     document_part: str = "complete"
+    # Every spelling of the department printed in the document, the most votes first (the cover counts most), joined by
+    # PRINTED_NAMES_SEPARATOR (中共江苏省委办公厅 | 江苏省委办公厅): department_name is their one form.
+    printed_department_names: str | None = None
+
+
+# Printed names hold no such run of characters.
+PRINTED_NAMES_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
