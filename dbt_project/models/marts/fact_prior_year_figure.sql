@@ -8,6 +8,7 @@ with claims as (
 select
     document_id,
     claim_id,
+    'stated_in_narrative'                                           as provenance_kind,
     subject,
     subject_text,
     compared_year                                                   as fiscal_year,
