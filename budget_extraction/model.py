@@ -244,6 +244,26 @@ class NarrativeClaim:
     source_page: int | None  # PDF input only
 
 
+@dataclass(frozen=True)
+class PriorYearColumnFigure:
+    """A prior year's figure a table prints beside this year's (上年预算安排情况, 近两年收支金额 2023年)."""
+
+    document_id: str
+    table_kind: str
+    source_table: str
+    section: str | None  # 收入构成 | 支出构成, as printed
+    item_name: str  # the row as printed: 财政拨款, 合计, 人员类项目支出
+    subject: str  # all_funds.income | all_funds.expenditure | all_funds.basic | all_funds.project | fiscal_appropriation.income | other
+    column_header: str  # as printed: 上年预算安排情况 | 近两年收支金额 2023年
+    fiscal_year: int  # the year the column is of
+    amount_kind: str | None  # budget | executed | final where the header says (上年预算数), else None
+    amount: Decimal  # 万元, converted exactly from the printed unit
+    amount_printed: str
+    current_amount: Decimal | None  # the row's 当年金额, 万元
+    source_unit: str
+    source_line: int
+
+
 RAW_TABLES = {
     "documents": DocumentRow,
     "pages": PageRow,
@@ -257,6 +277,7 @@ RAW_TABLES = {
     "indicator_lines": IndicatorLine,
     "coverage_lines": CoverageLine,
     "narrative_claims": NarrativeClaim,
+    "prior_year_column_figures": PriorYearColumnFigure,
     "findings": Finding,
 }
 
