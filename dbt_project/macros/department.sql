@@ -10,8 +10,9 @@
     level only (江汉区医疗保障局, region 武汉市江汉区) is the same department as the region's
     医疗保障局 (metadata.is_short_form: a short form is the fuller name without its place). The
     region stays part of the key, so two regions' 医疗保障局 stay two departments. After a party
-    prefix the place is dropped as well, the prefix kept (中国共产党江苏省委员会办公厅 ->
-    中国共产党委员会办公厅 in region 江苏省, never a government body's name).
+    prefix the place is dropped as well, the prefix kept, and its 委 written out as 委员会
+    (中共江苏省委办公厅 and 中国共产党江苏省委员会办公厅 -> 中国共产党委员会办公厅 in region 江苏省,
+    never a government body's name).
 #}
 {% macro department_folded(name) -%}
 regexp_replace(
@@ -28,13 +29,11 @@ regexp_replace(
 {%- set party = "case when starts_with(" ~ folded ~ ", '中国共产党') then '中国共产党' else '' end" -%}
 {%- set body = "regexp_replace(" ~ folded ~ ", '^中国共产党', '')" -%}
 {%- set last_level = "nullif(regexp_extract(coalesce(" ~ region ~ ", ''), '([^省市州盟]+[区县旗])$', 1), '')" -%}
+{%- set placeless = "case when " ~ region ~ " is not null and starts_with(" ~ body ~ ", " ~ region ~ ") and length(" ~ body ~ ") > length(" ~ region ~ ") then substr(" ~ body ~ ", length(" ~ region ~ ") + 1) when " ~ last_level ~ " is not null and starts_with(" ~ body ~ ", " ~ last_level ~ ") and length(" ~ body ~ ") > length(" ~ last_level ~ ") then substr(" ~ body ~ ", length(" ~ last_level ~ ") + 1) else " ~ body ~ " end" -%}
 {{ party }} || case
-    when {{ region }} is not null and starts_with({{ body }}, {{ region }}) and length({{ body }}) > length({{ region }})
-        then substr({{ body }}, length({{ region }}) + 1)
-    when {{ last_level }} is not null and starts_with({{ body }}, {{ last_level }})
-         and length({{ body }}) > length({{ last_level }})
-        then substr({{ body }}, length({{ last_level }}) + 1)
-    else {{ body }} end
+    -- a party organ's <place>委 is that place's 委员会 (metadata.canonical_department)
+    when {{ party }} <> '' then regexp_replace({{ placeless }}, '^委(员会)?', '委员会')
+    else {{ placeless }} end
 {%- endmacro %}
 
 {% macro department_key(region, normal_name) -%}
