@@ -155,15 +155,19 @@ def _funding_rows(doc: SourceDocument, start: int, end: int) -> list[_Row]:
     return rows
 
 
-def _placed(row: _Row, columns: list[_Column]) -> tuple[str | None, dict[int, str]] | None:
-    """(this year's figure, {column index: figure}) of a row, or None when its figures cannot be placed."""
-    if columns and columns[0].cell is not None:
-        by_cell = {cell: token for token, _, cell in row.figures}
-        current = next((t for t in row.figures if _AMOUNT.match(t[0])), None)
-        priors = {i: by_cell[c.cell] for i, c in enumerate(columns) if c.cell in by_cell}
-        first_prior_cell = min(c.cell for c in columns)
-        current_token = current[0] if current and current[2] < first_prior_cell else None
-        return current_token, {i: t for i, t in priors.items() if _AMOUNT.match(t)}
+def _placed_by_cell(row: _Row, columns: list[_Column]) -> tuple[str | None, dict[int, str]] | None:
+    """A tab-separated row: each figure in its header's cell; this year's left of the prior columns."""
+    if any(cell is None for _, _, cell in row.figures):
+        return None  # a figure printed outside the cells (a wrapped line without tabs)
+    first_prior_cell = min(c.cell for c in columns)
+    amounts = [(token, cell) for token, _, cell in row.figures if _AMOUNT.match(token)]
+    current = next((token for token, cell in amounts if cell < first_prior_cell), None)
+    by_cell = dict((cell, token) for token, cell in amounts)
+    return current, {i: by_cell[c.cell] for i, c in enumerate(columns) if c.cell in by_cell}
+
+
+def _placed_in_order(row: _Row, columns: list[_Column]) -> tuple[str | None, dict[int, str]] | None:
+    """A space-separated row: figures in column order, its 占比 between this year's and the prior ones."""
     tokens = [token for token, _, _ in row.figures]
     share = next((i for i, t in enumerate(tokens) if _PERCENT.match(t)), None)
     if share is not None:
@@ -176,6 +180,13 @@ def _placed(row: _Row, columns: list[_Column]) -> tuple[str | None, dict[int, st
     if not tokens:
         return None, {}
     return None
+
+
+def _placed(row: _Row, columns: list[_Column]) -> tuple[str | None, dict[int, str]] | None:
+    """(this year's figure, {column index: figure}) of a row, or None when its figures cannot be placed."""
+    if all(c.cell is not None for c in columns):
+        return _placed_by_cell(row, columns)
+    return _placed_in_order(row, columns)
 
 
 def _subject(section: str | None, label: str) -> str:
@@ -196,6 +207,7 @@ def _line_of(row: _Row, token: str, cell: int | None) -> int:
 
 
 def _figures_of(doc, block, row, columns, unit) -> tuple[list[PriorYearColumnFigure], list[Finding]]:
+    """One row's prior-year figures, or the finding that they cannot be placed."""
     placed = _placed(row, columns)
     if placed is None:
         printed = " ".join(token for token, _, _ in row.figures)

@@ -82,3 +82,23 @@ def test_a_prior_budget_column_in_yuan_is_converted_exactly():
         ("合计", 2024, "budget", D("234.5678"), D("123.4567")),
     ]
     assert findings == []
+
+
+def test_a_figure_wrapped_out_of_its_cell_is_a_finding_not_a_guess():
+    text = "\n".join(
+        [
+            "2025年某区教育局部门预算",
+            "部门整体绩效目标表",
+            "单位：万元",
+            "部门总体资金情况\t总体资金情况\t\t当年金额\t占比\t上年预算数\t",
+            "\t收入构成\t财政拨款\t12.00\t100%\t",
+            "34.00",
+            "\t\t合计\t12.00\t100%\t34.00\t",
+            "部门职能概述\t…",
+            "一级指标\t二级指标\t三级指标\t指标值",
+        ]
+    )
+    doc = source_from_text(text)
+    rows, findings = parse_prior_year_columns(doc, find_tables(doc), 2025)
+    assert [(r.item_name, r.amount, r.source_line) for r in rows] == [("合计", D("34.00"), 7)]
+    assert [(f.check, f.source_line) for f in findings] == [("prior_year_figure_unplaced", 5)]
