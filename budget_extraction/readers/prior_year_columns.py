@@ -91,27 +91,26 @@ def _is_data(text: str) -> bool:
 def _columns(doc: SourceDocument, header: int, end: int, fiscal_year: int) -> tuple[list[_Column], int]:
     """The prior-year columns the header names, in printed order, and the header's last line."""
     columns: list[_Column] = []
-    recent: tuple[str, int | None] | None = None
+    recent: str | None = None  # the 近两年… header the years below it belong to
     last = header
     for number, text in doc.numbered(header, min(header + HEADER_SPAN_LINES, end)):
         flat = squash(text)
         if number > header and (any(s in flat for s in _SECTIONS) or _is_data(text)):
             break
         last = number
-        cells = _cells(text)
-        for index, cell in enumerate(cells):
+        for index, cell in enumerate(_cells(text)):
             word = squash(cell)
+            cell_index = index if "\t" in text else None
             prior = _PRIOR_HEADER.search(word)
-            if prior and "上年" in word and recent is None:
+            recent_words = _RECENT_HEADER.search(word)
+            if prior and recent is None:
                 kind = _PRIOR_KINDS.get(prior.group("kind") or "")
-                cell_index = index if "\t" in text else None
                 columns.append(_Column(prior.group(0), fiscal_year - 1, kind, cell_index))
-            elif _RECENT_HEADER.search(word):
-                recent = (_RECENT_HEADER.search(word).group(0), index if "\t" in text else None)
+            elif recent_words:
+                recent = recent_words.group(0)
             elif recent is not None and number > header:
                 for year in _YEAR.findall(word):
-                    cell_index = index if "\t" in text else None
-                    columns.append(_Column(f"{recent[0]} {year}年", int(year), None, cell_index))
+                    columns.append(_Column(f"{recent} {year}年", int(year), None, cell_index))
     return columns, last
 
 
@@ -120,19 +119,20 @@ def _label_and_figures(text: str, number: int) -> tuple[str | None, str, list[tu
     section = None
     labels: list[str] = []
     figures: list[tuple[str, int, int | None]] = []
-    tabbed = "\t" in text
-    pieces = [(i, c) for i, c in enumerate(_cells(text))] if tabbed else [(None, t) for t in text.split()]
+    if "\t" in text:
+        pieces = list(enumerate(_cells(text)))
+    else:
+        pieces = [(None, token) for token in text.split()]
     for cell, piece in pieces:
-        for token in [piece] if tabbed else piece.split():
-            word = squash(token)
-            if not word:
-                continue
-            if _AMOUNT.match(word) or _PERCENT.match(word):
-                figures.append((word, number, cell))
-            elif word in _SECTIONS:
-                section = word
-            elif not figures:
-                labels.append(word)
+        word = squash(piece)
+        if not word:
+            continue
+        if _AMOUNT.match(word) or _PERCENT.match(word):
+            figures.append((word, number, cell))
+        elif word in _SECTIONS:
+            section = word
+        elif not figures:
+            labels.append(word)
     return section, "".join(labels), figures
 
 
