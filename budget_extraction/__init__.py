@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from . import codes
 from .metadata import document_metadata, document_part
 from .model import (
+    PRINTED_NAMES_SEPARATOR,
     ClassTotalLine,
     CoverageLine,
     DocumentRow,
@@ -25,6 +26,7 @@ from .model import (
     IndicatorLine,
     NarrativeClaim,
     PageRow,
+    PriorYearColumnFigure,
     ProjectLine,
     TableRow,
     ThreePublicLine,
@@ -35,6 +37,7 @@ from .readers.income import parse_fiscal_appropriation, parse_income, parse_inco
 from .readers.indicators import parse_indicators
 from .readers.narrative import parse_narrative
 from .readers.not_modelled import NOT_MODELLED_KINDS, parse_not_modelled
+from .readers.prior_year_columns import parse_prior_year_columns
 from .readers.projects import parse_projects
 from .readers.three_public import parse_three_public
 from .readers.unit_expenditure import parse_unit_expenditure_tables
@@ -78,6 +81,7 @@ class Extraction:
     indicator_lines: list[IndicatorLine] = field(default_factory=list)
     coverage_lines: list[CoverageLine] = field(default_factory=list)
     narrative_claims: list[NarrativeClaim] = field(default_factory=list)
+    prior_year_column_figures: list[PriorYearColumnFigure] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     # The text the readers read, line for line: every source_line points into it (for a PDF, the
     # only place its lines exist as text).
@@ -98,6 +102,7 @@ class Extraction:
             "indicator_lines": self.indicator_lines,
             "coverage_lines": self.coverage_lines,
             "narrative_claims": self.narrative_claims,
+            "prior_year_column_figures": self.prior_year_column_figures,
             "findings": self.findings,
         }
 
@@ -118,6 +123,7 @@ def _document_row(doc: SourceDocument, meta) -> DocumentRow:
         text_sha256=hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest(),
         source_format=doc.source_format,
         page_count=doc.page_count,
+        printed_department_names=PRINTED_NAMES_SEPARATOR.join(meta.printed_names) or None,
     )
 
 
@@ -302,6 +308,10 @@ def extract_document(doc: SourceDocument) -> Extraction:
 
     claims, findings = parse_narrative(doc, blocks)
     result.narrative_claims.extend(claims)
+    result.findings.extend(findings)
+
+    priors, findings = parse_prior_year_columns(doc, blocks, meta.fiscal_year)
+    result.prior_year_column_figures.extend(priors)
     result.findings.extend(findings)
 
     if part == "narrative":

@@ -138,6 +138,8 @@ class DocumentMeta:
     stage: str | None  # budget | final
     scope: str | None  # consolidated | entity
     has_narrative: bool = False  # prints the template's narrative sections (主要职能, 名词解释, …)
+    # Every spelling of the department the document prints (中共江苏省委办公厅, 省委办公厅, …)
+    printed_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -305,19 +307,23 @@ def is_short_form(short: str, fuller: str) -> bool:
     return region is not None and region in (prefix, prefix + short[0])
 
 
-def _department(names: Counter) -> str | None:
-    """The fullest printed name: a short form votes for its fuller form; a party organ's short
-    forms are written out."""
+def _department(names: Counter) -> tuple[str | None, tuple[str, ...]]:
+    """The fullest printed name (a short form votes for its fuller form; a party organ's short
+    forms are written out), and every spelling printed that voted for it, most votes first."""
     by_ending: dict[str, list[str]] = {}
     for name in names:
         for start in range(1, len(name) - 1):
             by_ending.setdefault(name[start:], []).append(name)
     totals: Counter = Counter()
+    target_of: dict[str, str] = {}
     for name, votes in names.items():
         fuller = [other for other in by_ending.get(name, ()) if is_short_form(name, other)]
         target = max(fuller, key=lambda other: (len(other), names[other])) if fuller else name
-        totals[canonical_department(target)] += votes
-    return _vote(totals)
+        target_of[name] = canonical_department(target)
+        totals[target_of[name]] += votes
+    winner = _vote(totals)
+    printed = sorted((name for name in names if target_of[name] == winner), key=lambda name: (-names[name], name))
+    return winner, tuple(printed)
 
 
 def _is_narrative_heading(line: str) -> bool:
@@ -341,7 +347,7 @@ def document_metadata(doc: SourceDocument) -> DocumentMeta:
         _read_table_year(compact, votes)
         if _is_narrative_heading(compact):
             votes.narrative_sections += 1
-    name = _department(votes.names)
+    name, printed_names = _department(votes.names)
     region = region_of(name) if name else None
     if region and _is_bare_district(region):
         city = _city_for(region, doc)
@@ -354,6 +360,7 @@ def document_metadata(doc: SourceDocument) -> DocumentMeta:
         stage=_vote(votes.stages),
         scope=_scope(doc, votes),
         has_narrative=votes.narrative_sections > 0,
+        printed_names=printed_names,
     )
 
 

@@ -39,6 +39,13 @@ class DocumentRow:
     page_count: int = 0  # pages of a PDF; 0 for text input
     # complete | narrative (说明 only, "公开表附后") | tables (tables only): one document published as two files
     document_part: str = "complete"
+    # Every spelling of the department printed in the document, the most votes first (the cover counts most), joined by
+    # PRINTED_NAMES_SEPARATOR (中共江苏省委办公厅 | 江苏省委办公厅): department_name is their one form.
+    printed_department_names: str | None = None
+
+
+# Printed names hold no such run of characters.
+PRINTED_NAMES_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
@@ -237,6 +244,26 @@ class NarrativeClaim:
     source_page: int | None  # PDF input only
 
 
+@dataclass(frozen=True)
+class PriorYearColumnFigure:
+    """A prior year's figure a table prints beside this year's (上年预算安排情况, 近两年收支金额 2023年)."""
+
+    document_id: str
+    table_kind: str
+    source_table: str
+    section: str | None  # 收入构成 | 支出构成, as printed
+    item_name: str  # the row as printed: 财政拨款, 合计, 人员类项目支出
+    subject: str  # all_funds.income | all_funds.expenditure | all_funds.basic | all_funds.project | fiscal_appropriation.income | other
+    column_header: str  # as printed: 上年预算安排情况 | 近两年收支金额 2023年
+    fiscal_year: int  # the year the column is of
+    amount_kind: str | None  # budget | executed | final where the header says (上年预算数), else None
+    amount: Decimal  # 万元, converted exactly from the printed unit
+    amount_printed: str
+    current_amount: Decimal | None  # the row's 当年金额, 万元
+    source_unit: str
+    source_line: int
+
+
 RAW_TABLES = {
     "documents": DocumentRow,
     "pages": PageRow,
@@ -250,6 +277,7 @@ RAW_TABLES = {
     "indicator_lines": IndicatorLine,
     "coverage_lines": CoverageLine,
     "narrative_claims": NarrativeClaim,
+    "prior_year_column_figures": PriorYearColumnFigure,
     "findings": Finding,
 }
 

@@ -294,13 +294,20 @@ def test_narrative_claims_of_the_seeds_are_checked(con):
     assert verdicts("004_f083e30e185bc13b", 916, 992) == {"consistent": 17, "unverifiable": 18}
     # 002 二、收支预算总体安排: totals, shares and classes hold; classes 201 and 215 (0 万元) print no table row.
     assert verdicts("002_59fd46f20b32f4cf", 69, 93) == {"consistent": 9, "unverifiable": 2}
-    prior = con.execute("""select fiscal_year, amount, provenance from marts.fact_prior_year_figure
-                           where document_id = '004_f083e30e185bc13b' and subject = 'all_funds.income'""").fetchall()
-    # 2024年部门收入预算895.62万元，比2023年预算减少181.81万元 -> 2023: 1077.43
+    prior = con.execute("""select provenance_kind, fiscal_year, amount, provenance from marts.fact_prior_year_figure
+                           where document_id = '004_f083e30e185bc13b' and subject = 'all_funds.income'
+                           order by provenance_kind, fiscal_year""").fetchall()
+    # 2024年部门收入预算895.62万元，比2023年预算减少181.81万元 -> 2023: 1077.43; the 部门整体支出绩效目标申报表
+    # (line 392, 收入构成 合计) prints 近两年收支金额 2023年 1077.43 and 2022年 1272.54.
+    table = "printed in table 部门整体支出绩效目标申报表, column 近两年收支金额"
+    document = "of document 004_f083e30e185bc13b (004_f083e30e185bc13b.txt)"
     assert prior == [
+        ("printed_in_table", 2022, Decimal("1272.540000"), f"{table} 2022年, {document}, line 392"),
+        ("printed_in_table", 2023, Decimal("1077.430000"), f"{table} 2023年, {document}, line 392"),
         (
+            "stated_in_narrative",
             2023,
             Decimal("1077.430000"),
             "stated in the narrative of document 004_f083e30e185bc13b (004_f083e30e185bc13b.txt), line 916",
-        )
+        ),
     ]

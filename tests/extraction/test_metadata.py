@@ -51,3 +51,14 @@ def test_text_that_is_not_a_disclosure_has_no_identity():
 def test_unseen_cover_lines(cover, expected):
     meta = document_metadata(source_from_text(cover + "\n目录\n"))
     assert (meta.department_name, meta.region, meta.fiscal_year, meta.stage, meta.scope) == expected
+
+
+def test_printed_spellings_are_kept_beside_the_one_form():
+    """A party organ printed short (中共江苏省委办公厅, 省委办公厅) is written out as one name; the
+    spellings it was printed under are kept, the most votes first (the cover's title counts most)."""
+    doc = source_from_text(
+        "中共江苏省委办公厅2018年部门预算\n目录\n编制部门：江苏省委办公厅\t单位：万元\n编制部门：江苏省委办公厅\n"
+    )
+    meta = document_metadata(doc)
+    assert meta.department_name == "中国共产党江苏省委员会办公厅"
+    assert meta.printed_names == ("中共江苏省委办公厅", "江苏省委办公厅")

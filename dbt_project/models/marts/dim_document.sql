@@ -9,6 +9,10 @@ verdicts as (
     select * from {{ ref('int_document_verdicts') }}
 ),
 
+departments as (
+    select * from {{ ref('int_document_departments') }}
+),
+
 table_counts as (
     select document_id, count(*) as table_count, count(*) filter (where is_empty) as empty_table_count
     from {{ ref('stg_tables') }}
@@ -62,6 +66,8 @@ select
     documents.stage,
     documents.scope,
     documents.source_sha256,
+    departments.department_key,
+    departments.printed_department_names,
     documents.file_name,
     documents.encoding,
     documents.line_count,
@@ -81,6 +87,7 @@ select
     coalesce(finding_counts.info_count, 0)                  as info_count
 from verdicts
 join documents on documents.document_id = verdicts.shown_version_id
+left join departments on departments.document_id = verdicts.shown_version_id
 left join table_counts on table_counts.document_id = verdicts.published_version_id
 left join expenditure_counts on expenditure_counts.document_id = verdicts.published_version_id
 left join leaf_counts on leaf_counts.document_id = verdicts.published_version_id

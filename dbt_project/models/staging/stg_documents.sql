@@ -13,5 +13,9 @@ select
     {{ clean_name('region') }}                     as region,
     cast(fiscal_year as integer)                   as fiscal_year,
     lower(trim(stage))                             as stage,
-    lower(trim(scope))                             as scope
+    lower(trim(scope))                             as scope,
+    -- every spelling of the department the document prints (budget_extraction.model.PRINTED_NAMES_SEPARATOR)
+    list_filter(
+        list_transform(string_split(printed_department_names, ' | '), lambda n: {{ clean_name('n') }}),
+        lambda n: n is not null)                      as printed_department_names
 from source_documents
