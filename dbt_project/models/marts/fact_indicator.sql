@@ -22,6 +22,8 @@ select
     indicators.goal_label,
     indicators.indicator_l1,
     indicators.indicator_l2,
+    coalesce(indicators.indicator_l1_printed, indicators.indicator_l1) as indicator_l1_printed,
+    coalesce(indicators.indicator_l2_printed, indicators.indicator_l2) as indicator_l2_printed,
     indicators.indicator_name,
     indicators.indicator_weight,
     indicators.target_text,
@@ -31,6 +33,8 @@ select
     indicators.prior_targets,
     indicators.basis,
     indicators.actual_text,
+    indicators.actual_value,
+    indicators.actual_unit,
     indicators.score,
     indicators.source_table,
     indicators.source_line
