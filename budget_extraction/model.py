@@ -199,6 +199,9 @@ class IndicatorLine:
     source_table: str
     source_line: int
     indicator_l1_printed: str | None = None  # the level-1 cell as printed, when it differs from indicator_l1
+    indicator_l2_printed: str | None = None  # the level-2 cell as printed (完成时效), when it differs from indicator_l2
+    actual_value: float | None = None  # the number of a self-evaluation's actual printed as a plain number
+    actual_unit: str | None = None  # its unit as printed (人, %, 家), None if it prints none
 
 
 @dataclass(frozen=True)

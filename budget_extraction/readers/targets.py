@@ -2,6 +2,8 @@
 
 Analysts compare targets across districts and years, so ``≥80000 人次``,
 ``不低于 80000人次`` and ``80000人次以上`` must all become ('>=', 80000, '人次').
+A number printed without an operator (``617家``) keeps its value and unit but no
+operator: whether it is a floor, a ceiling or an exact figure is not printed.
 A target that is not a single comparison with one number (``有所减轻``,
 ``97%≤预算执行率≤100%``) is qualitative: (None, None, None), never a guess.
 The function is pure and table-free so that every layout shares it.
@@ -16,7 +18,7 @@ from typing import NamedTuple
 
 
 class Target(NamedTuple):
-    op: str | None  # '>=', '<=', '>', '<', '=' or None when qualitative
+    op: str | None  # '>=', '<=', '>', '<', '=' as printed; None when no operator is printed
     value: float | None
     unit: str | None
 
@@ -105,7 +107,7 @@ TARGET_CACHE_SIZE = 1 << 14
 def parse_target(text: str | None) -> Target:
     """Operator, number and unit of a printed target; qualitative targets give (None, None, None).
 
-    A bare number means equality (``100%`` -> '='). Exactly one number may be
+    A bare number has no operator (``100%`` -> (None, 100, '%')). Exactly one number may be
     printed: ranges and sentences with figures stay qualitative so that a
     reviewer, not the parser, decides what they mean. Cached: the indicator readers ask about
     the same cell many times while they try a row's readings (a Target is immutable).
@@ -128,5 +130,4 @@ def parse_target(text: str | None) -> Target:
         return QUALITATIVE
     if unit and unit.startswith("年") and number.is_integer() and 1900 <= number <= 2100:
         return QUALITATIVE  # a date (2024年度内, 2023年底前), not a quantity
-    op = prefix_op or suffix_op or "="
-    return Target(op, number, unit or None)
+    return Target(prefix_op or suffix_op, number, unit or None)

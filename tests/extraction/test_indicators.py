@@ -20,6 +20,7 @@ continuation follows a blank line and only adds fragments) counts once.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -244,7 +245,9 @@ def test_rows_are_complete(parsed, seed):
     rows, cover, _ = parsed[seed]
     for row in rows:
         assert row.indicator_name and " " not in row.indicator_name, row.source_line
-        assert (row.target_op is None) == (row.target_value is None), row.source_line
+        assert row.target_op is None or row.target_value is not None, row.source_line
+        if row.target_op is None and row.target_value is not None:  # a plain number: no operator printed
+            assert not re.search(r"[≥≤<>=＞＜]|以上|以下|以内|不低于|不高于", row.target_text), row.source_line
         if row.score is not None and row.indicator_weight is not None:
             assert row.score <= row.indicator_weight, row.source_line
         assert row.horizon in ("long_term", "annual")
@@ -370,7 +373,7 @@ def test_layout_is_recognised_from_structure_not_file():
     rows, _cover, findings = parse_indicators(source_from_text(text, "999_other_district.txt"))
     assert [(r.indicator_l1, r.indicator_l2, r.indicator_name, r.target_op, r.target_value) for r in rows] == [
         ("产出指标", "数量指标", "培训场次", ">=", 3.0),
-        ("产出指标", "数量指标", "走访", "=", 2.0),
+        ("产出指标", "数量指标", "走访", None, 2.0),  # 2次: no operator printed
         ("满意度指标", "服务对象满意度指标", "群众满意度", ">=", 90.0),
     ]
     assert rows[0].source_table == "表 9" and rows[0].target_scope == "department"
@@ -534,6 +537,42 @@ def test_printed_level1_kept_in_every_reader(parsed):
     assert find(rows, 474).indicator_l1_printed is None  # 效益 / 指标: a broken word, not another name
     for seed in ("000", "003"):  # canonical names and PDF-broken words (产出 / 指标) are not recorded
         assert all(r.indicator_l1_printed is None for r in parsed[seed][0])
+
+
+def test_printed_level2_kept_beside_the_canonical(parsed):
+    rows, _, _ = parsed["002"]  # the old project template: 产出数量 / 产出质量 / 成本控制 / 完成时效, 社会效益 ...
+    projects = [r for r in rows if r.target_scope == "project"]
+    assert Counter((r.indicator_l2_printed, r.indicator_l2) for r in projects if r.indicator_l2_printed) == {
+        ("产出数量", "数量指标"): 11,
+        ("产出质量", "质量指标"): 7,
+        ("成本控制", "成本指标"): 4,
+        ("完成时效", "时效指标"): 4,
+        ("社会效益", "社会效益指标"): 6,
+        ("经济效益", "经济效益指标"): 1,
+        ("可持续影响", "可持续影响指标"): 3,
+        ("服务对象满意度", "服务对象满意度指标"): 3,
+    }
+    # 党建、结对共建，文明创建 (lines 1190-1229): the merged cell printed once above its rows
+    assert (find(rows, 1194).indicator_name, find(rows, 1194).indicator_l2_printed) == ("支部主题党日完成数", "产出数量")
+    assert (find(rows, 1211).indicator_name, find(rows, 1211).indicator_l2_printed) == ("获得文明单位称号", "产出质量")
+    assert (find(rows, 1219).indicator_l2, find(rows, 1219).indicator_l2_printed) == ("时效指标", "完成时效")
+    assert find(rows, 1229).indicator_l2_printed == "服务对象满意度"
+    assert find(rows, 1836).indicator_l2_printed is None  # 服务对象满意 / 度: not printed whole on a line
+    rows, _, _ = parsed["003"]  # 项目自评表: 服务对象满意度 in the level-2 column, then the name
+    assert (find(rows, 1306).indicator_l2, find(rows, 1306).indicator_l2_printed) == ("服务对象满意度指标", "服务对象满意度")
+    # the canonical word, also broken before 指标 (经济效益 / 指标; 社会公众或服务对象满意度 ... 指标 in
+    # the same column of the next line), and an indicator named 服务对象满意度 beside its level 2
+    assert find(rows, 1571).indicator_l2_printed is None  # 经济效益 指标
+    for seed in ("000", "001", "004"):
+        assert all(r.indicator_l2_printed is None for r in parsed[seed][0])
+
+
+def test_actual_value_read_only_from_a_plain_number(parsed):
+    rows, _, _ = parsed["003"]
+    row = find(rows, 1600)  # 补助离休干部人数 6 人 -> 5 人
+    assert (row.actual_text, row.actual_value, row.actual_unit) == ("5人", 5.0, "人")
+    assert (row.target_op, row.target_value, row.target_unit) == (None, 6.0, "人")  # no operator printed
+    assert all(r.actual_value is None for r in rows if r.actual_text and r.actual_text[0] in "≥≤<>")
 
 
 def test_name_end_printed_in_the_level2_column(parsed):

@@ -22,12 +22,13 @@ CASES = [
     ("=100%", ("=", 100.0, "%")),
     ("≥2", (">=", 2.0, None)),
     (">=95%", (">=", 95.0, "%")),
-    # bare numbers are equality
-    ("100%", ("=", 100.0, "%")),
-    ("36", ("=", 36.0, None)),
-    ("1 个月", ("=", 1.0, "个月")),
-    ("5万册", ("=", 5.0, "万册")),
-    ("1,442.99 万元", ("=", 1442.99, "万元")),
+    # bare numbers print no operator: value and unit, operator left unknown
+    ("100%", (None, 100.0, "%")),
+    ("36", (None, 36.0, None)),
+    ("1 个月", (None, 1.0, "个月")),
+    ("5万册", (None, 5.0, "万册")),
+    ("617家", (None, 617.0, "家")),
+    ("1,442.99 万元", (None, 1442.99, "万元")),
     # word operators before the number
     ("大于600天", (">", 600.0, "天")),
     ("不低于95%", (">=", 95.0, "%")),
@@ -62,10 +63,10 @@ def test_parse_target(text, expected):
     assert tuple(parse_target(text)) == expected
 
 
-def test_op_is_set_exactly_when_value_is():
+def test_an_operator_always_comes_with_a_value():
     for text, _ in CASES:
         target = parse_target(text)
         assert isinstance(target, Target)
-        assert (target.op is None) == (target.value is None)
+        assert target.op is None or target.value is not None
         if target.value is None:
             assert target.unit is None

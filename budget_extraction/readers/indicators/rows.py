@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
 from ...tables import TableBlock
-from ..targets import parse_target
-from .vocabulary import PLAIN_NUMBER, consistent_l1, split_weight, squash, tidy
+from ..targets import QUALITATIVE, Target, parse_target
+from .vocabulary import L2_ALIASES, PLAIN_NUMBER, consistent_l1, split_weight, squash, tidy
 
 # A project code as printed: six digits, then six letters or digits or more.
 _PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
@@ -41,6 +41,14 @@ class TableState:
     known_names: frozenset[str] = frozenset()  # names the document's other tables print
     seen_texts: set[str] = field(default_factory=set)  # names, values and priors read so far (stream)
     name_column: int = -1  # the header's 三级指标 column (cell layouts)
+    level2_cells: tuple[tuple[int, int, str], ...] | None = None  # (line, column, word) of level-2 words
+
+    @property
+    def printed_level2(self) -> tuple[tuple[int, int, str], ...]:
+        """Every level-2 word the table prints, canonical or in an older wording (完成时效)."""
+        if self.level2_cells is None:
+            self.level2_cells = level2_cells(self.doc, self.region)
+        return self.level2_cells
 
     @property
     def scope(self) -> str:
@@ -128,6 +136,8 @@ def build_indicator(state: TableState, draft: Draft) -> IndicatorLine | None:
         return None
     target_text = tidy(values.get("target"))
     target = parse_target(target_text)
+    actual_text = tidy(values.get("actual")) if state.self_eval else None
+    actual = _plain_figure(actual_text)
     priors = [(word, tidy(values.get(role))) for word, role in (("前年", "prior_2"), ("上年", "prior_1"))]
     prior_text = "; ".join(f"{word}={value}" for word, value in priors if value) or None
     l1 = consistent_l1(draft.l1, draft.l2)
@@ -147,6 +157,7 @@ def build_indicator(state: TableState, draft: Draft) -> IndicatorLine | None:
         indicator_l1=l1,
         indicator_l1_printed=printed if printed != l1 else None,
         indicator_l2=draft.l2,
+        indicator_l2_printed=printed_l2(state, draft),
         indicator_name=name,
         indicator_weight=weight,
         target_text=target_text,
@@ -155,11 +166,73 @@ def build_indicator(state: TableState, draft: Draft) -> IndicatorLine | None:
         target_unit=target.unit,
         prior_targets=prior_text,
         basis=tidy(values.get("basis")),
-        actual_text=tidy(values.get("actual")) if state.self_eval else None,
+        actual_text=actual_text,
+        actual_value=actual.value,
+        actual_unit=actual.unit,
         score=_as_float(values.get("score")) if state.self_eval else None,
         source_table=state.region.label,
         source_line=draft.line,
     )
+
+
+def level2_cells(doc: SourceDocument, region: TableBlock) -> tuple[tuple[int, int, str], ...]:
+    """(line, column, word) of every level-2 word the table prints, canonical (时效指标) or in an older
+    template's wording (完成时效, 社会效益)."""
+    printed = [(number, _cells(text)) for number, text in doc.numbered(region.start_line, region.end_line)]
+    printed = [(number, cells) for number, cells in printed if cells]
+    found = []
+    for index, (number, cells) in enumerate(printed):
+        below = printed[index + 1][1] if index + 1 < len(printed) else []
+        for column, cell in enumerate(cells):
+            if cell not in L2_ALIASES and cell not in L2_ALIASES.values():
+                continue
+            closing = [*cells[column + 1 : column + 2], *below[:1], *below[column : column + 1]]
+            broken = cell + _L2_CLOSING in L2_ALIASES.values() and _L2_CLOSING in closing
+            found.append((number, column, cell + _L2_CLOSING if broken else cell))
+    return tuple(found)
+
+
+# The word closing a canonical level-2 name, which PDF text often prints in the next cell or line
+# (经济效益 / 指标): a level-2 word it closes is the canonical name, not an older wording.
+_L2_CLOSING = "指标"
+
+
+def _cells(text: str) -> list[str]:
+    """A line's cells: tab-separated where the text has tabs (spaces inside a cell are breaks of
+    its words), else space-separated; empty cells kept in tab layouts so that columns line up."""
+    if "\t" in text:
+        cells = [squash(cell) for cell in text.split("\t")]
+        return cells if any(cells) else []
+    return text.split()
+
+
+def printed_l2(state: TableState, draft: Draft) -> str | None:
+    """The level-2 cell the row sits under as printed, when its wording is not the canonical one.
+
+    A merged level-2 cell prints once, beside the first or the middle row it spans: the row takes
+    the nearest printed word of its canonical level 2, the leftmost of a line (the level-2 column
+    is left of the names), never its own name (an indicator may be called 服务对象满意度); when
+    that word is the canonical one, there is no other wording to keep.
+    """
+    if draft.l2 is None:
+        return None
+    name = squash(draft.cells[0]) if draft.cells else ""
+    words = [
+        (abs(line - draft.line), line, column, cell)
+        for line, column, cell in state.printed_level2
+        if (cell == draft.l2 or L2_ALIASES.get(cell) == draft.l2) and not (line == draft.line and cell == name)
+    ]
+    if not words:
+        return None
+    cell = min(words)[3]
+    return cell if cell != draft.l2 else None
+
+
+def _plain_figure(text: str | None) -> Target:
+    """An actual value read as a figure only when printed as a plain number (5人, 100%): an actual
+    printed with an operator (≥90%) states a bound, not what was achieved."""
+    figure = parse_target(text)
+    return figure if figure.op is None else QUALITATIVE
 
 
 def _as_float(text: str | None) -> float | None:

@@ -531,7 +531,7 @@ class StreamReader:
     def _previous_target_runs_on(self) -> None:
         """The text value ran on after the basis printed beside its middle (…取一个号， 计划标准 排一次队…)."""
         last = self.indicators[-1]
-        lead = leading_target(self.previous, self.row, self.trailers) if last.target_op is None else 0
+        lead = leading_target(self.previous, self.row, self.trailers) if last.target_value is None else 0
         if lead:
             text = tidy((last.target_text or "") + "".join(squash(f.text) for f in self.row[:lead]))
             self.indicators[-1] = replace(last, target_text=text)

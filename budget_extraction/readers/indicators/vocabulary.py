@@ -260,4 +260,4 @@ def is_target_like(text: str | None) -> bool:
     """A printed value with a number: a quantitative target or a bare score."""
     if not text:
         return False
-    return parse_target(text).op is not None
+    return parse_target(text).value is not None

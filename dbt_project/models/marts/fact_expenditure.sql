@@ -22,6 +22,10 @@ select
     leaves.fund_scope,
     leaves.classification,
     leaves.subject_code,
+    -- the 类 (3 digits) and 款 (5 digits) the subject rolls up to, in both classifications
+    left(leaves.subject_code, 3)                        as class_code,
+    case when length(leaves.subject_code) >= 5 then left(leaves.subject_code, 5) end
+                                                        as section_code,
     leaves.subject_name                                 as printed_subject_name,
     leaves.code_level                                   as level,
     leaves.amount_total,
