@@ -15,10 +15,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from budget_extraction import Extraction
+from budget_extraction.model import DocumentRow, IndicatorLine
+from orchestration.corpus import DocumentDecision
+from orchestration.quality.gate import run_gate
+from orchestration.store import ExtractedStore
+from orchestration.warehouse import build_raw_layer
 from tests._safety_support import SEED_A, SEED_B, SEED_D, seed_text
 
 REPO = Path(__file__).resolve().parent.parent
-GATE_RULES = REPO / "dbt_project" / "models" / "intermediate" / "int_gate_rules.sql"
+DBT_PROJECT = REPO / "dbt_project"
+GATE_RULES = DBT_PROJECT / "models" / "intermediate" / "int_gate_rules.sql"
 SUITES = REPO / "expectations" / "suites"
 # Per-row expectations that only the marts' own SQL can break, not a document's rows, listed by
 # hand: a failure of one of them is a fault of the build and still blocks the publication.
@@ -113,3 +120,95 @@ def test_a_document_without_a_region_is_held_and_the_others_publish(run):
         "and severity = 'error'",
     ) == [("gate_rule", "error", "dim_document.region")]
     assert f"{PLACELESS}.txt" in completed.stdout and "[held]" in completed.stdout
+
+
+# The misreading seen in a generated corpus (seed 000's tables printed with spaces): the 12345
+# hotline in "12345 投诉办结率" read as the level-2 cell under 产出指标, which fact_indicator's suite refuses.
+MISREAD_LINE = 824
+
+
+def indicator(document_id: str, l2: str, name: str, line: int) -> IndicatorLine:
+    return IndicatorLine(
+        document_id,
+        "department_target",
+        "department",
+        None,
+        None,
+        "annual",
+        None,
+        "产出指标",
+        l2,
+        name,
+        None,
+        "100%",
+        ">=",
+        100.0,
+        "%",
+        None,
+        None,
+        None,
+        None,
+        "表 9",
+        line,
+    )
+
+
+def extraction(document_id: str, department: str, rows: list[IndicatorLine]) -> Extraction:
+    document = DocumentRow(
+        document_id, f"{document_id}.txt", "cd" * 32, "utf-8", 900, department, "武汉市测试区", 2026, "budget", "entity"
+    )
+    return Extraction(document=document, indicator_lines=rows)
+
+
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gate_rules_dbt")
+    store = ExtractedStore(root / "extracted")
+    store.write_extraction(
+        extraction("801_good", "测试区甲局", [indicator("801_good", "质量指标", "业务办理准确率", 823)])
+    )
+    store.write_extraction(
+        extraction("802_misread", "测试区乙局", [indicator("802_misread", "12345", "投诉办结率", MISREAD_LINE)])
+    )
+    decisions = [DocumentDecision(d, f"{d}.txt", "loaded", True, None) for d in ("801_good", "802_misread")]
+    warehouse = root / "budget.duckdb"
+    build_raw_layer(warehouse, store, decisions, [])
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(root / "dbt_target"),
+            "--log-path",
+            str(root / "dbt_logs"),
+        ],
+        cwd=REPO,
+        env={**os.environ, "BUDGET_WAREHOUSE": str(warehouse)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    return warehouse, run_gate(warehouse)
+
+
+def test_an_indicator_row_the_suite_refuses_holds_its_document_and_the_gate_passes(gated):
+    warehouse, results = gated
+    assert [(r.suite, r.success) for r in results if not r.success] == []
+    assert query(warehouse, "select document_id, is_held from marts.dim_document order by 1") == [
+        ("801_good", False),
+        ("802_misread", True),
+    ]
+    assert query(warehouse, "select document_id, indicator_name from marts.fact_indicator") == [
+        ("801_good", "业务办理准确率")
+    ]
+    [(subject, detail)] = query(
+        warehouse,
+        "select subject, detail from marts.quality_findings where document_id = '802_misread' and severity = 'error'",
+    )
+    assert subject == f"fact_indicator.l2_matches_l1:line:{MISREAD_LINE}"
+    assert detail.startswith(f"802_misread.txt, line {MISREAD_LINE}: breaks the rule fact_indicator.l2_matches_l1")
