@@ -134,10 +134,15 @@ def _timed(command: list[str], env: dict | None = None) -> float:
 
 
 def bench_floor() -> Floor:
-    """The tools' start-up: dbt listing the project's models (it loads and parses the project, touches
-    no data), a Great Expectations context, and the Dagster code location loaded."""
+    """The tools' start-up: dbt listing the project's models (it loads the project, parsing what changed
+    since its last parse, and touches no data), a Great Expectations context, and the Dagster code
+    location loaded."""
     dbt = str(Path(sys.executable).with_name("dbt"))
     with tempfile.TemporaryDirectory() as target:
+        # As a run does: dbt re-reads only what changed since the project's last parse.
+        partial_parse = REPO / "dbt_project" / "target" / "partial_parse.msgpack"
+        if partial_parse.exists():
+            shutil.copy(partial_parse, target)
         dbt_seconds = _timed(
             [dbt, "ls", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project", "--target-path", target, "-q"]
         )
