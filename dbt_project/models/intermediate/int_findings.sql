@@ -7,7 +7,9 @@
 --   * the extraction's own findings (raw.findings);
 --   * documents not loaded as they are (quarantined, duplicate, superseded, stale, removed), and
 --     loaded documents with a note (the two parts of a document published as two files);
---   * entries of the reviewed list that no longer match anything.
+--   * entries of the reviewed list that no longer match anything;
+--   * rows that break a per-row rule of the gate's suites (int_gate_rules): always errors, never
+--     reviewable, since the gate would refuse them in the published marts whatever a reviewer says.
 -- An 'error' whose (document_id, check, subject) is in the reviewed list becomes a
 -- 'warning' carrying the reviewer's reason. See _marts.yml for the subject formats.
 with documents as (
@@ -233,6 +235,25 @@ document_status_findings as (
     where status <> 'loaded' or detail is not null
 ),
 
+gate_rule_findings as (
+    select
+        document_id,
+        'gate_rule'                                                 as "check",
+        'error'                                                     as severity,
+        rule || coalesce(':line:' || source_line, '')               as subject,
+        cast(null as varchar)                                       as table_kind,
+        cast(null as varchar)                                       as source_table,
+        cast(null as varchar)                                       as source_unit,
+        source_line,
+        cast(null as varchar)                                       as printed_a,
+        cast(null as varchar)                                       as printed_b,
+        cast(null as decimal(20, 6))                                as difference,
+        detail,
+        cast(null as varchar)                                       as reviewed_reason,
+        'gate'                                                      as origin
+    from {{ ref('int_gate_rules') }}
+),
+
 unused_reviewed_entries as (
     select
         reviewed.document_id,
@@ -273,3 +294,9 @@ select
     subject, table_kind, source_table, source_unit, source_line,
     printed_a, printed_b, difference, reviewed_reason, origin
 from unused_reviewed_entries
+union all by name
+select
+    document_id, "check", severity, detail,
+    subject, table_kind, source_table, source_unit, source_line,
+    printed_a, printed_b, difference, reviewed_reason, origin
+from gate_rule_findings
