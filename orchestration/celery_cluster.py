@@ -28,6 +28,7 @@ from pathlib import Path
 from .warehouse import REPO_ROOT
 
 DEFAULT_FOLDER = REPO_ROOT / ".celery_cluster"
+BROKER_ENV = "BUDGET_CELERY_BROKER"  # redis://host:port/0 of the cluster's broker (also its result backend)
 WORKERS = 2
 STATE_FILE = "cluster.json"
 CONFIG_MODULE = "dagster_celery_config"  # the module dagster_celery.app reads its settings from
@@ -224,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
         print(f"redis pid {cluster.redis_pid}, workers {', '.join(cluster.worker_names)} (pids {cluster.worker_pids})")
-        print(f"export BUDGET_CELERY_BROKER={cluster.broker_url}")
+        print(f"export {BROKER_ENV}={cluster.broker_url}")
         return 0
     if args.action == "stop":
         print("stopped" if stop(folder) else f"no cluster in {folder}")

@@ -1,6 +1,7 @@
 """The main job from the command line: extract every document of raw/, rebuild, check, publish.
 
     python -m orchestration.run            # the README's run command calls this
+    python -m orchestration.run --celery   # extraction on the Celery workers of $BUDGET_CELERY_BROKER
 
 Runs the same Dagster job the nightly schedule runs, in-process, against the
 persistent instance in DAGSTER_HOME (so the UI shows its history), then
@@ -20,6 +21,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .celery_cluster import BROKER_ENV
 from .warehouse import RAW_DIR_ENV, REPO_ROOT, WAREHOUSE_ENV
 
 EXIT_NOT_PUBLISHED, EXIT_SETUP = 1, 2
@@ -106,7 +108,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="all or nothing: a document held by the gate blocks the whole publication (also BUDGET_STRICT=1)",
     )
+    parser.add_argument(
+        "--celery",
+        action="store_true",
+        help="extract on the Celery workers of $BUDGET_CELERY_BROKER (scripts/celery_cluster.sh), then rebuild here",
+    )
     args = parser.parse_args(argv)
+    if args.celery and not os.environ.get(BROKER_ENV):
+        print(f"error: --celery needs {BROKER_ENV} (scripts/celery_cluster.sh start prints it)", file=sys.stderr)
+        return EXIT_SETUP
     if args.strict:
         os.environ["BUDGET_STRICT"] = "1"
     # The flags stand for the environment variables the definitions read (orchestration/defs/resources.py).
@@ -164,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     # dbt's output, which otherwise go to the run log file beside the warehouse.
     log_level = "DEBUG" if args.verbose else "CRITICAL"
     with _stdout_to(None if args.verbose else run_log_path(published)):
+        if args.celery and not extract_on_celery(instance, log_level):
+            print("error: the extraction on the Celery workers failed; nothing published", file=sys.stderr)
+            return EXIT_NOT_PUBLISHED
+        # After an extraction on the workers every document is found unchanged here and reused.
         result = defs.resolve_job_def(rebuild_warehouse_job.name).execute_in_process(
             instance=instance,
             tags={**full_range_tags(ordered), RUN_TAG: RUN_TAG_VALUE},
@@ -187,6 +201,31 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:
         print(f"Run log (dbt and Dagster output): {run_log_path(published)}")
     return code
+
+
+def extract_on_celery(instance, log_level: str) -> bool:
+    """Run the extraction job on the Celery cluster (the same code location, loaded by each worker)."""
+    import warnings
+
+    import dagster as dg
+    from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+    from .defs.distributed_extraction import CELERY_JOB
+    from .warehouse import raw_dir_path, warehouse_path
+
+    # dagster-celery registers its one task again at each submission; Celery warns, and the first one is used.
+    warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already registered")
+    broker = os.environ[BROKER_ENV]
+    job = ReconstructableRepository.for_module(
+        "orchestration.definitions", "defs", working_directory=str(REPO_ROOT)
+    ).get_reconstructable_job(CELERY_JOB)
+    run_config = {
+        "execution": {"config": {"broker": broker, "backend": broker}},
+        # Paths as this process resolved them: a worker need not have the same environment variables.
+        "resources": {"warehouse": {"config": {"raw_dir": str(raw_dir_path()), "warehouse": str(warehouse_path())}}},
+        "loggers": {"console": {"config": {"log_level": log_level}}},
+    }
+    return dg.execute_job(job, instance, run_config=run_config, tags={RUN_TAG: RUN_TAG_VALUE}).success
 
 
 def run_log_path(published: Path) -> Path:

@@ -18,7 +18,7 @@ from dagster._core.definitions.reconstruct import ReconstructableRepository
 
 from orchestration import celery_cluster
 from orchestration.defs.assets.extraction import extracted_documents
-from orchestration.defs.distributed_extraction import CELERY_JOB
+from orchestration.defs.distributed_extraction import CELERY_JOB, batches
 from orchestration.defs.resources import WarehouseResource
 from orchestration.run_lock import claim_path
 
@@ -53,6 +53,7 @@ class CeleryRun:
     resource: WarehouseResource
     cluster: celery_cluster.Cluster
     stopped: bool
+    claimed_after: bool  # the warehouse still claimed once the run ended
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,8 @@ def celery_run(raw, tmp_path_factory, dbt_manifest) -> "CeleryRun":
         events = [record.dagster_event for record in instance.all_logs(result.run_id) if record.dagster_event]
     finally:
         stopped = celery_cluster.stop(folder)
-    return CeleryRun(result.success, events, resource, cluster, stopped)
+    claimed_after = claim_path(resource.published).exists()
+    return CeleryRun(result.success, events, resource, cluster, stopped, claimed_after)
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +162,30 @@ def test_the_workers_extract_what_the_in_process_asset_extracts(celery_run, in_p
         }
 
 
+def test_the_rebuild_after_it_extracts_nothing_again(celery_run, raw):
+    """The warehouse's own job, in this process (its single writer), finds every document unchanged."""
+    keys = document_ids(raw)
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("document", keys)
+        result = dg.materialize(
+            [extracted_documents],
+            instance=instance,
+            resources={"warehouse": celery_run.resource},
+            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+        )
+    assert result.success
+    metadata = result.asset_materializations_for_node("extracted__documents")[0].metadata
+    assert metadata["extracted"].value == [] and metadata["reused"].value == len(keys)
+
+
+def test_batches_are_consecutive_and_bounded():
+    ids = [f"d{n:02d}" for n in range(50)]
+    assert [len(b) for b in batches(ids, 20)] == [7, 7, 7, 7, 7, 7, 7, 1]  # at least eight steps
+    assert [len(b) for b in batches(ids * 10, 20)] == [20] * 25  # at most twenty documents a step
+    assert [x for b in batches(ids, 20) for x in b] == ids
+    assert batches([], 20) == []
+
+
 def test_the_documents_read_by_the_workers_are_the_printed_ones(celery_run):
     resource = celery_run.resource
     documents = pl.read_parquet(resource.store.table_glob("documents")).rows_by_key("document_id", named=True)
@@ -170,7 +196,7 @@ def test_the_documents_read_by_the_workers_are_the_printed_ones(celery_run):
 
 
 def test_the_run_lets_go_of_the_warehouse_and_the_cluster_is_stopped(celery_run):
-    assert not claim_path(celery_run.resource.published).exists()
+    assert not celery_run.claimed_after
     assert celery_run.stopped
     cluster = celery_run.cluster
     assert not any(celery_cluster.is_cluster_process(pid) for pid in [cluster.redis_pid, *cluster.worker_pids])

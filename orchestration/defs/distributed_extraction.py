@@ -11,6 +11,7 @@ event storage) and the same extraction store. Here that is one machine's paths; 
 shared database for the instance and a shared file system or object store for the store.
 """
 
+import math
 import os
 import socket
 
@@ -18,25 +19,29 @@ import dagster as dg
 from dagster_celery import celery_executor
 
 from orchestration import run_lock
+from orchestration.celery_cluster import BROKER_ENV
 from orchestration.defs.partitions import document_partitions
 from orchestration.defs.resources import WarehouseResource
 from orchestration.documents import scan_raw_dir
 from orchestration.extraction_worker import extract_all
 
 CELERY_JOB = "extract_on_celery"
-BROKER_ENV = "BUDGET_CELERY_BROKER"  # redis://host:port/0 of the cluster's broker (also its result backend)
 EXTRACTED_ASSET = dg.AssetKey(["extracted", "documents"])
 # A Celery step first loads the code location and opens the instance in its worker, about a second;
 # at a few documents a second of extraction, batches of 20 keep that start-up a small part of a step.
 DOCUMENTS_PER_STEP = 20
+# A small corpus is still cut into this many steps (batches smaller than the above), so no worker idles.
+MIN_STEPS = 8
 
 
 class ExtractionPlan(dg.Config):
-    documents_per_step: int = DOCUMENTS_PER_STEP
+    documents_per_step: int = DOCUMENTS_PER_STEP  # at most
 
 
-def batches(document_ids: list[str], size: int) -> list[list[str]]:
-    return [document_ids[start : start + size] for start in range(0, len(document_ids), max(1, size))]
+def batches(document_ids: list[str], most: int) -> list[list[str]]:
+    """Consecutive batches of at most ``most`` documents, and at least MIN_STEPS of them when there are enough."""
+    size = max(1, min(most, math.ceil(len(document_ids) / MIN_STEPS)))
+    return [document_ids[start : start + size] for start in range(0, len(document_ids), size)]
 
 
 @dg.op(out=dg.DynamicOut(list), description="Holds the warehouse for the run and splits raw/ into batches.")
@@ -47,8 +52,9 @@ def plan_extraction(context: dg.OpExecutionContext, config: ExtractionPlan, ware
     new = [key for key in document_ids if key not in known]
     if new:  # the materialisations below name these partitions
         context.instance.add_dynamic_partitions(document_partitions.name, new)
-    context.log.info(f"{len(document_ids)} documents in {warehouse.raw_path}, {config.documents_per_step} a step")
-    for number, batch in enumerate(batches(document_ids, config.documents_per_step)):
+    planned = batches(document_ids, config.documents_per_step)
+    context.log.info(f"{len(document_ids)} documents in {warehouse.raw_path}, in {len(planned)} steps")
+    for number, batch in enumerate(planned):
         yield dg.DynamicOutput(batch, mapping_key=f"batch_{number}")
 
 
