@@ -8,6 +8,7 @@ every wait is bounded generously by the cluster helper, and both workers must si
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,10 @@ PDF_PUBLISHERS = {
     "jiangsu_jcy_2017_dept_budget": "江苏省人民检察院",
 }
 PDF_YEARS = {"putuo_czj_2025_dept_budget": 2025, "jiangsu_jcy_2017_dept_budget": 2017}
+
+# Not a timing assertion but a bound on a hang (a worker lost mid-step leaves the executor waiting):
+# the run takes about two minutes on a loaded two-core machine.
+RUN_TIMEOUT_SECONDS = 1800
 
 pytestmark = [
     pytest.mark.cluster,
@@ -65,6 +70,26 @@ def raw(tmp_path_factory) -> Path:
     return folder
 
 
+def run_within(seconds: float, run):
+    """The run's result, or a test failure (not a hang) when it has not ended after ``seconds``."""
+    outcome = []
+
+    def target():
+        try:
+            outcome.append(run())
+        except BaseException as error:  # raised again in the test's thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        pytest.fail(f"the Celery run did not end within {seconds} s; see the worker logs beside the cluster")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
 @pytest.fixture(scope="module")
 def celery_run(raw, tmp_path_factory, dbt_manifest) -> "CeleryRun":
     """The job run on the cluster; the cluster is then stopped (its processes ended by id) whatever happened."""
@@ -85,7 +110,7 @@ def celery_run(raw, tmp_path_factory, dbt_manifest) -> "CeleryRun":
             "resources": {"warehouse": {"config": {"raw_dir": resource.raw_dir, "warehouse": resource.warehouse}}},
             "ops": {"plan_extraction": {"config": {"documents_per_step": 1}}},  # one step per document
         }
-        result = dg.execute_job(job, instance, run_config=run_config)
+        result = run_within(RUN_TIMEOUT_SECONDS, lambda: dg.execute_job(job, instance, run_config=run_config))
         events = [record.dagster_event for record in instance.all_logs(result.run_id) if record.dagster_event]
     finally:
         stopped = celery_cluster.stop(folder)
