@@ -21,6 +21,8 @@ from orchestration import celery_cluster
 from orchestration.defs.assets.extraction import extracted_documents
 from orchestration.defs.distributed_extraction import CELERY_JOB, batches
 from orchestration.defs.resources import WarehouseResource
+from orchestration.run import EXIT_SETUP
+from orchestration.run import main as run_main
 from orchestration.run_lock import claim_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,14 +39,11 @@ PDF_YEARS = {"putuo_czj_2025_dept_budget": 2025, "jiangsu_jcy_2017_dept_budget":
 # the run takes about two minutes on a loaded two-core machine.
 RUN_TIMEOUT_SECONDS = 1800
 
-pytestmark = [
-    pytest.mark.cluster,
-    pytest.mark.skipif(
-        celery_cluster.redis_server() is None,
-        reason="redis-server is not installed (Debian package redis-server, see scripts/setup.sh): "
-        "the Celery cluster test needs a real broker",
-    ),
-]
+pytestmark = pytest.mark.cluster
+NO_REDIS = (
+    "redis-server is not installed (Debian package redis-server, see scripts/setup.sh): "
+    "the Celery cluster test needs a real broker"
+)
 
 
 def pdfs() -> list[Path]:
@@ -93,6 +92,8 @@ def run_within(seconds: float, run):
 @pytest.fixture(scope="module")
 def celery_run(raw, tmp_path_factory, dbt_manifest) -> "CeleryRun":
     """The job run on the cluster; the cluster is then stopped (its processes ended by id) whatever happened."""
+    if celery_cluster.redis_server() is None:
+        pytest.skip(NO_REDIS)
     root = tmp_path_factory.mktemp("celery_run")
     home = root / "dagster_home"  # a persistent instance: the workers write the run's events into it
     home.mkdir()
@@ -226,3 +227,9 @@ def test_the_run_lets_go_of_the_warehouse_and_the_cluster_is_stopped(celery_run)
     cluster = celery_run.cluster
     assert not any(celery_cluster.is_cluster_process(pid) for pid in [cluster.redis_pid, *cluster.worker_pids])
     assert celery_cluster.running(Path(cluster.folder)) is None
+
+
+def test_run_celery_without_a_broker_is_a_setup_error(monkeypatch, capsys):
+    monkeypatch.delenv(celery_cluster.BROKER_ENV, raising=False)
+    assert run_main(["--celery"]) == EXIT_SETUP
+    assert celery_cluster.BROKER_ENV in capsys.readouterr().err
