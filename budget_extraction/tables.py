@@ -241,9 +241,7 @@ def _named_figures(cells: list[str]) -> int:
     """How many cells print a whole number right after a name (``一、教育支出 5210300``): the
     two-sided 收支总表 prints its items this way, name and figure side by side."""
     return sum(
-        1
-        for name, figure in zip(cells, cells[1:])
-        if _CJK_CHAR.search(name) and _INTEGER_CELL.fullmatch(figure)
+        1 for name, figure in zip(cells, cells[1:]) if _CJK_CHAR.search(name) and _INTEGER_CELL.fullmatch(figure)
     )
 
 

@@ -1,6 +1,7 @@
 """The main job from the command line: extract every document of raw/, rebuild, check, publish.
 
     python -m orchestration.run            # the README's run command calls this
+    python -m orchestration.run --celery   # extraction on the Celery workers of $BUDGET_CELERY_BROKER
 
 Runs the same Dagster job the nightly schedule runs: the run is created from the
 code location the UI serves (scripts/ui.sh), in the persistent instance in
@@ -23,6 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .celery_cluster import BROKER_ENV
 from .warehouse import RAW_DIR_ENV, REPO_ROOT, WAREHOUSE_ENV
 
 EXIT_NOT_PUBLISHED, EXIT_SETUP = 1, 2
@@ -110,7 +112,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="all or nothing: a document held by the gate blocks the whole publication (also BUDGET_STRICT=1)",
     )
+    parser.add_argument(
+        "--celery",
+        action="store_true",
+        help="extract on the Celery workers of $BUDGET_CELERY_BROKER (scripts/celery_cluster.sh), then rebuild here",
+    )
     args = parser.parse_args(argv)
+    if args.celery and not os.environ.get(BROKER_ENV):
+        print(f"error: --celery needs {BROKER_ENV} (scripts/celery_cluster.sh start prints it)", file=sys.stderr)
+        return EXIT_SETUP
     if args.strict:
         os.environ["BUDGET_STRICT"] = "1"
     # The flags stand for the environment variables the definitions read (orchestration/defs/resources.py).
@@ -175,6 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     log_level = "DEBUG" if args.verbose else "CRITICAL"
     os.environ.setdefault("DBT_USE_COLORS", "false")  # the run log is read as text, not on a terminal
     terminal = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)  # fd 1 goes to the run log meanwhile
+    if args.celery:
+        with _stdout_to(None if args.verbose else run_log_path(published)):
+            extracted = extract_on_celery(instance, log_level)
+        if not extracted:
+            print("error: the extraction on the Celery workers failed; nothing published", file=sys.stderr)
+            return EXIT_NOT_PUBLISHED
+        # After an extraction on the workers every document is found unchanged below and reused.
     with code_location_workspace(instance) as workspace:
         run = create_run(
             instance,
@@ -299,6 +316,31 @@ def strip_colours(log: Path) -> None:
     plain = log.with_name(log.name + ".tmp")
     plain.write_text(ANSI_ESCAPE.sub("", text), encoding="utf-8")
     plain.replace(log)
+
+
+def extract_on_celery(instance, log_level: str) -> bool:
+    """Run the extraction job on the Celery cluster (the same code location, loaded by each worker)."""
+    import warnings
+
+    import dagster as dg
+    from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+    from .defs.distributed_extraction import CELERY_JOB
+    from .warehouse import raw_dir_path, warehouse_path
+
+    # dagster-celery registers its one task again at each submission; Celery warns, and the first one is used.
+    warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already registered")
+    broker = os.environ[BROKER_ENV]
+    job = ReconstructableRepository.for_module(
+        "orchestration.definitions", "defs", working_directory=str(REPO_ROOT)
+    ).get_reconstructable_job(CELERY_JOB)
+    run_config = {
+        "execution": {"config": {"broker": broker, "backend": broker}},
+        # Paths as this process resolved them: a worker need not have the same environment variables.
+        "resources": {"warehouse": {"config": {"raw_dir": str(raw_dir_path()), "warehouse": str(warehouse_path())}}},
+        "loggers": {"console": {"config": {"log_level": log_level}}},
+    }
+    return dg.execute_job(job, instance, run_config=run_config, tags={RUN_TAG: RUN_TAG_VALUE}).success
 
 
 def run_log_path(published: Path) -> Path:

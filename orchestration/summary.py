@@ -353,4 +353,6 @@ def _say_coverage(summary: Summary, coverage: list[dict]) -> None:
             f"{facts} as facts, {findings} as findings"
         )
     for c in coverage:
-        summary.say(f"  {c['label']}: {c['lines_with_figures']} lines: {c['as_facts']} facts, {c['as_findings']} findings")
+        summary.say(
+            f"  {c['label']}: {c['lines_with_figures']} lines: {c['as_facts']} facts, {c['as_findings']} findings"
+        )

@@ -25,3 +25,9 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } \
     > .venv/apt.log 2>&1 || echo "setup: chromium could not be installed (see .venv/apt.log); the browser test will be skipped" >&2
 fi
+# The distributed extraction's test and scripts/celery_cluster.sh run a local Redis broker: Debian's redis-server.
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing redis-server (Debian package, the Celery broker of the distributed extraction; log in .venv/apt.log) ..."
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server; } \
+    >> .venv/apt.log 2>&1 || echo "setup: redis-server could not be installed (see .venv/apt.log); the celery test will be skipped" >&2
+fi

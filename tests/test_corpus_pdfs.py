@@ -137,11 +137,19 @@ def test_every_pdf_fact_has_a_page_and_no_text_fact_has_one(con):
             [pdfs, pdfs],
         ).fetchone()
         assert (mart, pdf_without_page, text_with_page) == (mart, 0, 0)
+
+
 # The departments of the corpus (SOURCES.md), each over its years and parts: one key each.
 CORPUS_DEPARTMENTS = {
     "江苏省高级人民法院": {"jiangsu_gy_2017_dept_budget", "jiangsu_gy_2018_dept_budget", "jiangsu_gy_2019_dept_budget"},
-    "江苏省人民检察院": {"jiangsu_jcy_2017_dept_budget", "jiangsu_jcy_2018_dept_budget", "jiangsu_jcy_2019_dept_budget"},
-    "中共江苏省委办公厅": {f"jiangsu_swbgt_{year}_dept_budget_{part}" for year in (2017, 2018, 2019) for part in ("text", "tables")},
+    "江苏省人民检察院": {
+        "jiangsu_jcy_2017_dept_budget",
+        "jiangsu_jcy_2018_dept_budget",
+        "jiangsu_jcy_2019_dept_budget",
+    },
+    "中共江苏省委办公厅": {
+        f"jiangsu_swbgt_{year}_dept_budget_{part}" for year in (2017, 2018, 2019) for part in ("text", "tables")
+    },
     "万里街道办事处": {"putuo_wanli_2023_dept_budget", "putuo_wanli_2025_dept_budget"},
     "普陀区人民政府办公室": {"putuo_bgs_2025_dept_budget", "putuo_bgs_2025_unit_budget"},
     "普陀区财政局": {"putuo_czj_2025_dept_budget"},

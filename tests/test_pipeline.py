@@ -302,12 +302,18 @@ def test_readme_totals_without_traps(con):
     jianghan = {row[1]: row[2:] for row in classes if row[0] == "002_59fd46f20b32f4cf"}
     assert jianghan["208"] == ("社会保障和就业支出", Decimal("9.330000"), Decimal("9.330000"), Decimal("0.000000"))
     assert jianghan["210"] == ("卫生健康支出", Decimal("263.720000"), Decimal("150.740000"), Decimal("112.980000"))
-    three_public = {(row[0], row[2]): row[3:] for row in con.execute(readme_query("three_public_by_document"))
-                    .fetchall()}
+    three_public = {
+        (row[0], row[2]): row[3:] for row in con.execute(readme_query("three_public_by_document")).fetchall()
+    }
     # 004 表7 prints an empty table and, line 306, 2024年本单位无“三公”经费支出。
     assert three_public[("武汉市汉阳区医疗保障局", "budget")] == (Decimal("0E-6"), None, "stated_none", 306)
     # 003 公开 09 表 (决算), line 438: 预算数 合计 0.18, 决算数 合计 0.18
-    assert three_public[("武汉市江夏区医疗保障局", "final")] == (Decimal("0.180000"), Decimal("0.180000"), "printed", 438)
+    assert three_public[("武汉市江夏区医疗保障局", "final")] == (
+        Decimal("0.180000"),
+        Decimal("0.180000"),
+        "printed",
+        438,
+    )
 
 
 def test_convenience_marts_tests_fail_on_wrong_rows(published, tmp_path):
@@ -328,10 +334,27 @@ def test_convenience_marts_tests_fail_on_wrong_rows(published, tmp_path):
     con.close()
     dbt = Path(sys.executable).with_name("dbt")
     completed = subprocess.run(
-        [str(dbt) if dbt.exists() else "dbt", "test", "--profiles-dir", ".", "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs"), "--vars", f"{{warehouse_path: '{broken}'}}",
-         "--select", "three_public_by_document", "general_public_functional_totals", "fact_expenditure"],
-        cwd=REPO / "dbt_project", capture_output=True, text=True, timeout=900, check=False,
+        [
+            str(dbt) if dbt.exists() else "dbt",
+            "test",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+            "--vars",
+            f"{{warehouse_path: '{broken}'}}",
+            "--select",
+            "three_public_by_document",
+            "general_public_functional_totals",
+            "fact_expenditure",
+        ],
+        cwd=REPO / "dbt_project",
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     failed = {line.split(" FAIL ", 1)[1].split()[1] for line in completed.stdout.splitlines() if " FAIL " in line}
     assert failed == {

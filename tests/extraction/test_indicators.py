@@ -553,13 +553,19 @@ def test_printed_level2_kept_beside_the_canonical(parsed):
         ("服务对象满意度", "服务对象满意度指标"): 3,
     }
     # 党建、结对共建，文明创建 (lines 1190-1229): the merged cell printed once above its rows
-    assert (find(rows, 1194).indicator_name, find(rows, 1194).indicator_l2_printed) == ("支部主题党日完成数", "产出数量")
+    assert (find(rows, 1194).indicator_name, find(rows, 1194).indicator_l2_printed) == (
+        "支部主题党日完成数",
+        "产出数量",
+    )
     assert (find(rows, 1211).indicator_name, find(rows, 1211).indicator_l2_printed) == ("获得文明单位称号", "产出质量")
     assert (find(rows, 1219).indicator_l2, find(rows, 1219).indicator_l2_printed) == ("时效指标", "完成时效")
     assert find(rows, 1229).indicator_l2_printed == "服务对象满意度"
     assert find(rows, 1836).indicator_l2_printed is None  # 服务对象满意 / 度: not printed whole on a line
     rows, _, _ = parsed["003"]  # 项目自评表: 服务对象满意度 in the level-2 column, then the name
-    assert (find(rows, 1306).indicator_l2, find(rows, 1306).indicator_l2_printed) == ("服务对象满意度指标", "服务对象满意度")
+    assert (find(rows, 1306).indicator_l2, find(rows, 1306).indicator_l2_printed) == (
+        "服务对象满意度指标",
+        "服务对象满意度",
+    )
     # the canonical word, also broken before 指标 (经济效益 / 指标; 社会公众或服务对象满意度 ... 指标 in
     # the same column of the next line), and an indicator named 服务对象满意度 beside its level 2
     assert find(rows, 1571).indicator_l2_printed is None  # 经济效益 指标

@@ -110,9 +110,7 @@ def stream_fragments(doc: SourceDocument, start: int, end: int) -> list[Fragment
     """
     raw: list[Fragment] = []
     for number, text in doc.numbered(start, end):
-        tokens = [
-            t for piece in _CELL_GAP.split(text.strip()) if piece.strip() for t in split_single_spaces(piece)
-        ]
+        tokens = [t for piece in _CELL_GAP.split(text.strip()) if piece.strip() for t in split_single_spaces(piece)]
         for position, token in enumerate(tokens):
             raw.append(Fragment(number, token.strip(), position == 0, len(tokens)))
     return _join_vocab(raw)
