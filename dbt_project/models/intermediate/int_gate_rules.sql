@@ -43,7 +43,7 @@ indicator_rows as (
         coalesce(indicator_l1 in ('产出指标', '效益指标', '满意度指标', '成本指标'), true)
                                                                      as "fact_indicator.indicator_l1",
         coalesce(source_line >= 1, true)                             as "fact_indicator.source_line",
-        (target_op is null) = (target_value is null)                 as "fact_indicator.op_matches_value",
+        (target_op is null or target_value is not null)              as "fact_indicator.op_has_value",
         coalesce(score <= indicator_weight + 1e-9, true)             as "fact_indicator.score_within_weight",
         case when indicator_l2 is null then true
              when indicator_l2 like '%满意%' then indicator_l1 = '满意度指标'
@@ -110,6 +110,80 @@ claim_rows as (
     from {{ ref('stg_narrative_claims') }}
 ),
 
+project_rows as (
+    select
+        document_id,
+        source_line,
+        'project ' || coalesce('''' || project_name || '''', 'without a name') || coalesce(' (' || project_code || ')', '')
+                                                                     as row_text,
+        project_name is not null                                     as "fact_project.project_name",
+        amount_total is not null                                     as "fact_project.amount_total",
+        source_table is not null                                     as "fact_project.source_table",
+        coalesce(source_line >= 1, false)                            as "fact_project.source_line",
+        coalesce(stage in ('budget', 'final'), true)                 as "fact_project.stage",
+        coalesce(source_unit in ('万元', '元'), true)                 as "fact_project.source_unit",
+        coalesce(project_kind in ('R', 'Y', 'T'), true)              as "fact_project.project_kind",
+        regexp_full_match(coalesce(project_code, ''), '[0-9A-Z]*')   as "fact_project.code_format_ok"
+    from {{ ref('stg_project_lines') }}
+    join documents using (document_id)
+),
+
+income_rows as (
+    select
+        document_id,
+        source_line,
+        'income row ' || coalesce('''' || item_name || '''', coalesce(income_source, 'without a source'))
+            || coalesce(' of ' || source_table, '')                  as row_text,
+        income_source is not null                                    as "fact_income.income_source",
+        amount is not null                                           as "fact_income.amount",
+        coalesce(source_line >= 1, false)                            as "fact_income.source_line",
+        coalesce(table_kind in ('income_expenditure_summary', 'income_summary'), true)
+                                                                     as "fact_income.table_kind",
+        coalesce(row_kind in ('total', 'unit', 'subject'), true)     as "fact_income.row_kind",
+        coalesce(stage in ('budget', 'final'), true)                 as "fact_income.stage",
+        coalesce(source_unit in ('万元', '元'), true)                 as "fact_income.source_unit",
+        (row_kind is null) = (table_kind = 'income_expenditure_summary')
+                                                                     as "fact_income.row_kind_matches_table",
+        subject_code is null or length(subject_code) in (3, 5, 7) and regexp_full_match(subject_code, '[0-9]+')
+                                                                     as "fact_income.code_format_ok"
+    from {{ ref('stg_income_lines') }}
+    join documents using (document_id)
+),
+
+three_public_rows as (
+    select
+        document_id,
+        source_line,
+        '三公 item ' || coalesce(item, 'without an item') || coalesce(' (' || amount_kind || ')', '')
+                                                                     as row_text,
+        coalesce(source_line >= 1, false)                            as "fact_three_public.source_line",
+        coalesce(item in ('total', 'outbound', 'vehicle', 'vehicle_purchase', 'vehicle_operation',
+                          'reception', 'meeting', 'training'), true) as "fact_three_public.item",
+        amount_kind in ('reported', 'budget')                        as "fact_three_public.amount_kind",
+        coalesce(stage in ('budget', 'final'), true)                 as "fact_three_public.stage",
+        coalesce(source_unit in ('万元', '元'), true)                 as "fact_three_public.source_unit",
+        coalesce(amount >= 0, true)                                  as "fact_three_public.amount"
+    from {{ ref('stg_three_public_lines') }}
+    join documents using (document_id)
+),
+
+unit_expenditure_rows as (
+    select
+        document_id,
+        source_line,
+        'unit ' || coalesce(unit_code, 'without a code') || coalesce(' ' || unit_name, '')
+                                                                     as row_text,
+        unit_code is not null                                        as "fact_unit_expenditure.unit_code",
+        amount_total is not null                                     as "fact_unit_expenditure.amount_total",
+        coalesce(source_line >= 1, false)                            as "fact_unit_expenditure.source_line",
+        coalesce(stage in ('budget', 'final'), true)                 as "fact_unit_expenditure.stage",
+        coalesce(source_unit in ('万元', '元'), true)                 as "fact_unit_expenditure.source_unit",
+        regexp_full_match(coalesce(unit_code, ''), '[0-9]+')         as "fact_unit_expenditure.code_format_ok"
+    from {{ ref('stg_unit_expenditure_lines') }}
+    join documents using (document_id)
+    where row_kind = 'unit'  -- the mart's rows: a total row carries no unit code
+),
+
 broken as (
     unpivot document_rows on columns(* exclude (document_id, source_line, row_text)) into name rule value holds
     union all by name
@@ -118,6 +192,14 @@ broken as (
     unpivot expenditure_rows on columns(* exclude (document_id, source_line, row_text)) into name rule value holds
     union all by name
     unpivot claim_rows on columns(* exclude (document_id, source_line, row_text)) into name rule value holds
+    union all by name
+    unpivot project_rows on columns(* exclude (document_id, source_line, row_text)) into name rule value holds
+    union all by name
+    unpivot income_rows on columns(* exclude (document_id, source_line, row_text)) into name rule value holds
+    union all by name
+    unpivot three_public_rows on columns(* exclude (document_id, source_line, row_text)) into name rule value holds
+    union all by name
+    unpivot unit_expenditure_rows on columns(* exclude (document_id, source_line, row_text)) into name rule value holds
 )
 
 select
