@@ -1,15 +1,12 @@
 """The Dagster UI, started as the README says, serves the lineage and the gate's checks."""
 
-import json
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests._webserver_support import free_port, serving
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,27 +20,11 @@ QUERY = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())["data"]
-
-
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     (home / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
-    port = _free_port()
+    port = free_port()
     dagster = Path(sys.executable).with_name("dagster")
     # As scripts/ui.sh does: the venv's bin/ on PATH, where dagster-dbt's preparer looks for dbt.
     env = {
@@ -52,30 +33,9 @@ def webserver(tmp_path_factory):
         "PATH": f"{dagster.parent}{os.pathsep}{os.environ['PATH']}",
         "BUDGET_WAREHOUSE": str(tmp_path_factory.mktemp("wh") / "budget.duckdb"),
     }
-    process = subprocess.Popen(
-        [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                data = _graphql(port, QUERY)
-                if data["assetNodes"]:
-                    break
-            except Exception:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("dagster dev did not serve the code location in time")
-            time.sleep(2)
+    command = [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)]
+    with serving(command, env, port, QUERY) as data:
         yield port, data
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=60)
 
 
 def test_ui_serves_lineage_from_raw_file_to_published(webserver):

@@ -14,7 +14,6 @@ corpus decisions -> warehouse.build_raw_layer), with planted inconsistencies:
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from budget_extraction.model import (
 from orchestration.corpus import DocumentDecision
 from orchestration.store import ExtractedStore
 from orchestration.warehouse import build_raw_layer
+from tests._dbt_support import run_dbt
 
 REPO = Path(__file__).resolve().parent.parent
 DBT_PROJECT = REPO / "dbt_project"
@@ -52,11 +52,6 @@ REVIEWED = {
     "printed_b": "100.00",
     "reason": "verified on page 7 of the PDF: 21013 is printed as 100.50",
 }
-
-
-def _dbt_executable() -> str:
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else "dbt"
 
 
 def _line(
@@ -195,27 +190,7 @@ def build_warehouse(root: Path, reviewed: list[dict], kept: Extraction | None = 
     ]
     warehouse = root / "budget.duckdb"
     build_raw_layer(warehouse, store, decisions, reviewed, kept=[DOC] if kept is not None else [])
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse)}
-    completed = subprocess.run(
-        [
-            _dbt_executable(),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(root / "dbt_target"),
-            "--log-path",
-            str(root / "dbt_logs"),
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
+    run_dbt(["build"], warehouse, root, timeout=600)
     return warehouse
 
 

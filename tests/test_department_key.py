@@ -7,12 +7,10 @@ Spellings one department is printed under across years and parts must give one k
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 
-from .test_dbt_models import DBT_PROJECT, REPO, _dbt_executable
+from ._dbt_support import run_dbt
 
 # (printed name, region) -> its normal form
 CASES = [
@@ -40,35 +38,12 @@ def normal_forms(tmp_path_factory) -> dict[tuple[str, str | None], tuple[str, st
         "select name, region, {{ department_normal_form('name', 'region') }} as normal_name from printed) "
         "select name, region, normal_name, {{ department_key('region', 'normal_name') }} as department_key from normal"
     )
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(root / "scratch.duckdb")}
-    completed = subprocess.run(
-        [
-            _dbt_executable(),
-            "show",
-            "--inline",
-            inline,
-            "--limit",
-            str(len(CASES)),
-            "--output",
-            "json",
-            "--log-format",
-            "json",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(root / "dbt_target"),
-            "--log-path",
-            str(root / "dbt_logs"),
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
+    completed = run_dbt(
+        ["show", "--inline", inline, "--limit", str(len(CASES)), "--output", "json", "--log-format", "json"],
+        root / "scratch.duckdb",
+        root,
         timeout=600,
     )
-    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
     preview = next(
         json.loads(event["data"]["preview"])
         for event in map(json.loads, completed.stdout.splitlines())

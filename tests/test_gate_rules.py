@@ -21,6 +21,7 @@ from orchestration.corpus import DocumentDecision
 from orchestration.quality.gate import run_gate
 from orchestration.store import ExtractedStore
 from orchestration.warehouse import build_raw_layer
+from tests._dbt_support import run_dbt
 from tests._safety_support import SEED_A, SEED_B, SEED_D, seed_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -196,26 +197,7 @@ def gated(tmp_path_factory):
     decisions = [DocumentDecision(d, f"{d}.txt", "loaded", True, None) for d in ("801_good", "802_misread")]
     warehouse = root / "budget.duckdb"
     build_raw_layer(warehouse, store, decisions, [])
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(root / "dbt_target"),
-            "--log-path",
-            str(root / "dbt_logs"),
-        ],
-        cwd=REPO,
-        env={**os.environ, "BUDGET_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert completed.returncode == 0, completed.stdout[-6000:]
+    run_dbt(["build"], warehouse, root)
     return warehouse, run_gate(warehouse)
 
 

@@ -5,14 +5,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests._webserver_support import free_port, graphql, serving
 
 REPO = Path(__file__).resolve().parent.parent
 LOCATION = "orchestration.definitions"  # scripts/ui.sh: dagster dev -m orchestration.definitions
@@ -123,22 +122,6 @@ def test_summary_is_saved_when_nothing_is_published(tmp_path):
     assert (data["published"], data["exit_code"]) == (False, 1)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())["data"]
-
-
 RUNS_QUERY = """
 { pipelineOrError(params: {pipelineName: "rebuild_warehouse", repositoryName: "__repository__",
                            repositoryLocationName: "LOCATION"}) {
@@ -151,7 +134,7 @@ RUNS_QUERY = """
 @pytest.fixture()
 def webserver(seeds_run):
     """The UI's webserver on the instance the command line used (no daemon: nothing else starts a run)."""
-    port = _free_port()
+    port = free_port()
     webserver = Path(sys.executable).with_name("dagster-webserver")
     env = {
         **os.environ,
@@ -159,34 +142,14 @@ def webserver(seeds_run):
         "BUDGET_WAREHOUSE": str(seeds_run["warehouse"]),
         "PATH": f"{webserver.parent}{os.pathsep}{os.environ['PATH']}",
     }
-    process = subprocess.Popen(
-        [str(webserver), "-m", LOCATION, "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if _graphql(port, "{ assetNodes { id } }")["assetNodes"]:
-                    break
-            except Exception:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("dagster-webserver did not serve the code location in time")
-            time.sleep(2)
+    command = [str(webserver), "-m", LOCATION, "-h", "127.0.0.1", "-p", str(port)]
+    with serving(command, env, port, "{ assetNodes { id } }"):
         yield port
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=60)
 
 
 def test_command_line_run_shows_on_the_jobs_page_and_the_asset(seeds_run, webserver):
     run_id = re.search(r"Dagster run ([0-9a-f-]{36}) of rebuild_warehouse", seeds_run["stdout"]).group(1)
-    data = _graphql(webserver, RUNS_QUERY)
+    data = graphql(webserver, RUNS_QUERY)
     runs = {run["runId"]: run for run in data["pipelineOrError"]["runs"]}
     assert runs[run_id]["status"] == "SUCCESS"
     assert runs[run_id]["repositoryOrigin"] == {"repositoryLocationName": LOCATION, "repositoryName": "__repository__"}
