@@ -37,12 +37,16 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
     return con.sql(sql).pl()
 
 
-def _documents(con) -> pl.DataFrame:
+def report_documents(con) -> pl.DataFrame:
     return _frame(
         con,
         """
         select document_id, coalesce(region, '') || ' ' || coalesce(department_name, '') || ' '
-               || fiscal_year || ' ' || stage as label, region, department_name, fiscal_year, stage, status
+               || fiscal_year || ' ' || stage as label, region, department_name, fiscal_year, stage, status,
+               department_key,
+               -- a department renamed across years is one line, named as its latest document prints it
+               last(coalesce(region, '') || ' ' || coalesce(department_name, '') order by fiscal_year)
+                   over (partition by department_key) as department
         from marts.dim_document order by region, department_name, fiscal_year, stage""",
     )
 
@@ -115,17 +119,16 @@ def comparison_chart(totals: pl.DataFrame, documents: pl.DataFrame) -> alt.Chart
 
 
 def years_chart(totals: pl.DataFrame, documents: pl.DataFrame) -> alt.Chart:
-    """Each department across the years loaded: whole expenditure per year and stage."""
+    """Each department across the years loaded (one line per department_key): whole expenditure per year and stage."""
     per_document = totals.group_by("document_id").agg(pl.col("amount_total").sum())
-    yearly = per_document.join(documents, on="document_id").with_columns(
-        (pl.col("region").fill_null("") + " " + pl.col("department_name").fill_null("")).alias("department")
-    )
+    yearly = per_document.join(documents, on="document_id")
     return (
         alt.Chart(yearly)
         .mark_line(point=True)
         .encode(
             x=alt.X("fiscal_year:O", title="fiscal year"),
             y=alt.Y("amount_total:Q", title="万元"),
+            detail="department_key:N",
             color=alt.Color("department:N", title="department"),
             strokeDash=alt.StrokeDash("stage:N"),
             tooltip=["department", "fiscal_year", "stage", alt.Tooltip("amount_total:Q", format=",.2f")],
@@ -172,7 +175,7 @@ def _documents_table(documents: pl.DataFrame) -> str:
 def render_report(warehouse: Path) -> str:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        documents, totals, findings = _documents(con), _class_totals(con), _findings(con)
+        documents, totals, findings = report_documents(con), _class_totals(con), _findings(con)
     finally:
         con.close()
     charts = [class_chart(totals, documents), comparison_chart(totals, documents), years_chart(totals, documents)]

@@ -10,9 +10,10 @@ import zlib
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
-from orchestration.report import write_report
+from orchestration.report import report_documents, write_report, years_chart
 
 from .test_pipeline import REPO, run_job
 
@@ -83,3 +84,24 @@ def test_the_report_draws_every_chart_without_error(two_years, tmp_path):
         check=True,
     )
     assert len(set(_png_pixels(screenshot))) > 16, "the screenshot is blank"
+
+
+def test_a_department_renamed_across_years_is_one_line_of_the_years_chart(tmp_path):
+    """The chart follows department_key, not the printed name: a short form the next year is the same line."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema marts")
+    con.execute(
+        """create table marts.dim_document as select * from (values
+            ('a', '武汉市汉阳区', '武汉市汉阳区医疗保障局', 2024, 'budget', 'loaded', 'k1'),
+            ('b', '武汉市汉阳区', '汉阳区医疗保障局', 2025, 'budget', 'loaded', 'k1'),
+            ('c', '武汉市江夏区', '武汉市江夏区医疗保障局', 2025, 'budget', 'loaded', 'k2'))
+           t(document_id, region, department_name, fiscal_year, stage, status, department_key)"""
+    )
+    documents = report_documents(con)
+    con.close()
+    totals = pl.DataFrame({"document_id": ["a", "b", "c"], "amount_total": [1.0, 2.0, 3.0]})
+    lines = years_chart(totals, documents).data.group_by("department").agg(pl.col("fiscal_year"))
+    assert sorted((department, sorted(years)) for department, years in lines.rows()) == [
+        ("武汉市汉阳区 汉阳区医疗保障局", [2024, 2025]),
+        ("武汉市江夏区 武汉市江夏区医疗保障局", [2025]),
+    ]
