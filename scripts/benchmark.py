@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/benchmark.py               # extraction, PDF text, a full run on the seeds
     .venv/bin/python scripts/benchmark.py --corpus 200  # plus full runs on a generated corpus of 200 documents
+    .venv/bin/python scripts/benchmark.py --corpus 1000 --larger 10000   # and one full run on 10,000
 
 The corpus comes from benchmarks/generate_corpus.py (the seeds and the real PDFs' text layers
 under generated regions, years, amounts and layouts). Full runs: on the seeds; on the corpus; a
@@ -19,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,7 @@ class Row:
     floor: str = ""
     note: str = ""
     published: bool = True  # a main job run that published (exit 0, or 3 with documents held)
+    tree_mb: float | None = None  # the summed memory of all the run's processes at its peak
 
 
 @dataclass
@@ -64,6 +67,44 @@ class Floor:
 
 def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+# How often the run's processes are sampled for their summed memory: often enough to see each step
+# (the shortest, a GE suite, lasts about a second), rarely enough to cost nothing measurable.
+TREE_SAMPLE_SECONDS = 0.2
+
+
+def tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of a process and all its descendants now (from /proc), in MB."""
+    parents, rss = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * resource.getpagesize()
+        except (OSError, IndexError, ValueError):  # the process ended while we read it
+            continue
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree) / 1e6
+
+
+class TreeMemory(threading.Thread):
+    """The peak of a running process tree's summed resident memory, sampled in the background."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(TREE_SAMPLE_SECONDS):
+            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
 
 
 def bench_extraction(repeat: int) -> Row:
@@ -184,7 +225,13 @@ def run_job(root: Path, label: str, size: str, floor: Floor, reviewed: Path) -> 
     (root / "home").mkdir(exist_ok=True)
     command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "orchestration.run"]
     started = time.perf_counter()
-    completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    memory = TreeMemory(process.pid)
+    memory.start()
+    stdout, stderr = process.communicate()
+    memory.done.set()
+    memory.join()
+    completed = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     seconds = time.perf_counter() - started
     last = completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else ""
     peak_mb = int(last) / 1024 if last.isdigit() else None
@@ -194,7 +241,8 @@ def run_job(root: Path, label: str, size: str, floor: Floor, reviewed: Path) -> 
         note += ": " + (completed.stdout.strip().splitlines() or [""])[-1][:80]
     published = completed.returncode in PUBLISHED_EXIT_CODES
     print(f"{label}: {seconds:.1f}s, {note}", file=sys.stderr, flush=True)  # progress; the table comes last
-    return Row(label, size, seconds, "", peak_mb, floor.beside(bare_load_seconds(root)), note, published)
+    floor_seconds = floor.beside(bare_load_seconds(root))
+    return Row(label, size, seconds, "", peak_mb, floor_seconds, note, published, tree_mb=memory.peak_mb)
 
 
 def bench_seeds(floor: Floor) -> Row:
@@ -208,25 +256,35 @@ def bench_seeds(floor: Floor) -> Row:
         )
 
 
-def bench_pipeline(count: int, seed: int, floor: Floor) -> list[Row]:
-    """The main job on a generated corpus: first run, rerun with nothing changed, one new document."""
+def generated_corpus(root: Path, count: int, seed: int) -> Path:
+    """count generated documents in root/raw; the path of their reviewed-inconsistencies list."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate_corpus import generate
 
+    print(f"generating {count} documents ...", file=sys.stderr, flush=True)
+    return generate(
+        root,
+        count,
+        seed,
+        REPO / "raw",
+        REPO.parent / "shared" / "corpus",
+        REPO / "expectations" / "known_source_inconsistencies.csv",
+    )
+
+
+def corpus_size(root: Path, count: int) -> str:
+    return f"{count} docs, {sum(p.stat().st_size for p in (root / 'raw').glob('*.txt')) / 1e6:.1f} MB"
+
+
+def bench_pipeline(count: int, seed: int, floor: Floor) -> list[Row]:
+    """The main job on a generated corpus: first run, rerun with nothing changed, one new document."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        reviewed = generate(
-            root,
-            count + 1,
-            seed,
-            REPO / "raw",
-            REPO.parent / "shared" / "corpus",
-            REPO / "expectations" / "known_source_inconsistencies.csv",
-        )
+        reviewed = generated_corpus(root, count + 1, seed)
         newest = sorted((root / "raw").glob("*.txt"))[-1]
         held_back = root / newest.name
         newest.rename(held_back)
-        size = f"{count} docs, {sum(p.stat().st_size for p in (root / 'raw').glob('*.txt')) / 1e6:.1f} MB"
+        size = corpus_size(root, count)
         rows = [
             run_job(root, f"full run, {count} generated (seed {seed})", size, floor, reviewed),
             run_job(root, "rerun, nothing changed", size, floor, reviewed),
@@ -236,8 +294,39 @@ def bench_pipeline(count: int, seed: int, floor: Floor) -> list[Row]:
         return rows
 
 
+def bench_larger(count: int, seed: int, floor: Floor) -> Row:
+    """One full run on a larger generated corpus, for the growth with the number of documents."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        reviewed = generated_corpus(root, count, seed)
+        return run_job(root, f"full run, {count} generated (seed {seed})", corpus_size(root, count), floor, reviewed)
+
+
+def print_growth(rows: list[Row]) -> None:
+    """Seconds per document of each full run on a generated corpus: equal figures mean linear growth."""
+    full = [(int(r.size.split()[0]), r) for r in rows if r.work.startswith("full run,") and "generated" in r.work]
+    if len(full) < 2:
+        return
+    smallest, first = min(full, key=lambda pair: pair[0])
+    per_document = first.seconds / smallest
+    for count, row in sorted(full, key=lambda pair: pair[0]):
+        print(
+            f"growth: {count} documents {row.seconds:.0f} s = {row.seconds / count * 1000:.0f} ms per document "
+            f"({row.seconds / count / per_document:.2f}x the per-document time at {smallest})"
+        )
+
+
 def print_table(rows: list[Row], floor: Floor) -> None:
-    header = ("work", "size", "seconds", "rate", "peak RSS MB", "floor s (dbt+GE+Dagster+load)", "note")
+    header = (
+        "work",
+        "size",
+        "seconds",
+        "rate",
+        "peak RSS MB (largest process)",
+        "peak RSS MB (all processes)",
+        "floor s (dbt+GE+Dagster+load)",
+        "note",
+    )
     cells = [
         (
             r.work,
@@ -245,6 +334,7 @@ def print_table(rows: list[Row], floor: Floor) -> None:
             f"{r.seconds:.1f}",
             r.rate,
             f"{r.peak_mb:.0f}" if r.peak_mb is not None else "",
+            f"{r.tree_mb:.0f}" if r.tree_mb is not None else "",
             r.floor,
             r.note,
         )
@@ -263,6 +353,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20, help="extraction passes over the seeds")
     parser.add_argument("--corpus", type=int, default=0, help="documents in a generated corpus for full runs")
+    parser.add_argument(
+        "--larger", type=int, nargs="*", default=[], help="documents in larger generated corpora: one full run each"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed number of the generated corpus")
     parser.add_argument("--pdf-corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     args = parser.parse_args()
@@ -273,7 +366,9 @@ def main() -> None:
     rows.append(bench_seeds(floor))
     if args.corpus:
         rows += bench_pipeline(args.corpus, args.seed, floor)
+    rows += [bench_larger(count, args.seed, floor) for count in args.larger]
     print_table(rows, floor)
+    print_growth(rows)
     if not all(row.published for row in rows):
         sys.exit("a run of the main job did not publish: see its note")
 
