@@ -310,6 +310,8 @@ def without_unit(text: str) -> str:
 
 def _anchor_at(text: str, number: int, after_label: bool) -> _Anchor | None:
     """An anchor line: a label, a caption (label + title) or a title; the unit may end the line."""
+    if not after_label and "表" not in text:
+        return None  # every label prints 表, and so does every title but one right after a label
     unit = unit_of(text)
     parsed = parse_label(text)
     if parsed:
