@@ -77,6 +77,10 @@ _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 # An empty cell between two tabs or at the end of a line: the text keeps its blank cells.
 _BLANK_CELL = re.compile(r"^[ ]*\t|\t[ ]*(?:\t|$)")
+# A code printed in its parts within one cell: 208 05 05.
+_SPACED_CODE = re.compile(r"\d{3}(?:\s+\d{2}){1,2}")
+_CELL_GAP = re.compile(r"[\s\t]+")
+_COLUMN_NUMBERS_LINE = re.compile(r"^\s*栏次")
 _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
 
 
@@ -114,7 +118,7 @@ def _code_prefix(cells: list[str], classification: str) -> tuple[str | None, int
     if not cells:
         return None, 0
     first = cells[0]
-    if re.fullmatch(r"\d{3}(?:\s+\d{2}){1,2}", first):
+    if _SPACED_CODE.fullmatch(first):
         joined = C.join_code_parts(first.split(), classification)
         return (joined, 1) if joined else (None, 0)
     if not first.isdigit():
@@ -477,7 +481,7 @@ def _body_lines(doc: SourceDocument, block: TableBlock) -> list[tuple[int, str]]
 
 
 def _table_decimals(body: list[tuple[int, str]]) -> int | None:
-    return table_decimals(tok for _, t in body for tok in re.split(r"[\s\t]+", t))
+    return table_decimals(tok for _, t in body for tok in _CELL_GAP.split(t))
 
 
 def _resolve_rows(ctx: _Context, rows: list[_Row], roles: Sequence[str]) -> None:
@@ -676,7 +680,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         if _NOTE_LINE.match(text) or is_empty_note(text):
             ctx.cover(number, "note")
             continue
-        if re.match(r"^\s*栏次", text):
+        if _COLUMN_NUMBERS_LINE.match(text):
             ctx.cover(number, "header")
             continue
         if _repeats_header(text, repeated):
