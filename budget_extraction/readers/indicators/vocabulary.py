@@ -69,6 +69,8 @@ L2_ALIASES = {
     "服务对象满意度": "服务对象满意度指标",
     "社会公众或服务对象满意度": "社会公众或服务对象满意度指标",
 }
+# The canonical names those wordings stand for, as a set (every printed cell is tested against them).
+L2_ALIAS_TARGETS = frozenset(L2_ALIASES.values())
 
 _SPACES = re.compile(r"\s+")
 WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
