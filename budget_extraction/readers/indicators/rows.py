@@ -116,6 +116,8 @@ def refine_roles(roles: list[str], sub_header: Iterable[str]) -> list[str]:
 
 
 def is_header_line(text: str) -> bool:
+    if "一" not in text:
+        return False  # every header form below prints 一级
     flat = squash(text)
     if flat == "一级指标":
         return True  # PDF text: the other header cells follow on their own lines
