@@ -223,8 +223,8 @@ def _names_a_stage(text: str) -> bool:
 
 def _read_titles(text: str, weight: int, votes: _Votes) -> None:
     """Cover and section titles: the name, year, stage and kind they print."""
-    if not _names_a_stage(text):
-        return
+    if not _names_a_stage(text) or "20" not in text:
+        return  # every title read here prints its stage and its year (20xx)
     for match in _TITLE_YEAR_FIRST.finditer(text):
         votes.years[int(match.group("year"))] += weight
         votes.stages[_stage(match.group("stage"))] += weight
@@ -284,7 +284,7 @@ def _read_staffing(text: str, votes: _Votes) -> None:
 
 def _read_table_year(text: str, votes: _Votes) -> None:
     """ "2017年政府采购预算表": a table title's year and stage."""
-    if not _names_a_stage(text):
+    if not _names_a_stage(text) or "20" not in text:
         return
     for match in _YEAR_TABLE.finditer(text):
         votes.years[int(match.group("year"))] += 1
