@@ -622,6 +622,8 @@ def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
     printed without its title."""
     starts: list[tuple[int, str, str]] = []
     for number, text in enumerate(doc.lines, 1):
+        if "表" not in text and "评" not in text and "绩" not in text:
+            continue  # a title prints 表 or 自评, an opening block 绩效
         kind = performance_title_kind(text)
         if (
             kind is None
