@@ -143,7 +143,8 @@ class _Stream:
     headings: list[tuple[int, str]] = field(default_factory=list)  # (offset, text) of every heading line
 
     def add_line(self, number: int, text: str) -> None:
-        body_start = len(_MARKDOWN.match(text).group(0)) if _MARKDOWN.match(text) else 0
+        markdown = _MARKDOWN.match(text)
+        body_start = markdown.end() if markdown else 0
         body = text[body_start:]
         compact = "".join(body.split())
         heading = bool(_HEADING.match(compact))
@@ -182,7 +183,7 @@ class _Stream:
         return self
 
     def paragraph_break(self) -> None:
-        if self.breaks[-1:] != [len(self.chars)]:
+        if not self.breaks or self.breaks[-1] != len(self.chars):
             self.breaks.append(len(self.chars))
 
     def section_at(self, offset: int) -> str:
