@@ -92,8 +92,8 @@ def split_glued_amounts(token: str, decimals: int | None) -> list[str] | None:
 
     Returns None when the token is not a run of glued amounts.
     """
-    if not decimals:
-        return None
+    if not decimals or token.count(".") < 2:
+        return None  # two amounts glued print two decimal points
     one = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)\.\d{{{decimals}}}"
     if not re.fullmatch(rf"(?:{one}){{2,}}", token):
         return None

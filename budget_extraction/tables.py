@@ -310,6 +310,8 @@ def without_unit(text: str) -> str:
 
 def _anchor_at(text: str, number: int, after_label: bool) -> _Anchor | None:
     """An anchor line: a label, a caption (label + title) or a title; the unit may end the line."""
+    if not after_label and "表" not in text:
+        return None  # every label prints 表, and so does every title but one right after a label
     unit = unit_of(text)
     parsed = parse_label(text)
     if parsed:
@@ -620,6 +622,8 @@ def _performance_starts(doc: SourceDocument) -> list[tuple[int, str, str]]:
     printed without its title."""
     starts: list[tuple[int, str, str]] = []
     for number, text in enumerate(doc.lines, 1):
+        if "表" not in text and "评" not in text and "绩" not in text:
+            continue  # a title prints 表 or 自评, an opening block 绩效
         kind = performance_title_kind(text)
         if (
             kind is None

@@ -77,6 +77,10 @@ _TOTAL_WORD = re.compile(r"^(?:合计|总计|本年支出合计|支出合计)$")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 # An empty cell between two tabs or at the end of a line: the text keeps its blank cells.
 _BLANK_CELL = re.compile(r"^[ ]*\t|\t[ ]*(?:\t|$)")
+# A code printed in its parts within one cell: 208 05 05.
+_SPACED_CODE = re.compile(r"\d{3}(?:\s+\d{2}){1,2}")
+_CELL_GAP = re.compile(r"[\s\t]+")
+_COLUMN_NUMBERS_LINE = re.compile(r"^\s*栏次")
 _NOTE_LINE = re.compile(r"^\s*(?:备注|注|说明)\s*\d?\s*[:：.．]|^\s*\d\s*[.．、]\s*\D")
 
 
@@ -114,7 +118,7 @@ def _code_prefix(cells: list[str], classification: str) -> tuple[str | None, int
     if not cells:
         return None, 0
     first = cells[0]
-    if re.fullmatch(r"\d{3}(?:\s+\d{2}){1,2}", first):
+    if _SPACED_CODE.fullmatch(first):
         joined = C.join_code_parts(first.split(), classification)
         return (joined, 1) if joined else (None, 0)
     if not first.isdigit():
@@ -353,18 +357,22 @@ def _pair_events(events: list[_Event]) -> tuple[list[_Row], list[_Event]]:
     positions = {id(e): i for i, e in enumerate(events)}
     text_events = [(positions[id(t)], t) for t in texts]
     last_close = -1
+    cursor = 0  # rows close in event order: each takes the texts after the previous one, once
     for row, at in row_events:
+        window = []
+        while cursor < len(text_events) and text_events[cursor][0] <= at:
+            window.append(text_events[cursor][1])
+            cursor += 1
         if row.code is None:
-            row.names = [
-                (t.line, t.text) for i, t in text_events if last_close < i <= at and t.line == row.amounts.line
-            ]
+            row.names = [(t.line, t.text) for t in window if t.line == row.amounts.line]
             # the total row's own words are not a name; texts before it stay unassigned
             last_close = at
             continue
-        row.names = [(t.line, t.text) for i, t in text_events if last_close < i <= at]
+        row.names = [(t.line, t.text) for t in window]
         last_close = at
     _give_back_wrapped_names(rows)
-    used_text = {id(t) for _, t in text_events if any(t.line in r.lines for r in rows)}
+    row_lines = set().union(*(r.lines for r in rows))
+    used_text = {id(t) for _, t in text_events if t.line in row_lines}
     leftovers = (
         pending_codes
         + pending_amounts
@@ -473,7 +481,7 @@ def _body_lines(doc: SourceDocument, block: TableBlock) -> list[tuple[int, str]]
 
 
 def _table_decimals(body: list[tuple[int, str]]) -> int | None:
-    return table_decimals(tok for _, t in body for tok in re.split(r"[\s\t]+", t))
+    return table_decimals(tok for _, t in body for tok in _CELL_GAP.split(t))
 
 
 def _resolve_rows(ctx: _Context, rows: list[_Row], roles: Sequence[str]) -> None:
@@ -520,6 +528,12 @@ def _resolve_rows(ctx: _Context, rows: list[_Row], roles: Sequence[str]) -> None
     for row in rows:
         if row.assigned is None and row.candidates:
             row.assigned = row.candidates[0]
+
+
+def _parent_codes(codes) -> set[str]:
+    """Every code another printed code extends (a row is a leaf when its code is not among them):
+    each code's proper prefixes, collected once instead of comparing every pair of rows."""
+    return {code[:end] for code in codes for end in range(1, len(code))}
 
 
 def _all_same(candidates: list[dict[str, Decimal]]) -> bool:
@@ -666,7 +680,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
         if _NOTE_LINE.match(text) or is_empty_note(text):
             ctx.cover(number, "note")
             continue
-        if re.match(r"^\s*栏次", text):
+        if _COLUMN_NUMBERS_LINE.match(text):
             ctx.cover(number, "header")
             continue
         if _repeats_header(text, repeated):
@@ -699,6 +713,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
     rows = _repair(ctx, rows, known)
     _resolve_rows(ctx, rows, roles)
     codes = [r.subject_code for r in rows if r.subject_code]
+    parents = _parent_codes(codes)
     out: list[ExpenditureLine] = []
     for row in rows:
         if row.code is None:
@@ -713,7 +728,7 @@ def _parse_flat(ctx: _Context, header: list[str], known: dict[str, set[str]]) ->
             for line in row.lines:
                 ctx.cover(line, "total")
             continue
-        leaf = not any(c != row.subject_code and c.startswith(row.subject_code) for c in codes)
+        leaf = row.subject_code not in parents
         out.append(_to_line(ctx, row, roles, leaf))
         for line in row.lines:
             ctx.cover(line, "fact" if leaf else "parent", row.subject_code)
@@ -743,11 +758,11 @@ def _check_unloaded(ctx: _Context, read: list[ExpenditureLine]) -> None:
     """The identities the warehouse checks on a loaded table, for a table that is not loaded:
     its 合计 against its leaves and every parent against its printed children (findings)."""
     subjects = [line for line in read if line.row_kind == "subject" and line.subject_code]
-    codes = {line.subject_code for line in subjects}
+    parents = _parent_codes(line.subject_code for line in subjects)
     tol = tolerance_wan(ctx.unit)
     checks: list[tuple[ExpenditureLine, list[ExpenditureLine], str]] = []
     for total in (line for line in read if line.row_kind == "total"):
-        leaves = [s for s in subjects if not any(c != s.subject_code and c.startswith(s.subject_code) for c in codes)]
+        leaves = [s for s in subjects if s.subject_code not in parents]
         checks.append((total, leaves, "合计"))
     for parent in subjects:
         kids = [s for s in subjects if C.parent_code(s.subject_code, ctx.classification) == parent.subject_code]
@@ -859,7 +874,7 @@ def _parse_grouped(ctx: _Context, header: list[str], known: dict[str, set[str]])
             rows.append(row)
     rows = _repair(ctx, rows, known)
     roles = [TOTAL, PERSONNEL, PUBLIC]
-    codes = [r.subject_code for r in rows if r.subject_code]
+    parents = _parent_codes(r.subject_code for r in rows if r.subject_code)
     out: list[ExpenditureLine] = []
     if totals:
         total_row = _Row(None, None, _Amounts(total_lines[0], [], None, True), [])
@@ -867,7 +882,7 @@ def _parse_grouped(ctx: _Context, header: list[str], known: dict[str, set[str]])
         line = _to_line(ctx, total_row, roles, leaf=False)
         out.append(replace(line, amount_total=None))  # the table prints no grand total
     for row in rows:
-        leaf = not any(c != row.subject_code and c.startswith(row.subject_code) for c in codes)
+        leaf = row.subject_code not in parents
         out.append(_to_line(ctx, row, roles, leaf))
         ctx.cover(row.code_line, "fact" if leaf else "parent", row.subject_code)
     return out

@@ -16,8 +16,10 @@ character keeps its line, so a claim keeps the line it is printed on and its sen
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from .. import codes
 from ..model import Finding, NarrativeClaim
@@ -53,6 +55,7 @@ _EXPLANATION = re.compile(r"原因|主要是|主要用于|用于")
 # A threshold, not an amount (400万元以上的项目, 单价50万元以下).
 _THRESHOLD_AFTER = re.compile(r"^(?:（含）|\(含\))?(?:以上|以下|以内|及以上)")
 _SENTENCE_END = "。！？!?"
+_SENTENCE_END_MARK = re.compile(f"[{_SENTENCE_END}]")
 # Brackets and quotes are not clause marks: subjects print them (因公出国(境)费, “三公”经费).
 _CLAUSE_MARKS = "，,；;：:、"
 # A heading line: 一、 | （一） | 1. | (1) | 第一部分 (Markdown markers stripped before).
@@ -140,7 +143,8 @@ class _Stream:
     headings: list[tuple[int, str]] = field(default_factory=list)  # (offset, text) of every heading line
 
     def add_line(self, number: int, text: str) -> None:
-        body_start = len(_MARKDOWN.match(text).group(0)) if _MARKDOWN.match(text) else 0
+        markdown = _MARKDOWN.match(text)
+        body_start = markdown.end() if markdown else 0
         body = text[body_start:]
         compact = "".join(body.split())
         heading = bool(_HEADING.match(compact))
@@ -179,7 +183,7 @@ class _Stream:
         return self
 
     def paragraph_break(self) -> None:
-        if self.breaks[-1:] != [len(self.chars)]:
+        if not self.breaks or self.breaks[-1] != len(self.chars):
             self.breaks.append(len(self.chars))
 
     def section_at(self, offset: int) -> str:
@@ -239,12 +243,9 @@ def _table_row(text: str) -> bool:
 
 
 def _last_before(marks: list[tuple[int, str]], offset: int) -> str:
-    found = ""
-    for start, text in marks:
-        if start > offset:
-            break
-        found = text
-    return found
+    """The text of the last mark at or before offset (marks are kept in stream order)."""
+    index = bisect_right(marks, offset, key=itemgetter(0))
+    return marks[index - 1][1] if index else ""
 
 
 def narrative_stream(doc: SourceDocument, blocks) -> _Stream:
@@ -267,10 +268,9 @@ def _sentences(stream: _Stream) -> list[tuple[int, int, bool]]:
     for cut in cuts:
         paragraph_start = True
         position = start
-        for offset in range(start, cut):
-            if stream.text[offset] in _SENTENCE_END:
-                spans.append((position, offset + 1, paragraph_start))
-                position, paragraph_start = offset + 1, False
+        for mark in _SENTENCE_END_MARK.finditer(stream.text, start, cut):
+            spans.append((position, mark.end(), paragraph_start))
+            position, paragraph_start = mark.end(), False
         if position < cut:
             spans.append((position, cut, paragraph_start))
         start = cut

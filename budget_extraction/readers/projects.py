@@ -163,7 +163,8 @@ def _stream_rows(lines, width) -> tuple[list[Row], list[Token]]:
         if len(current.values) == width:
             rows.append(current)
             current = None
-    leftover = [] if current is None else [t for t in tokens if t.line in set(current.lines)]
+    open_lines = set(current.lines) if current is not None else set()  # the lines of a row never closed
+    leftover = [t for t in tokens if t.line in open_lines]
     _rejoin_codes(rows)
     return rows, leftover
 

@@ -138,13 +138,16 @@ def _twin_split(band1: list[str], band2: list[str], partial: bool = False):
     of the prior (the rest of the narrow column is still to come)."""
     heads1, tails1 = _joined_heads_and_tails(band1)
     heads2, tails2 = _joined_heads_and_tails(band2)
+    total = len(heads1[-1]) + len(heads2[-1])  # prior and target together, at every cut
     for i in range(1, len(band1)):
         for j in range(len(band2) + 1):
             second_length = len(tails1[i]) + len(tails2[j])
             if second_length < TWIN_MIN_CHARS:
                 break  # the target only shortens as j grows
-            if second_length > len(heads1[i]) + len(heads2[j]):
+            if second_length * 2 > total:
                 continue  # a target longer than the prior cannot start it
+            if not partial and second_length * 2 != total:
+                continue  # equal columns are equally long
             first, second = heads1[i] + heads2[j], tails1[i] + tails2[j]
             if not first.startswith(second):
                 continue

@@ -15,7 +15,7 @@ from ...model import CoverageLine, Finding, IndicatorLine
 from ...source import SourceDocument
 from ...tables import TableBlock
 from ..targets import QUALITATIVE, Target, parse_target
-from .vocabulary import L2_ALIASES, PLAIN_NUMBER, consistent_l1, split_weight, squash, tidy
+from .vocabulary import L2_ALIAS_TARGETS, L2_ALIASES, PLAIN_NUMBER, consistent_l1, split_weight, squash, tidy
 
 # A project code as printed: six digits, then six letters or digits or more.
 _PROJECT_CODE = re.compile(r"\d{6}[0-9A-Z]{6,}")
@@ -42,6 +42,7 @@ class TableState:
     seen_texts: set[str] = field(default_factory=set)  # names, values and priors read so far (stream)
     name_column: int = -1  # the header's 三级指标 column (cell layouts)
     level2_cells: tuple[tuple[int, int, str], ...] | None = None  # (line, column, word) of level-2 words
+    level2_by_name: dict[str, list[tuple[int, int, str]]] | None = None  # the same, by the canonical level 2
 
     @property
     def printed_level2(self) -> tuple[tuple[int, int, str], ...]:
@@ -49,6 +50,17 @@ class TableState:
         if self.level2_cells is None:
             self.level2_cells = level2_cells(self.doc, self.region)
         return self.level2_cells
+
+    def printed_level2_of(self, l2: str) -> list[tuple[int, int, str]]:
+        """The printed level-2 words that name l2 (itself or an older wording of it), grouped once
+        per table instead of every row scanning every word."""
+        if self.level2_by_name is None:
+            self.level2_by_name = {}
+            for found in self.printed_level2:
+                cell = found[2]
+                for name in {cell, L2_ALIASES.get(cell, cell)}:
+                    self.level2_by_name.setdefault(name, []).append(found)
+        return self.level2_by_name.get(l2, [])
 
     @property
     def scope(self) -> str:
@@ -104,6 +116,8 @@ def refine_roles(roles: list[str], sub_header: Iterable[str]) -> list[str]:
 
 
 def is_header_line(text: str) -> bool:
+    if "一" not in text:
+        return False  # every header form below prints 一级
     flat = squash(text)
     if flat == "一级指标":
         return True  # PDF text: the other header cells follow on their own lines
@@ -184,10 +198,10 @@ def level2_cells(doc: SourceDocument, region: TableBlock) -> tuple[tuple[int, in
     for index, (number, cells) in enumerate(printed):
         below = printed[index + 1][1] if index + 1 < len(printed) else []
         for column, cell in enumerate(cells):
-            if cell not in L2_ALIASES and cell not in L2_ALIASES.values():
+            if cell not in L2_ALIASES and cell not in L2_ALIAS_TARGETS:
                 continue
             closing = [*cells[column + 1 : column + 2], *below[:1], *below[column : column + 1]]
-            broken = cell + _L2_CLOSING in L2_ALIASES.values() and _L2_CLOSING in closing
+            broken = cell + _L2_CLOSING in L2_ALIAS_TARGETS and _L2_CLOSING in closing
             found.append((number, column, cell + _L2_CLOSING if broken else cell))
     return tuple(found)
 
@@ -219,8 +233,8 @@ def printed_l2(state: TableState, draft: Draft) -> str | None:
     name = squash(draft.cells[0]) if draft.cells else ""
     words = [
         (abs(line - draft.line), line, column, cell)
-        for line, column, cell in state.printed_level2
-        if (cell == draft.l2 or L2_ALIASES.get(cell) == draft.l2) and not (line == draft.line and cell == name)
+        for line, column, cell in state.printed_level2_of(draft.l2)
+        if not (line == draft.line and cell == name)
     ]
     if not words:
         return None

@@ -45,11 +45,10 @@ from .stream_rows import (
 )
 from .vocabulary import (
     GOAL,
-    L1_ALIASES,
-    L1_CANONICAL,
     L1_MIN_CHARS,
     L2_ALIASES,
     L2_CANONICAL,
+    LEVEL_WORDS,
     PLAIN_NUMBER,
     STOP_WORDS,
     goal_label,
@@ -126,13 +125,7 @@ def _join_vocab(raw: list[Fragment]) -> list[Fragment]:
             if index + width > len(raw):
                 continue
             text = "".join(words[index : index + width])
-            if (
-                text in L1_CANONICAL
-                or text in L2_CANONICAL
-                or text in L2_ALIASES
-                or text in L1_ALIASES
-                or _GOAL_LABEL.fullmatch(text)
-            ):
+            if text in LEVEL_WORDS or _GOAL_LABEL.fullmatch(text):
                 best = (width, text)
                 break
         if best:

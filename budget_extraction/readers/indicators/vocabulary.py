@@ -69,6 +69,13 @@ L2_ALIASES = {
     "服务对象满意度": "服务对象满意度指标",
     "社会公众或服务对象满意度": "社会公众或服务对象满意度指标",
 }
+# The canonical names those wordings stand for, as a set (every printed cell is tested against them).
+L2_ALIAS_TARGETS = frozenset(L2_ALIASES.values())
+# Every level word the template prints, canonical or older, as one set (fragments are tested against it).
+LEVEL_WORDS = frozenset(L1_CANONICAL) | frozenset(L2_CANONICAL) | frozenset(L1_ALIASES) | frozenset(L2_ALIASES)
+# Distinct cells remembered by match_l1()/match_l2(): the same cells are matched again at every
+# reading of a row; a long document prints a few thousand.
+LEVEL_CACHE_SIZE = 1 << 14
 
 _SPACES = re.compile(r"\s+")
 WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
@@ -142,6 +149,7 @@ def tidy(text: str | None) -> str | None:
 # --------------------------------------------------------------------------- vocabulary matching
 
 
+@lru_cache(maxsize=LEVEL_CACHE_SIZE)
 def match_l1(cell: str, next_is_l2: bool = False) -> str | None:
     """Canonical level-1 name of a cell, or None. Short cut-off forms need an l2 beside them."""
     text = squash(cell)
@@ -165,6 +173,7 @@ def match_l1(cell: str, next_is_l2: bool = False) -> str | None:
     return None
 
 
+@lru_cache(maxsize=LEVEL_CACHE_SIZE)
 def match_l2(cell: str) -> str | None:
     """Canonical level-2 name of a cell (cut-off forms completed), or None."""
     text = squash(cell)
