@@ -12,11 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..warehouse import REPO_ROOT
 
@@ -113,32 +116,144 @@ def _ge_suite(suite: Suite):
     return context.suites.add(ge_suite)
 
 
+# Rows validated in one dataframe: a chunk of whole documents of about this many rows keeps the
+# gate's memory bounded by the chunk (~100 MB of pandas frame), not by the size of the mart.
+CHUNK_ROWS = 25_000
+STREAM_BATCH_ROWS = 8_192  # rows DuckDB hands over at a time while the chunk fills
+# Expectations whose verdict on a table is the verdict on each of its chunks taken together: a row's
+# value alone decides it, or (uniqueness) the key holds the document, so equal keys share a chunk.
+ROW_EXPECTATIONS = {
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_in_set",
+    "expect_column_values_to_be_between",
+}
+# The gate's reads share the run's 1 GiB with Dagster and GE: DuckDB's buffer pool for the suites'
+# queries is held to a few hundred MB (they spill or stream beyond it).
+GATE_DUCKDB_CONFIG = {"memory_limit": "256MB"}
+KEY_EXPECTATIONS = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
+CHUNK_KEY = "document_id"
+
+
+def _columns_read(spec: dict) -> list[str]:
+    kwargs = spec["kwargs"]
+    return [kwargs["column"]] if "column" in kwargs else list(kwargs.get("column_list", []))
+
+
+def validates_by_document(suite: Suite) -> bool:
+    """Whether the suite's verdict on the mart is the verdict on its documents' chunks taken together."""
+    for spec in suite.expectations:
+        kwargs = spec["kwargs"]
+        if "mostly" in kwargs:  # a share of the whole table, not of a chunk
+            return False
+        if spec["type"] in KEY_EXPECTATIONS and CHUNK_KEY in _columns_read(spec):
+            continue
+        if spec["type"] not in ROW_EXPECTATIONS:
+            return False
+    return True
+
+
+def columns_needed(suite: Suite, available: list[str]) -> list[str]:
+    """The query's columns the expectations read (their columns and those their row conditions name)."""
+    named = set()
+    for spec in suite.expectations:
+        named.update(_columns_read(spec))
+        condition = spec["kwargs"].get("row_condition") or ""
+        named.update(word for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition) if word in available)
+    return [c for c in available if c in named]
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _document_chunks(batches, rows: int = CHUNK_ROWS):
+    """Arrow tables of whole documents, about ``rows`` rows each, from batches sorted by document id.
+
+    The rows of the last document read so far wait for the next batch: a document may span two.
+    """
+    pending = None
+    for batch in batches:
+        table = pa.Table.from_batches([batch])
+        pending = table if pending is None else pa.concat_tables([pending, table])
+        if pending.num_rows < rows:
+            continue
+        ids = pending.column(CHUNK_KEY)
+        last = ids[-1]
+        if not last.is_valid:  # only rows without a document id so far: they stay together
+            continue
+        cut = pending.num_rows - pc.sum(pc.fill_null(pc.equal(ids, last), False)).as_py()
+        if cut > 0:
+            yield pending.slice(0, cut)
+            pending = pending.slice(cut)
+    if pending is not None and pending.num_rows:
+        yield pending
+
+
+def _frames(con: duckdb.DuckDBPyConnection, suite: Suite):
+    """The suite's query, read once as a stream in chunks of whole documents, only the columns it checks."""
+    source = f"({suite.query}) as suite_rows"
+    available = [d[0] for d in con.execute(f"select * from {source} limit 0").description]
+    columns = columns_needed(suite, available) or available
+    projection = ", ".join(_quoted(c) for c in columns)
+    if not (validates_by_document(suite) and CHUNK_KEY in available):
+        yield con.execute(f"select {projection} from {source}").df()
+        return
+    if CHUNK_KEY not in columns:
+        projection += ", " + _quoted(CHUNK_KEY)
+    ordered = f"select {projection} from {source} order by {_quoted(CHUNK_KEY)} nulls first"
+    reader = con.sql(ordered).to_arrow_reader(STREAM_BATCH_ROWS)
+    empty = True
+    for chunk in _document_chunks(reader):
+        empty = False
+        yield chunk.select(columns).to_pandas()
+    if empty:  # an empty mart is validated too (its expectations pass on no rows)
+        yield con.execute(f"select {projection} from {source}").df()[columns]
+
+
+def _merge(failures: dict[str, dict], config, details: dict) -> None:
+    """One failure per expectation over all chunks: unexpected counts added, the first five samples."""
+    index = config.type + json.dumps(config.kwargs, sort_keys=True, default=str)
+    count = details.get("unexpected_count", details.get("observed_value"))
+    sample = list(details.get("partial_unexpected_list") or [])
+    if index not in failures:
+        failures[index] = {
+            "type": config.type,
+            "column": config.kwargs.get("column") or config.kwargs.get("column_list"),
+            "unexpected_count": count,
+            "sample": sample[:5],
+        }
+        return
+    failure = failures[index]
+    if isinstance(count, int) and isinstance(failure["unexpected_count"], int):
+        failure["unexpected_count"] += count
+    failure["sample"] = (failure["sample"] + sample)[:5]
+
+
 def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
-    """Validate one suite; a query that fails is a failed suite, never a skipped one."""
+    """Validate one suite; a query that fails is a failed suite, never a skipped one.
+
+    The mart is validated in chunks of whole documents when its expectations allow it (see
+    ``validates_by_document``): memory follows a chunk, not the corpus.
+    """
+    ge_suite = _ge_suite(suite)
+    failures: dict[str, dict] = {}
+    success, evaluated = True, 0
     try:
-        frame = con.execute(suite.query).df()
+        for frame in _frames(con, suite):
+            validation = _batch(suite.name, frame).validate(ge_suite)
+            del frame
+            success = success and bool(validation.success)
+            evaluated = len(validation.results)
+            for result in validation.results:
+                if not result.success:
+                    _merge(failures, result.expectation_config, result.result or {})
     except duckdb.Error as error:
         return SuiteResult(suite.name, suite.asset, False, 0, error=str(error).splitlines()[0])
-    validation = _batch(suite.name, frame).validate(_ge_suite(suite))
-    failures = []
-    for result in validation.results:
-        if result.success:
-            continue
-        config = result.expectation_config
-        details = result.result or {}
-        failures.append(
-            {
-                "type": config.type,
-                "column": config.kwargs.get("column") or config.kwargs.get("column_list"),
-                "unexpected_count": details.get("unexpected_count", details.get("observed_value")),
-                "sample": (details.get("partial_unexpected_list") or [])[:5],
-            }
-        )
-    return SuiteResult(suite.name, suite.asset, bool(validation.success), len(validation.results), failures)
+    return SuiteResult(suite.name, suite.asset, success, evaluated, list(failures.values()))
 
 
 def run_gate(warehouse: Path, suites: list[Suite] | None = None) -> list[SuiteResult]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True, config=GATE_DUCKDB_CONFIG)
     try:
         return [run_suite(con, suite) for suite in (suites if suites is not None else load_suites())]
     finally:
