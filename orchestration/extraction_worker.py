@@ -128,9 +128,9 @@ def _serve(store_root: str, conn) -> None:
             if raw is None:
                 return
             result = _extract_one(raw, store_root)
-            if isinstance(result, tuple):  # which process read it: a worker serves many documents
+            if isinstance(result, tuple):  # which process read it (not stored): a worker serves many documents
                 status, messages = result
-                result = status, [*messages, ("debug", f"{raw.path.name}: read by worker process {os.getpid()}")]
+                result = {**status, "worker_pid": os.getpid()}, messages
             conn.send(result)
     finally:
         conn.close()
@@ -252,6 +252,8 @@ def extract_all(raws: list[RawFile], store_root: str, workers: int):
                 worker.done += 1
                 if worker.done >= DOCUMENTS_PER_WORKER and worker.process.is_alive():
                     worker.retire()
+                elif waiting and worker.process.is_alive():  # its next document first: it works while we log
+                    worker.give(waiting.pop(), seconds)
                 yield result
     finally:  # on an error (or the run ending early) no worker outlives the step
         for worker in pool:

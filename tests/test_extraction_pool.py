@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "raw").glob("*.txt"))
 STUCK, CRASHING = "050_stuck", "051_crashing"
-TIME_LIMIT_SECONDS = "3"  # the stuck document sleeps an hour: well past this
+# The stuck document sleeps an hour; a good one takes well under a second, so even on a loaded machine
+# it stays far below this limit (a tight limit would make the test depend on the load).
+TIME_LIMIT_SECONDS = "30"
 WORKERS = 2
 
 EXTRACT = """
@@ -66,18 +67,13 @@ def test_workers_read_many_documents_and_a_stuck_or_crashing_one_is_quarantined_
     statuses = {r["status"]["document_id"]: r["status"] for r in results}
     assert len(results) == len(statuses) == 12  # each document once
     assert statuses[STUCK]["status"] == "quarantined"
-    assert statuses[STUCK]["error"].startswith("extraction took longer than 3 s")
+    assert statuses[STUCK]["error"].startswith("extraction took longer than 30 s")
     assert statuses[CRASHING]["status"] == "quarantined"
     assert "ended without a result (exit code 70)" in statuses[CRASHING]["error"]
-    assert {d for d, s in statuses.items() if s["status"] == "ok"} == set(copies)
+    assert {d for d, s in statuses.items() if s["status"] == "ok"} == set(copies), statuses
     # Two workers, one replaced after the crash and one after the time-out: at most four processes
     # read the ten good documents, so workers took document after document.
-    readers = {
-        match.group(1)
-        for r in results
-        for _, line in r["messages"]
-        if (match := re.search(r"read by worker process (\d+)", line))
-    }
+    readers = {r["status"]["worker_pid"] for r in results if "worker_pid" in r["status"]}
     assert 1 <= len(readers) <= WORKERS + 2
     # Only the good documents come back from a worker (the stuck and the crashing one never answer).
-    assert len([r for r in results if any("read by worker" in m for _, m in r["messages"])]) == len(copies)
+    assert len([r for r in results if "worker_pid" in r["status"]]) == len(copies)
