@@ -86,7 +86,7 @@ def extract_file(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, s
     return status, [("info", f"{raw.path.name}: {status['row_counts']} ({errors} error findings)")]
 
 
-def _reused(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, str]]] | None:
+def stored_result(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, str]]] | None:
     """The stored result of a file whose bytes and parser are unchanged: no worker is started for it."""
     if raw.refused or too_large(raw):
         return None
@@ -222,7 +222,7 @@ def extract_all(raws: list[RawFile], store_root: str, workers: int):
     context.set_forkserver_preload(["orchestration.extraction_worker"])
     waiting = []
     for raw in reversed(raws):
-        reused = _reused(raw, store_root)
+        reused = stored_result(raw, store_root)
         if reused is not None:
             yield reused
         else:

@@ -208,6 +208,39 @@ def summarise_no_run(published: Path, reason: str) -> int:
     return summary.finish(EXIT_NOT_PUBLISHED)
 
 
+UP_TO_DATE = "Warehouse up to date"
+EARLIER_SUMMARY = "Summary of the run that published it:"
+
+
+def summarise_up_to_date(published: Path, seconds: float, since: str, run_id: str | None, exit_code: int) -> int:
+    """Nothing changed since the last publication: say so, keep its summary (saved) and its exit code."""
+    txt, js = summary_paths(published)
+    try:
+        earlier_data = json.loads(js.read_text("utf-8"))
+        earlier_text = txt.read_text("utf-8")
+    except (FileNotFoundError, ValueError):
+        earlier_data, earlier_text = {}, ""
+    if earlier_text.startswith(UP_TO_DATE):  # an up-to-date summary already: keep only the publishing run's part
+        earlier_text = earlier_text.partition(EARLIER_SUMMARY + "\n")[2]
+    summary = Summary(published, seconds, run_id)
+    summary.data = {
+        **earlier_data,
+        "up_to_date": True,
+        "nothing_changed_since": since,
+        "checked_seconds": round(seconds),
+        "exit_code": exit_code,
+    }
+    summary.say(f"{UP_TO_DATE}: nothing changed since {since} (Dagster run {run_id}); nothing rebuilt or published.")
+    summary.say(f"Warehouse: {published}  ({seconds:.0f}s)")
+    if exit_code != EXIT_PUBLISHED:
+        summary.say(f"That run published with exit code {exit_code}: documents need attention (see {txt.name}).")
+    if earlier_text:
+        summary.say(EARLIER_SUMMARY, FILE_ONLY)
+        for line in earlier_text.rstrip("\n").split("\n"):
+            summary.say(line, FILE_ONLY)
+    return summary.finish(exit_code)
+
+
 def print_summary(
     published: Path,
     was_published: bool,
