@@ -148,8 +148,15 @@ class _Worker:
         self.deadline = 0.0
         self.done = 0
 
-    def give(self, raw: RawFile, seconds: float) -> None:
-        self.conn.send(raw)
+    def give(self, waiting: list[RawFile], seconds: float) -> None:
+        """Hand it the next waiting document; a worker found gone while idle is killed and the document waits on."""
+        raw = waiting.pop()
+        try:
+            self.conn.send(raw)
+        except OSError:
+            waiting.append(raw)
+            self.kill()
+            return
         self.raw, self.deadline = raw, time.monotonic() + seconds
 
     def receive(self):
@@ -236,9 +243,11 @@ def extract_all(raws: list[RawFile], store_root: str, workers: int):
                 pool.append(_Worker(context, store_root))
                 idle += 1
             for worker in pool:
-                if worker.raw is None and waiting:
-                    worker.give(waiting.pop(), seconds)
+                if worker.raw is None and waiting and worker.process.is_alive():
+                    worker.give(waiting, seconds)
             busy = [w for w in pool if w.raw is not None]
+            if not busy:
+                continue
             next_deadline = min(w.deadline for w in busy)
             ready = wait(
                 [end for w in busy for end in (w.conn, w.process.sentinel)],
@@ -253,7 +262,7 @@ def extract_all(raws: list[RawFile], store_root: str, workers: int):
                 if worker.done >= DOCUMENTS_PER_WORKER and worker.process.is_alive():
                     worker.retire()
                 elif waiting and worker.process.is_alive():  # its next document first: it works while we log
-                    worker.give(waiting.pop(), seconds)
+                    worker.give(waiting, seconds)
                 yield result
     finally:  # on an error (or the run ending early) no worker outlives the step
         for worker in pool:

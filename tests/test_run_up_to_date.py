@@ -83,7 +83,7 @@ def test_unchanged_rerun_rebuilds_nothing_and_keeps_the_published_file(runs):
     completed = runs["unchanged"]
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert UP_TO_DATE in completed.stdout
-    assert "Rebuilding" not in completed.stdout and "Dagster run" not in completed.stdout
+    assert "Rebuilding" not in completed.stdout and "of rebuild_warehouse in code location" not in completed.stdout
     assert runs["unchanged_identity"] == runs["first_identity"]
 
 
