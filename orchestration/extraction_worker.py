@@ -24,6 +24,13 @@ MAX_TEXT_MB, MAX_PDF_MB, MAX_EXTRACT_SECONDS = 20, 200, 600
 LIMIT_ENV = {"text": "BUDGET_MAX_TEXT_MB", "pdf": "BUDGET_MAX_PDF_MB", "seconds": "BUDGET_MAX_EXTRACT_SECONDS"}
 # Test hook, off by default: extraction of this document_id sleeps first (to test the time limit).
 SLOW_ENV = "BUDGET_SLOW_DOCUMENT"
+# Test hook, off by default: the worker given this document_id dies at once (to test a crash mid-run).
+CRASH_ENV, CRASH_EXIT_CODE = "BUDGET_CRASH_DOCUMENT", 70
+# A worker is replaced after this many documents, so that what its heap grew on large ones is given back:
+# memory follows a document, not the corpus. A new worker costs milliseconds, a document ~0.1 s.
+DOCUMENTS_PER_WORKER = 200
+# How long a worker asked to stop may take to end before it is killed (it only has to leave its loop).
+RETIRE_SECONDS = 5.0
 
 
 def limit(name: str, default: float) -> float:
@@ -79,7 +86,7 @@ def extract_file(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, s
     return status, [("info", f"{raw.path.name}: {status['row_counts']} ({errors} error findings)")]
 
 
-def _reused(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, str]]] | None:
+def stored_result(raw: RawFile, store_root: str) -> tuple[dict, list[tuple[str, str]]] | None:
     """The stored result of a file whose bytes and parser are unchanged: no worker is started for it."""
     if raw.refused or too_large(raw):
         return None
@@ -93,24 +100,86 @@ class WorkerIOError(OSError):
     """The machine failed a worker (disk full, unwritable store): the run fails, no document is blamed."""
 
 
-def _extract_in_child(raw: RawFile, store_root: str, conn) -> None:
+def _extract_one(raw: RawFile, store_root: str):
+    """The result of one document, or a WorkerIOError when the machine (not the document) failed."""
+    if os.environ.get(CRASH_ENV) == raw.document_id:
+        os._exit(CRASH_EXIT_CODE)
     try:
-        conn.send(extract_file(raw, store_root))
+        return extract_file(raw, store_root)
     except Exception as error:  # re-raised unless it is the machine's
         # polars reports a full disk as its own ComputeError ("... (os error 28)"): still the machine's failure
         if not isinstance(error, OSError) and "os error" not in str(error):
             raise
-        conn.send(WorkerIOError(f"{raw.path.name}: {type(error).__name__}: {error}"))
+        return WorkerIOError(f"{raw.path.name}: {type(error).__name__}: {error}")
+
+
+def _serve(store_root: str, conn) -> None:
+    """A worker's life: extract each document sent to it, until told to stop (None) or the parent goes.
+
+    An exception that escapes ends the process: the parent quarantines that one document and
+    starts a new worker for the rest.
+    """
+    try:
+        while True:
+            try:
+                raw = conn.recv()
+            except EOFError:
+                return
+            if raw is None:
+                return
+            result = _extract_one(raw, store_root)
+            if isinstance(result, tuple):  # which process read it (not stored): a worker serves many documents
+                status, messages = result
+                result = {**status, "worker_pid": os.getpid()}, messages
+            conn.send(result)
     finally:
         conn.close()
 
 
-def _receive(receiving):
-    """The worker's result, or None when it ended without sending one."""
-    try:
-        return receiving.recv() if receiving.poll() else None
-    except EOFError:
-        return None
+class _Worker:
+    """One long-lived extraction process and the document it is working on (if any)."""
+
+    def __init__(self, context, store_root: str):
+        self.conn, child_end = context.Pipe(duplex=True)
+        self.process = context.Process(target=_serve, args=(store_root, child_end), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.raw: RawFile | None = None
+        self.deadline = 0.0
+        self.done = 0
+
+    def give(self, waiting: list[RawFile], seconds: float) -> None:
+        """Hand it the next waiting document; a worker found gone while idle is killed and the document waits on."""
+        raw = waiting.pop()
+        try:
+            self.conn.send(raw)
+        except OSError:
+            waiting.append(raw)
+            self.kill()
+            return
+        self.raw, self.deadline = raw, time.monotonic() + seconds
+
+    def receive(self):
+        """The worker's result, or None when it ended without sending one."""
+        try:
+            return self.conn.recv() if self.conn.poll() else None
+        except (EOFError, OSError):
+            return None
+
+    def retire(self) -> None:
+        """Ask the worker to end after its document (it frees what it grew); kill it if it does not answer."""
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=RETIRE_SECONDS)
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
 
 
 def _timed_out(raw: RawFile, store_root: str, seconds: float) -> tuple[dict, list[tuple[str, str]]]:
@@ -130,11 +199,29 @@ def _died(raw: RawFile, store_root: str, exitcode) -> tuple[dict, list[tuple[str
     ]
 
 
-def extract_all(raws: list[RawFile], store_root: str, workers: int):
-    """Yield (status, log lines) per document, each extracted in its own worker process.
+def _settle(worker: _Worker, store_root: str, seconds: float, ready: list):
+    """What became of the worker's document: its result, its crash, its time-out, or None (still working)."""
+    if worker.conn in ready or worker.process.sentinel in ready:
+        result = worker.receive()
+        if isinstance(result, WorkerIOError):
+            raise result
+        if result is not None:
+            return result
+        worker.kill()
+        return _died(worker.raw, store_root, worker.process.exitcode)
+    if time.monotonic() >= worker.deadline:
+        worker.kill()
+        return _timed_out(worker.raw, store_root, seconds)
+    return None
 
-    The time limit is enforced on the worker: one past it is killed and its document
-    quarantined, so a pathological file cannot hold the run (and the warehouse) for hours.
+
+def extract_all(raws: list[RawFile], store_root: str, workers: int):
+    """Yield (status, log lines) per document, extracted by a few long-lived worker processes.
+
+    Each worker takes document after document (starting a process per document cost more than
+    reading most documents). The time limit is enforced per document: a worker past it is killed,
+    its document quarantined and a new worker started, so a pathological file cannot hold the run
+    (and the warehouse) for hours; a worker that dies quarantines only the document it held.
     """
     seconds = limit("seconds", MAX_EXTRACT_SECONDS)
     context = multiprocessing.get_context("forkserver")
@@ -142,40 +229,44 @@ def extract_all(raws: list[RawFile], store_root: str, workers: int):
     context.set_forkserver_preload(["orchestration.extraction_worker"])
     waiting = []
     for raw in reversed(raws):
-        reused = _reused(raw, store_root)
+        reused = stored_result(raw, store_root)
         if reused is not None:
             yield reused
         else:
             waiting.append(raw)
-    running: dict = {}  # process sentinel -> (process, receiving end, raw file, deadline)
+    pool: list[_Worker] = []
     try:
-        while waiting or running:
-            while waiting and len(running) < max(1, workers):
-                raw = waiting.pop()
-                receiving, sending = context.Pipe(duplex=False)
-                process = context.Process(target=_extract_in_child, args=(raw, store_root, sending), daemon=True)
-                process.start()
-                sending.close()
-                running[process.sentinel] = (process, receiving, raw, time.monotonic() + seconds)
-            next_deadline = min(deadline for *_, deadline in running.values())
+        while waiting or any(w.raw is not None for w in pool):
+            pool = [w for w in pool if w.process.is_alive() or w.raw is not None]
+            idle = sum(1 for w in pool if w.raw is None)
+            while len(pool) < max(1, workers) and len(waiting) > idle:
+                pool.append(_Worker(context, store_root))
+                idle += 1
+            for worker in pool:
+                if worker.raw is None and waiting and worker.process.is_alive():
+                    worker.give(waiting, seconds)
+            busy = [w for w in pool if w.raw is not None]
+            if not busy:
+                continue
+            next_deadline = min(w.deadline for w in busy)
             ready = wait(
-                [*running, *(r for _, r, _, _ in running.values())], timeout=max(0.0, next_deadline - time.monotonic())
+                [end for w in busy for end in (w.conn, w.process.sentinel)],
+                timeout=max(0.0, next_deadline - time.monotonic()),
             )
-            for sentinel, (process, receiving, raw, deadline) in list(running.items()):
-                if receiving in ready or sentinel in ready:
-                    result = _receive(receiving)
-                    process.join()
-                    if isinstance(result, WorkerIOError):
-                        raise result
-                    yield result if result is not None else _died(raw, store_root, process.exitcode)
-                elif time.monotonic() >= deadline:
-                    process.kill()
-                    process.join()
-                    yield _timed_out(raw, store_root, seconds)
-                else:
+            for worker in busy:
+                result = _settle(worker, store_root, seconds, ready)
+                if result is None:
                     continue
-                receiving.close()
-                del running[sentinel]
+                worker.raw = None
+                worker.done += 1
+                if worker.done >= DOCUMENTS_PER_WORKER and worker.process.is_alive():
+                    worker.retire()
+                elif waiting and worker.process.is_alive():  # its next document first: it works while we log
+                    worker.give(waiting, seconds)
+                yield result
     finally:  # on an error (or the run ending early) no worker outlives the step
-        for process, *_ in running.values():
-            process.kill()
+        for worker in pool:
+            if worker.raw is None:
+                worker.retire()
+            else:
+                worker.kill()

@@ -21,7 +21,9 @@ HEARTBEAT_SECONDS = 30.0
 DBT_REPORTS = 4  # dbt progress lines while the models build (at each quarter), besides the heartbeat
 
 STEP_WORDS = {
-    "extracted_documents": "extracting documents",
+    # The extraction asset's step (asset key extracted/documents); past its last document it records one
+    # materialisation per partition in Dagster's event log, which takes a while at thousands of documents.
+    "extracted__documents": "extracting documents (then recording each document's partition)",
     "raw_layer": "raw layer: loading every stored extraction into the candidate warehouse",
     "published_warehouse": "publishing: every suite passed, replacing the published warehouse",
 }

@@ -1,7 +1,7 @@
 """Per-document extraction results on disk, between the raw files and the warehouse.
 
-Each document's rows are kept as one Parquet file per raw table
-(``extracted/<table>/<document_id>.parquet``) plus a status record. This is
+Each document's rows are kept as one Parquet file per raw table where it has rows
+(``extracted/<table>/<document_id>.parquet``; none for an empty table) plus a status record. This is
 what lets a document be re-extracted alone (its own partition), lets the
 warehouse be rebuilt from thousands of documents without re-reading them,
 and keeps a document's last good facts when a later version fails.
@@ -146,9 +146,12 @@ class ExtractedStore:
         document_id = extraction.document.document_id
         counts = {}
         for table, rows in extraction.rows().items():
-            frame = rows_to_frame(rows, RAW_TABLES[table])
-            _atomic_write_parquet(frame, self.root / table / f"{document_id}.parquet")
-            counts[table] = frame.height
+            path = self.root / table / f"{document_id}.parquet"
+            counts[table] = len(rows)
+            if rows:
+                _atomic_write_parquet(rows_to_frame(rows, RAW_TABLES[table]), path)
+            else:  # no file for an empty table (the table's _schema.parquet holds its columns)
+                path.unlink(missing_ok=True)
         _atomic_write_bytes(self.text_path(document_id), extraction.source_text.encode("utf-8"))
         status = {
             "document_id": document_id,

@@ -94,25 +94,49 @@ def _replace_atomically(path: Path, text: str) -> None:
     part.replace(path)
 
 
+# The terminal lists at most this many lines per list (documents, problems); the saved summary has them all.
+# A run of thousands of documents then ends with counts and what needs attention, not a page per document.
+TERMINAL_LIST_LIMIT = 20
+BOTH, FILE_ONLY, TERMINAL_ONLY = "both", "file", "terminal"
+
+
 class Summary:
     """The lines printed at the end of a run, and the same facts as data; both saved beside the warehouse."""
 
     def __init__(self, published: Path, seconds: float, run_id: str | None):
         self.published = published
-        self.lines: list[str] = []
+        self.lines: list[tuple[str, str]] = []  # (line, where: both, file or terminal)
         self.data: dict = {"warehouse": str(published), "seconds": round(seconds), "dagster_run_id": run_id}
 
-    def say(self, line: str = "") -> None:
-        self.lines.append(line)
+    def say(self, line: str = "", where: str = BOTH) -> None:
+        self.lines.append((line, where))
+
+    def say_each(self, lines: list[str], what: str) -> None:
+        """A line per document, all saved; on the terminal only when they are few, else where to read them."""
+        few = len(lines) <= TERMINAL_LIST_LIMIT
+        for line in lines:
+            self.say(line, BOTH if few else FILE_ONLY)
+        if not few:
+            self.say(f"  ({len(lines)} {what}: see {summary_paths(self.published)[0].name})", TERMINAL_ONLY)
+
+    def say_first(self, lines: list[str]) -> None:
+        """Problems: the first ones on the terminal too, the rest counted there and all saved."""
+        for number, line in enumerate(lines):
+            self.say(line, BOTH if number < TERMINAL_LIST_LIMIT else FILE_ONLY)
+        if len(lines) > TERMINAL_LIST_LIMIT:
+            more = len(lines) - TERMINAL_LIST_LIMIT
+            self.say(f"  ... and {more} more: see {summary_paths(self.published)[0].name}", TERMINAL_ONLY)
+
+    def text(self, where: str) -> str:
+        return "\n".join(line for line, shown in self.lines if shown in (BOTH, where)) + "\n"
 
     def finish(self, code: int) -> int:
         """Print the summary and save it (text and JSON), each replaced whole."""
         self.data["exit_code"] = code
-        text = "\n".join(self.lines) + "\n"
-        print(text, end="")
+        print(self.text(TERMINAL_ONLY), end="")
         txt, js = summary_paths(self.published)
         try:
-            _replace_atomically(txt, text)
+            _replace_atomically(txt, self.text(FILE_ONLY))
             _replace_atomically(js, json.dumps(self.data, ensure_ascii=False, indent=2, default=str) + "\n")
         except OSError as error:  # a full disk must not hide the summary just printed
             print(f"(summary not saved beside the warehouse: {error})")
@@ -182,6 +206,39 @@ def summarise_no_run(published: Path, reason: str) -> int:
     summary.data.update(published=False, not_published_because=reason)
     summary.say(f"NOT PUBLISHED: {reason}; {published} is unchanged")
     return summary.finish(EXIT_NOT_PUBLISHED)
+
+
+UP_TO_DATE = "Warehouse up to date"
+EARLIER_SUMMARY = "Summary of the run that published it:"
+
+
+def summarise_up_to_date(published: Path, seconds: float, since: str, run_id: str | None, exit_code: int) -> int:
+    """Nothing changed since the last publication: say so, keep its summary (saved) and its exit code."""
+    txt, js = summary_paths(published)
+    try:
+        earlier_data = json.loads(js.read_text("utf-8"))
+        earlier_text = txt.read_text("utf-8")
+    except (FileNotFoundError, ValueError):
+        earlier_data, earlier_text = {}, ""
+    if earlier_text.startswith(UP_TO_DATE):  # an up-to-date summary already: keep only the publishing run's part
+        earlier_text = earlier_text.partition(EARLIER_SUMMARY + "\n")[2]
+    summary = Summary(published, seconds, run_id)
+    summary.data = {
+        **earlier_data,
+        "up_to_date": True,
+        "nothing_changed_since": since,
+        "checked_seconds": round(seconds),
+        "exit_code": exit_code,
+    }
+    summary.say(f"{UP_TO_DATE}: nothing changed since {since} (Dagster run {run_id}); nothing rebuilt or published.")
+    summary.say(f"Warehouse: {published}  ({seconds:.0f}s)")
+    if exit_code != EXIT_PUBLISHED:
+        summary.say(f"That run published with exit code {exit_code}: documents need attention (see {txt.name}).")
+    if earlier_text:
+        summary.say(EARLIER_SUMMARY, FILE_ONLY)
+        for line in earlier_text.rstrip("\n").split("\n"):
+            summary.say(line, FILE_ONLY)
+    return summary.finish(exit_code)
 
 
 def print_summary(
@@ -282,20 +339,25 @@ def _report_contents(summary: Summary, con, source: Path, was_published: bool, f
     ]
     if status:
         say("Documents not loaded as they are:")
-        for kind, name, detail, document_id in status:
-            named = f" ({labels[document_id]})" if document_id in labels else ""
-            say(f"  [{kind}] {detail or name}{named}")
+        summary.say_first(
+            [
+                f"  [{kind}] {detail or name}" + (f" ({labels[document_id]})" if document_id in labels else "")
+                for kind, name, detail, document_id in status
+            ]
+        )
     if blocking:
         say("Error findings (each holds its document; not in expectations/known_source_inconsistencies.csv):")
-        for document_id, check, detail in blocking:
-            say(f"  {labels.get(document_id, document_id)} {check}: {detail}")
+        summary.say_first(
+            [f"  {labels.get(document_id, document_id)} {check}: {detail}" for document_id, check, detail in blocking]
+        )
     documents = _documents(con, labels)
     data["documents"] = documents
     loaded = [d for d in documents if d["status"] != "held"]
     say(f"{'Published' if was_published else 'Candidate'}: {source}")
     say(f"Documents loaded: {len(loaded)}")
-    for document in documents:
-        say(f"  {document['label']}  [{document['status']}]  {document['file_name']}  ({document['document_id']})")
+    summary.say_each(
+        [f"  {d['label']}  [{d['status']}]  {d['file_name']}  ({d['document_id']})" for d in documents], "documents"
+    )
     rows = {m: n[0][0] for m in MARTS if (n := _query(con, f"select count(*) from marts.{m}"))}
     data["rows_per_mart"] = rows
     say("Rows per mart: " + ", ".join(f"{m} {n}" for m, n in rows.items()))
@@ -331,8 +393,10 @@ def _say_indicators(summary: Summary, con, labels: dict[str, str]) -> None:
     per_document: dict[str, list[str]] = {}
     for document_id, scope, horizon, n in indicators:
         per_document.setdefault(document_id, []).append(f"{scope}/{horizon} {n}")
-    for document_id, counts in per_document.items():
-        summary.say(f"  {labels.get(document_id, document_id)}: {', '.join(counts)}")
+    summary.say_each(
+        [f"  {labels.get(document_id, document_id)}: {', '.join(counts)}" for document_id, counts in per_document.items()],
+        "documents with indicators",
+    )
 
 
 def _say_coverage(summary: Summary, coverage: list[dict]) -> None:
@@ -345,14 +409,13 @@ def _say_coverage(summary: Summary, coverage: list[dict]) -> None:
     short = [c for c in coverage if c["unaccounted"]]
     if short:
         summary.say(f"Coverage: {sum(c['unaccounted'] for c in short)} of {total} lines with figures unaccounted for:")
-        for c in short:
-            summary.say(f"  {c['label']}: {c['unaccounted']} of {c['lines_with_figures']} lines")
+        summary.say_first([f"  {c['label']}: {c['unaccounted']} of {c['lines_with_figures']} lines" for c in short])
     else:
         summary.say(
             f"Coverage: all {total} lines with figures in the tables accounted for: "
             f"{facts} as facts, {findings} as findings"
         )
-    for c in coverage:
-        summary.say(
-            f"  {c['label']}: {c['lines_with_figures']} lines: {c['as_facts']} facts, {c['as_findings']} findings"
-        )
+    summary.say_each(
+        [f"  {c['label']}: {c['lines_with_figures']} lines: {c['as_facts']} facts, {c['as_findings']} findings" for c in coverage],
+        "documents' coverage",
+    )
