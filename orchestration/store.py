@@ -87,6 +87,23 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def _atomic_link(source: Path, path: Path) -> None:
+    """path becomes a second name of source's bytes: no copy, no fsync of data already written.
+
+    Safe because a stored file is never rewritten in place (a new version is a new file renamed
+    over the old name), so the kept name goes on naming the bytes that were published.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.link")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _atomic_write_parquet(frame: pl.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -232,7 +249,7 @@ class ExtractedStore:
         for table in RAW_TABLES:
             source = self.root / table / f"{document_id}.parquet"
             if source.exists():
-                _atomic_write_bytes(kept.root / table / source.name, source.read_bytes())
+                _atomic_link(source, kept.root / table / source.name)
             else:
                 (kept.root / table / source.name).unlink(missing_ok=True)
         kept._write_status(document_id, self.read_status(document_id))

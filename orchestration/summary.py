@@ -394,7 +394,10 @@ def _say_indicators(summary: Summary, con, labels: dict[str, str]) -> None:
     for document_id, scope, horizon, n in indicators:
         per_document.setdefault(document_id, []).append(f"{scope}/{horizon} {n}")
     summary.say_each(
-        [f"  {labels.get(document_id, document_id)}: {', '.join(counts)}" for document_id, counts in per_document.items()],
+        [
+            f"  {labels.get(document_id, document_id)}: {', '.join(counts)}"
+            for document_id, counts in per_document.items()
+        ],
         "documents with indicators",
     )
 
@@ -416,6 +419,9 @@ def _say_coverage(summary: Summary, coverage: list[dict]) -> None:
             f"{facts} as facts, {findings} as findings"
         )
     summary.say_each(
-        [f"  {c['label']}: {c['lines_with_figures']} lines: {c['as_facts']} facts, {c['as_findings']} findings" for c in coverage],
+        [
+            f"  {c['label']}: {c['lines_with_figures']} lines: {c['as_facts']} facts, {c['as_findings']} findings"
+            for c in coverage
+        ],
         "documents' coverage",
     )

@@ -1,12 +1,17 @@
 -- The narrative's claims (情况说明), one row per stated amount: typed, texts trimmed.
--- claim_id numbers the claims of a document in the order they are printed.
+-- claim_id numbers the claims of a document in the order they are printed: by line, then (two
+-- claims on one line) by what each prints, so that the numbering is the same in every run.
 with source_claims as (
     select * from {{ source('raw', 'narrative_claims') }}
 )
 
 select
     trim(document_id)                                   as document_id,
-    row_number() over (partition by document_id order by source_line, amount_printed, subject)
+    row_number() over (
+        partition by document_id
+        order by source_line, amount_printed, subject, subject_text, change_printed, rate_printed,
+                 share_printed, prior_printed, comparison_text, sentence
+    )
                                                         as claim_id,
     trim(subject)                                       as subject,
     {{ clean_name('subject_text') }}                    as subject_text,
