@@ -189,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     by_key = {f.document_id: f for f in files}
     to_extract = [k for k in ordered if stored_result(by_key[k], str(store_root(published))) is None]
     fingerprint = inputs_fingerprint(files, reviewed_file())
-    last = None if to_extract or args.rebuild else unchanged_publication(published, fingerprint)
+    # A candidate left by a killed run means the last rebuild never finished: this run completes it.
+    interrupted = candidate_path(published).exists()
+    last = None if to_extract or args.rebuild or interrupted else unchanged_publication(published, fingerprint)
     if last is not None:
         return summarise_up_to_date(
             published, time.monotonic() - started, last.published_at, last.run_id, last.exit_code

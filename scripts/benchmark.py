@@ -240,7 +240,12 @@ def run_job(root: Path, label: str, size: str, floor: Floor, reviewed: Path) -> 
     if completed.returncode not in PUBLISHED_EXIT_CODES:
         note += ": " + (completed.stdout.strip().splitlines() or [""])[-1][:80]
     published = completed.returncode in PUBLISHED_EXIT_CODES
-    print(f"{label}: {seconds:.1f}s, {note}", file=sys.stderr, flush=True)  # progress; the table comes last
+    print(  # progress; the table comes last
+        f"{label}: {seconds:.1f}s, peak RSS {peak_mb or 0:.0f} MB (largest process), "
+        f"{memory.peak_mb:.0f} MB (all processes), {note}",
+        file=sys.stderr,
+        flush=True,
+    )
     floor_seconds = floor.beside(bare_load_seconds(root))
     return Row(label, size, seconds, "", peak_mb, floor_seconds, note, published, tree_mb=memory.peak_mb)
 

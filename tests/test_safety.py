@@ -122,7 +122,9 @@ def kill_at(point: str, raw: Path, warehouse: Path, home: Path, log: Path) -> di
     run_log.unlink(missing_ok=True)
     with open(log, "w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.run"],
+            # --rebuild: nothing changed since the base run, and a run with nothing to do would end
+            # before reaching the point to kill it at.
+            [sys.executable, "-m", "orchestration.run", "--rebuild"],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
