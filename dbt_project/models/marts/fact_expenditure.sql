@@ -9,10 +9,7 @@ with leaves as (
 ),
 
 documents as (
-    -- the documents whose facts are published, keyed by the version loaded (int_document_verdicts)
-    select published_version_id as document_id, document_id as published_id, fiscal_year, stage
-    from {{ ref('int_document_verdicts') }}
-    where published_version_id is not null
+    {{ published_documents() }}
 )
 
 select
