@@ -7,14 +7,13 @@ Three runs share one warehouse and one Dagster instance, in order:
 """
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests._job_support import run_job
 from tests._safety_support import SEED_A, SEED_B, seed_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,24 +39,14 @@ def altered(text: str) -> str:
 
 
 def run(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "BUDGET_WAREHOUSE": str(warehouse),
-        "BUDGET_RAW_DIR": str(raw),
-        "DAGSTER_HOME": str(home),
-        "BUDGET_MAX_TEXT_MB": TEXT_LIMIT_MB,
-        "BUDGET_MAX_EXTRACT_SECONDS": SLOW_LIMIT_SECONDS,
-        "BUDGET_SLOW_DOCUMENT": SLOW,
-    }
-    env.pop("BUDGET_STRICT", None)
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.run", *args],
-        cwd=REPO,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=1800,
+    return run_job(
+        raw,
+        warehouse,
+        home,
+        *args,
+        BUDGET_MAX_TEXT_MB=TEXT_LIMIT_MB,
+        BUDGET_MAX_EXTRACT_SECONDS=SLOW_LIMIT_SECONDS,
+        BUDGET_SLOW_DOCUMENT=SLOW,
     )
 
 

@@ -6,10 +6,7 @@ marts are built, so the suites, run last on the published marts, pass, and the o
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -22,6 +19,7 @@ from orchestration.quality.gate import run_gate
 from orchestration.store import ExtractedStore
 from orchestration.warehouse import build_raw_layer
 from tests._dbt_support import run_dbt
+from tests._job_support import run_job
 from tests._safety_support import SEED_A, SEED_B, SEED_D, seed_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,18 +100,7 @@ def run(tmp_path_factory):
     for document_id in (SEED_B, SEED_D):
         (raw / f"{document_id}.txt").write_text(seed_text(document_id), "utf-8")
     (raw / f"{PLACELESS}.txt").write_text(placeless(), "utf-8")
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(root)}
-    env.pop("BUDGET_STRICT", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "orchestration.run"],
-        cwd=REPO,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    return completed, warehouse
+    return run_job(raw, warehouse, root), warehouse
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:

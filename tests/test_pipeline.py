@@ -1,7 +1,6 @@
 """The whole job, as the README runs it: real extraction, DuckDB, dbt, Great Expectations and Dagster."""
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -11,22 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests._job_support import run_job
+
 REPO = Path(__file__).resolve().parent.parent
 CONTRACT_CHECK = REPO.parent / "shared" / "tools" / "check_contract.py"
 SEED_IDS = sorted(p.stem for p in (REPO / "raw").glob("*.txt"))
-
-
-def run_job(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.run", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-    )
 
 
 def sha256(path: Path) -> str:

@@ -5,7 +5,6 @@ instance, its partition requests applied, and its run request executed (the same
 and tags). Both runs use one warehouse and one Dagster instance.
 """
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from tests._job_support import JOB, job_env
 from tests._safety_support import SEED_A, SEED_B, seed_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,8 +71,7 @@ def test_sensor_and_command_line_runs_publish_one_after_the_other(tmp_path, monk
         (raw / f"{document_id}.txt").write_bytes(seed_bytes(document_id))
     home.mkdir()
     (home / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
-    env.pop("BUDGET_STRICT", None)
+    env = job_env(raw, warehouse, home)
     sensor_log = (tmp_path / "sensor_run.err").open("w")  # Dagster's event log: a file, so no pipe fills up
     sensor = subprocess.Popen(
         [sys.executable, "-c", SENSOR_RUN], cwd=REPO, env=env, text=True, stdout=subprocess.PIPE, stderr=sensor_log
@@ -81,7 +80,7 @@ def test_sensor_and_command_line_runs_publish_one_after_the_other(tmp_path, monk
     requested = sensor.stdout.readline()
     assert requested.startswith("REQUESTED"), requested + (tmp_path / "sensor_run.err").read_text()[-3000:]
     cli = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.run"],
+        JOB,
         cwd=REPO,
         env=env,
         text=True,

@@ -3,7 +3,6 @@
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -12,23 +11,15 @@ import pytest
 from budget_extraction.source import read_source
 from orchestration.documents import scan_raw_dir
 from orchestration.run import rotate_run_logs
+from tests._job_support import run_job
 from tests._safety_support import SEED_A, SEED_B, seed_bytes, seed_text
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def run(raw: Path, warehouse: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
-    env.pop("BUDGET_WAREHOUSE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.run", "--warehouse", str(warehouse), *args],
-        cwd=REPO,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
+    """The warehouse named by the flag, as a user types it (no BUDGET_WAREHOUSE)."""
+    return run_job(raw, None, home, "--warehouse", str(warehouse), *args)
 
 
 def test_an_impossible_warehouse_path_is_a_setup_error(tmp_path):

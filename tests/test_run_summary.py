@@ -5,12 +5,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests._job_support import run_job
 from tests._webserver_support import free_port, graphql, serving
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,27 +30,13 @@ def label(document_id: str) -> str:
     return " ".join(str(part) for part in SEEDS[document_id])
 
 
-def run_cli(raw: Path, warehouse: Path, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home)}
-    env.pop("BUDGET_PAUSE_AT", None)
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.run"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def seeds_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("seeds_run")
     raw = root / "raw"
     shutil.copytree(REPO / "raw", raw)
     warehouse = root / "wh" / "budget.duckdb"
-    completed = run_cli(raw, warehouse, root / "home")
+    completed = run_job(raw, warehouse, root / "home")
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     return {"root": root, "warehouse": warehouse, "home": root / "home", "stdout": completed.stdout}
 
@@ -114,7 +100,7 @@ def test_summary_is_saved_when_nothing_is_published(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     warehouse = tmp_path / "wh" / "budget.duckdb"
-    completed = run_cli(raw, warehouse, tmp_path / "home")
+    completed = run_job(raw, warehouse, tmp_path / "home")
     assert completed.returncode == 1, completed.stdout + completed.stderr
     text = warehouse.with_name("budget.summary.txt").read_text("utf-8")
     assert text.startswith(f"NOT PUBLISHED: no readable documents in {raw}")

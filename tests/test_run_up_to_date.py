@@ -10,13 +10,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from orchestration.documents import scan_raw_dir
 from orchestration.up_to_date import CODE_TREES, inputs_fingerprint
+from tests._job_support import run_job
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_IDS = sorted(p.stem for p in (REPO / "raw").glob("*.txt"))
@@ -24,23 +24,11 @@ UP_TO_DATE = "Warehouse up to date: nothing changed since"
 
 
 def run_cli(root: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "BUDGET_WAREHOUSE": str(root / "wh" / "budget.duckdb"),
-        "BUDGET_RAW_DIR": str(root / "raw"),
-        "DAGSTER_HOME": str(root / "home"),
-        "BUDGET_REVIEWED_INCONSISTENCIES": str(root / "reviewed.csv"),
-    }
-    env.pop("BUDGET_PAUSE_AT", None)
-    env.pop("BUDGET_STRICT", None)
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.run"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
+    return run_job(
+        root / "raw",
+        root / "wh" / "budget.duckdb",
+        root / "home",
+        BUDGET_REVIEWED_INCONSISTENCIES=str(root / "reviewed.csv"),
     )
 
 

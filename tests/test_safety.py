@@ -18,7 +18,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,26 +25,11 @@ import duckdb
 import pytest
 
 from . import _safety_support as inputs
+from ._job_support import JOB, job_env, run_job
 
 REPO = Path(__file__).resolve().parent.parent
 RUN_TIMEOUT = 600  # a run that waits forever (e.g. for a pool slot a killed run held) fails the test
 KILL_POINTS = ["extract", "dbt", "gate", "publish"]
-
-
-def job_env(raw: Path, warehouse: Path, home: Path, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "BUDGET_PAUSE_AT"}
-    return {**env, "BUDGET_WAREHOUSE": str(warehouse), "BUDGET_RAW_DIR": str(raw), "DAGSTER_HOME": str(home), **extra}
-
-
-def run_job(raw: Path, warehouse: Path, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.run"],
-        cwd=REPO,
-        env=job_env(raw, warehouse, home),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-    )
 
 
 def sha256(path: Path) -> str:
@@ -124,7 +108,7 @@ def kill_at(point: str, raw: Path, warehouse: Path, home: Path, log: Path) -> di
         process = subprocess.Popen(
             # --rebuild: nothing changed since the base run, and a run with nothing to do would end
             # before reaching the point to kill it at.
-            [sys.executable, "-m", "orchestration.run", "--rebuild"],
+            [*JOB, "--rebuild"],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
