@@ -12,16 +12,8 @@ from .progress import document_label
 from .report import report_path
 from .warehouse import candidate_path, gate_dir, wait_until_unlocked
 
-MARTS = [
-    "dim_document",
-    "dim_subject",
-    "fact_expenditure",
-    "fact_indicator",
-    "fact_project",
-    "fact_three_public",
-    "fact_income",
-    "quality_findings",
-]
+# Every table of the marts schema is counted: dimensions first, then facts, then the rest.
+MART_ORDER = "case when starts_with(table_name, 'dim_') then 0 when starts_with(table_name, 'fact_') then 1 else 2 end"
 EXIT_PUBLISHED, EXIT_NOT_PUBLISHED, EXIT_PARTIAL = 0, 1, 3
 
 
@@ -358,7 +350,12 @@ def _report_contents(summary: Summary, con, source: Path, was_published: bool, f
     summary.say_each(
         [f"  {d['label']}  [{d['status']}]  {d['file_name']}  ({d['document_id']})" for d in documents], "documents"
     )
-    rows = {m: n[0][0] for m in MARTS if (n := _query(con, f"select count(*) from marts.{m}"))}
+    marts = _query(
+        con,
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        f"order by {MART_ORDER}, table_name",
+    )
+    rows = {m: n[0][0] for (m,) in marts if (n := _query(con, f'select count(*) from marts."{m}"'))}
     data["rows_per_mart"] = rows
     say("Rows per mart: " + ", ".join(f"{m} {n}" for m, n in rows.items()))
     _say_findings(summary, _findings_by_check(con))

@@ -15,6 +15,7 @@ from tests._job_support import run_job
 REPO = Path(__file__).resolve().parent.parent
 CONTRACT_CHECK = REPO.parent / "shared" / "tools" / "check_contract.py"
 SEED_IDS = sorted(p.stem for p in (REPO / "raw").glob("*.txt"))
+MART_NAMES = "select table_name from information_schema.tables where table_schema = 'marts'"
 
 
 def sha256(path: Path) -> str:
@@ -42,7 +43,15 @@ def con(published):
 def test_summary_reports_documents_marts_findings_and_path(published):
     _, _, warehouse, stdout = published
     assert f"Documents loaded: {len(SEED_IDS)}" in stdout
-    assert "Rows per mart: dim_document 5" in stdout
+    [mart_line] = [line for line in stdout.splitlines() if line.startswith("Rows per mart: ")]
+    printed = dict(item.rsplit(" ", 1) for item in mart_line.removeprefix("Rows per mart: ").split(", "))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        marts = [name for (name,) in con.execute(MART_NAMES).fetchall()]
+        counted = {name: str(con.execute(f'select count(*) from marts."{name}"').fetchone()[0]) for name in marts}
+    finally:
+        con.close()
+    assert printed == counted and printed["dim_document"] == str(len(SEED_IDS))
     assert "Findings by severity:" in stdout
     assert f"Warehouse: {warehouse}" in stdout
 
