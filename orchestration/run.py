@@ -160,8 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         warnings.filterwarnings("ignore", category=category)
 
     from .defs.project import prepare_outside_dev
+    from .defs.resources import WarehouseResource
+    from .warehouse import warehouse_path
 
-    prepare_outside_dev()  # the dbt manifest the definitions are read from
+    # The dbt manifest the definitions are read from, parsed with the vars this run's dbt build passes.
+    prepare_outside_dev(WarehouseResource(warehouse=str(warehouse_path())).dbt_build_args())
     # Executed here as Dagster's run worker executes a launched run.
     from dagster._core.execution.api import execute_run
     from dagster._utils.hosted_user_process import recon_job_from_origin

@@ -39,15 +39,15 @@ def test_a_rerun_extracts_only_the_changed_document(tmp_path):
         instance.add_dynamic_partitions("document", keys)
 
         first = _extract_all(instance, resource, keys)
-        assert first["extracted"] == keys and first["reused"] == 0
+        assert first["extracted_ids"] == keys and (first["extracted"], first["reused"]) == (3, 0)
 
         unchanged = _extract_all(instance, resource, keys)
-        assert unchanged["extracted"] == [] and unchanged["reused"] == 3
+        assert unchanged["extracted_ids"] == [] and (unchanged["extracted"], unchanged["reused"]) == (0, 3)
 
         changed = raw / SEEDS[1].name
         changed.write_bytes(changed.read_bytes() + b"\n")
         rerun = _extract_all(instance, resource, keys)
-        assert rerun["extracted"] == [SEEDS[1].stem] and rerun["reused"] == 2
+        assert rerun["extracted_ids"] == [SEEDS[1].stem] and (rerun["extracted"], rerun["reused"]) == (1, 2)
     store_status = resource.store.read_status(SEEDS[1].stem)
     assert store_status["status"] == "ok"
     assert store_status["source_sha256"] != resource.store.read_status(SEEDS[0].stem)["source_sha256"]

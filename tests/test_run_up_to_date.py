@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.documents import scan_raw_dir
@@ -55,11 +56,22 @@ def runs(tmp_path_factory):
         handle.write("# reviewed again: no new entry\n")
     outcomes["reviewed"] = run_cli(root)
     outcomes["reviewed_identity"] = identity(published)
+    outcomes["reviewed_gate"] = gate_record(published)
     changed = root / "raw" / f"{SEED_IDS[2]}.txt"
     changed.write_bytes(changed.read_bytes() + b"\n")
     outcomes["raw"] = run_cli(root)
     outcomes["raw_identity"] = identity(published)
+    outcomes["raw_gate"] = gate_record(published)
     return outcomes
+
+
+def gate_record(published: Path) -> dict[str, int]:
+    """Per suite, how many documents' rows the published warehouse's gate found as published before."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return dict(con.execute("select suite, unchanged_documents from gate.suite_results").fetchall())
+    finally:
+        con.close()
 
 
 def test_first_run_publishes(runs):
@@ -92,6 +104,11 @@ def test_an_edited_reviewed_list_rebuilds_without_extracting(runs):
     assert UP_TO_DATE not in completed.stdout
     assert "(0 to extract)" in completed.stdout
     assert runs["reviewed_identity"] != runs["unchanged_identity"]
+    # Every mart row is as published: the gate validated none of them again (dim_subject's suite reads the
+    # whole table, so it always runs).
+    gate = runs["reviewed_gate"]
+    assert gate["dim_document"] == len(SEED_IDS) and gate["dim_subject"] == 0
+    assert all(unchanged > 0 for suite, unchanged in gate.items() if suite != "dim_subject")
 
 
 def test_an_edited_raw_file_is_the_only_one_extracted(runs):
@@ -100,6 +117,8 @@ def test_an_edited_raw_file_is_the_only_one_extracted(runs):
     assert "(1 to extract)" in completed.stdout
     assert "extracted 1/1: " in completed.stdout and f"({SEED_IDS[2]}.txt)" in completed.stdout
     assert runs["raw_identity"] != runs["reviewed_identity"]
+    # Its dim_document row changed (its file's hash and line count): that one document is validated again.
+    assert runs["raw_gate"]["dim_document"] == len(SEED_IDS) - 1
 
 
 @pytest.fixture

@@ -369,20 +369,20 @@ def test_publish_folds_the_candidate_write_ahead_log_in(tmp_path):
 
 
 def test_publication_refuses_a_candidate_without_a_passing_result_for_every_suite(tmp_path):
-    from orchestration.defs.assets.publish import unpassed_suites
+    from orchestration.defs.assets.publish import gate_results, unpassed_suites
     from orchestration.defs.resources import WarehouseResource
     from orchestration.quality.gate import load_suites
 
     warehouse = WarehouseResource(warehouse=str(tmp_path / "budget.duckdb"))
     names = [s.name for s in load_suites()]
-    assert unpassed_suites(warehouse) == names
+    assert unpassed_suites(gate_results(warehouse)) == names
     folder = gate_dir(warehouse.candidate)
     folder.mkdir(parents=True)
     for name in names:
         (folder / f"{name}.json").write_text(json.dumps({"suite": name, "success": True}))
-    assert unpassed_suites(warehouse) == []
+    assert unpassed_suites(gate_results(warehouse)) == []
     (folder / f"{names[0]}.json").write_text(json.dumps({"suite": names[0], "success": False}))
-    assert unpassed_suites(warehouse) == [names[0]]
+    assert unpassed_suites(gate_results(warehouse)) == [names[0]]
 
 
 HOLDER = """

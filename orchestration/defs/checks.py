@@ -28,7 +28,8 @@ def _check_for(suite: Suite) -> dg.AssetChecksDefinition:
         blocking=True,
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        [result] = run_gate(warehouse.candidate, [suite])
+        # Rows as the published warehouse holds them passed this suite when it was published: not validated again.
+        [result] = run_gate(warehouse.candidate, [suite], published=warehouse.published)
         record(warehouse.candidate, result)
         pause_point("gate")
         return dg.AssetCheckResult(
@@ -37,6 +38,7 @@ def _check_for(suite: Suite) -> dg.AssetChecksDefinition:
             description=result.summary(),
             metadata={
                 "expectations": result.evaluated,
+                "documents_as_published": result.unchanged_documents,
                 "failures": dg.MetadataValue.json(result.failures),
                 **({"error": result.error} if result.error else {}),
             },

@@ -16,6 +16,9 @@ from orchestration.warehouse import pause_point
 # Up to this many documents a run has a progress line per document; past it, one per 1/PROGRESS_STEPS of
 # them (every 5%): at 10,000 documents a line per document drowns the terminal and costs an event each.
 EACH_DOCUMENT_UP_TO, PROGRESS_STEPS = 50, 20
+# Dagster records the step's metadata with each partition it materialises: a list of every document there
+# would grow with the square of the run (10,000 partitions x 10,000 ids). Lists stop at this many ids.
+IDS_LISTED = 20
 
 raw_document_files = dg.AssetSpec(
     key=["source", "raw_documents"],
@@ -81,8 +84,11 @@ def extracted_documents(context: dg.AssetExecutionContext, warehouse: WarehouseR
     return dg.MaterializeResult(
         metadata={
             "documents": len(keys),
-            "extracted": dg.MetadataValue.json(extracted),
+            "extracted": len(extracted),
             "reused": len(statuses) - len(extracted),
-            "quarantined": dg.MetadataValue.json(quarantined),
+            "quarantined": len(quarantined),
+            # The first ids (sorted) of each list; the summary beside the warehouse names every document.
+            "extracted_ids": dg.MetadataValue.json(extracted[:IDS_LISTED]),
+            "quarantined_ids": dg.MetadataValue.json(sorted(quarantined)[:IDS_LISTED]),
         }
     )

@@ -1,6 +1,5 @@
 """Publication: the checked candidate replaces the published warehouse in one atomic rename."""
 
-import json
 import os
 
 import dagster as dg
@@ -8,7 +7,7 @@ import duckdb
 
 from orchestration import run_lock
 from orchestration.defs.resources import DUCKDB_POOL, WarehouseResource
-from orchestration.quality.gate import load_suites
+from orchestration.quality.gate import SuiteResult, load_suites, record_verdicts
 from orchestration.report import write_report
 from orchestration.warehouse import gate_dir, pause_point, publish
 
@@ -17,14 +16,18 @@ class GateNotPassed(Exception):
     """The candidate lacks a passing result for some suite: it is not published."""
 
 
-def unpassed_suites(warehouse: WarehouseResource) -> list[str]:
+def gate_results(warehouse: WarehouseResource) -> dict[str, SuiteResult | None]:
+    """Each suite's result on the candidate, as the gate wrote it beside the candidate (None: none written)."""
     folder = gate_dir(warehouse.candidate)
-    missing = []
+    results = {}
     for suite in load_suites():
         path = folder / f"{suite.name}.json"
-        if not path.exists() or not json.loads(path.read_text("utf-8"))["success"]:
-            missing.append(suite.name)
-    return missing
+        results[suite.name] = SuiteResult.from_json(path.read_text("utf-8")) if path.exists() else None
+    return results
+
+
+def unpassed_suites(results: dict[str, SuiteResult | None]) -> list[str]:
+    return [name for name, result in results.items() if result is None or not result.success]
 
 
 STRICT_ENV = "BUDGET_STRICT"
@@ -73,7 +76,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
 
 
 def _publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    failing = unpassed_suites(warehouse)
+    results = gate_results(warehouse)
+    failing = unpassed_suites(results)
     if failing:
         raise GateNotPassed(
             f"not published: no passing gate result for {', '.join(failing)}; {warehouse.published} is unchanged"
@@ -84,6 +88,8 @@ def _publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
             f"not published (strict): held documents {', '.join(held)}; {warehouse.published} is unchanged"
         )
     pause_point("publish")
+    # The suites it passed go with the file: the next run's gate validates only rows that differ from its.
+    record_verdicts(warehouse.candidate, list(results.values()))
     publish(warehouse.candidate, warehouse.published)
     context.log.info(f"published {warehouse.published}")
     try:  # the report is read from the published file; a failure to draw it never undoes the publication
