@@ -124,6 +124,12 @@ def wait_until_unlocked(path: Path, timeout: float = 300.0, readers_too: bool = 
 KEPT_VERSION_SUFFIX = "@kept"
 
 
+# The raw layer is built in the run's own process: DuckDB's buffer pool (by default 80% of the machine's
+# memory) is held to dbt's limit (dbt_project/profiles.yml), and the sort of 10,000 documents' rows spills
+# to a temporary folder beside the candidate instead of growing the process past the run's 1 GiB.
+RAW_LAYER_DUCKDB_CONFIG = {"memory_limit": "600MB"}  # insertion order kept: the tables are stored sorted
+
+
 def build_raw_layer(
     candidate: Path,
     store: ExtractedStore,
@@ -147,7 +153,7 @@ def build_raw_layer(
     store.ensure_schemas()
     loaded = sorted(d.document_id for d in decisions if d.load)
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(candidate))
+    con = duckdb.connect(str(candidate), config=RAW_LAYER_DUCKDB_CONFIG)
     try:
         con.execute("create schema raw")
         con.execute("create temp table loaded_documents (document_id varchar primary key)")
