@@ -110,6 +110,8 @@ def write_worker_config(folder: Path, broker_url: str) -> Path:
 
 def _start_worker(folder: Path, config_dir: Path, name: str) -> subprocess.Popen:
     env = dict(os.environ)
+    # The Dagster instance the runs write to: the command line's default when none is set (orchestration/run.py).
+    env.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
     env["PYTHONPATH"] = os.pathsep.join(p for p in [str(config_dir), str(REPO_ROOT), env.get("PYTHONPATH")] if p)
     # solo pool: the worker runs one step at a time in its own process (its pid is the one recorded).
     args = [sys.executable, "-m", "celery", "-A", "dagster_celery.app", "worker", "-n", name, "--pool=solo"]

@@ -85,6 +85,14 @@ def failure_message(result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(messages)
 
 
+def query_published(warehouse: WarehouseResource, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse.published), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 @pytest.fixture()
 def warehouse(tmp_path) -> WarehouseResource:
     resource = WarehouseResource(warehouse=str(tmp_path / "wh" / "budget.duckdb"), raw_dir=str(tmp_path / "raw"))
@@ -125,13 +133,15 @@ def test_a_missing_gate_result_is_refused_like_a_failing_one(warehouse):
 def test_every_suite_passing_publishes_the_candidate(warehouse):
     """The control: the same step with every result passing does swap the candidate in."""
     write_gate_results(warehouse.candidate, failing=set())
-    candidate_bytes = warehouse.candidate.read_bytes()
     result = publish_step(warehouse)
     assert result.success
-    assert warehouse.published.read_bytes() == candidate_bytes and not warehouse.candidate.exists()
+    assert not warehouse.candidate.exists()
     con = duckdb.connect(str(warehouse.published), read_only=True)
     try:
         assert con.execute("select document_id from raw.document_status").fetchall() == [("candidate",)]
+        # The published file carries the verdicts it was published on (the next gate reads them).
+        recorded = con.execute("select suite, success from gate.suite_results order by suite").fetchall()
+        assert recorded == [(suite, True) for suite in SUITES]
     finally:
         con.close()
 
@@ -163,7 +173,10 @@ def test_a_held_document_without_strict_mode_does_not_stop_the_others(warehouse)
         con.execute("checkpoint")
     finally:
         con.close()
-    candidate_bytes = warehouse.candidate.read_bytes()
     result = publish_step(warehouse)
     assert result.success
-    assert warehouse.published.read_bytes() == candidate_bytes
+    assert not warehouse.candidate.exists()
+    assert query_published(warehouse, "select document_id, is_held from marts.dim_document order by 1") == [
+        ("candidate", False),
+        ("held_document", True),
+    ]
