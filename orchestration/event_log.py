@@ -15,13 +15,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-import yaml
 from dagster import Field, StringSource
 from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, EVENT_TYPE_TO_PIPELINE_RUN_STATUS
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sqlalchemy_compat import db_result
-from dagster._serdes import ConfigurableClassData
 
 # Where Dagster keeps the SQLite event logs by default: the same place, so a home's earlier runs stay listed.
 DEFAULT_SUBDIRECTORY = os.path.join("history", "runs", "")
@@ -43,11 +41,6 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
             if not os.environ.get("DAGSTER_HOME"):
                 raise ValueError("BatchedSqliteEventLogStorage needs DAGSTER_HOME set, or base_dir in its config")
             base_dir = os.path.join(os.environ["DAGSTER_HOME"], DEFAULT_SUBDIRECTORY)
-            # The folder resolved here travels with the instance to other processes (Celery workers,
-            # run workers), which need not have DAGSTER_HOME set.
-            inst_data = ConfigurableClassData(
-                inst_data.module_name, inst_data.class_name, yaml.dump({"base_dir": base_dir})
-            )
         return cls(base_dir=base_dir, inst_data=inst_data)
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
